@@ -1,0 +1,26 @@
+// The whole assembler pipeline for one input file: parse -> frame -> encode, then the
+// requested outputs. The command-line driver and the tests call this.
+#pragma once
+
+#include <string>
+
+#include "core/diag.h"
+#include "core/symbol.h"
+#include "parse/parse.h"
+
+namespace gostack {
+
+struct AsmOptions {
+  ParseOptions parse;
+  std::string pkgpath;       // -p
+  bool shared = false;       // -shared
+  bool compat_go116 = false; // -compat=go1.16
+};
+
+// Assembles `path` into `unit`. Returns false if any error was reported.
+bool assemble_file(Unit& unit, Diag& diag, const std::string& path, const AsmOptions& opts);
+// Same for in-memory text (tests, fuzzing, the in-memory image path).
+bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+                   const AsmOptions& opts);
+
+}  // namespace gostack

@@ -1,0 +1,28 @@
+// Diagnostics sink.
+#include "core/diag.h"
+
+namespace gostack {
+
+void Diag::emit(const std::string& text) {
+  ++count_;
+  if (sink_) {
+    sink_->push_back(text);
+  } else {
+    std::fprintf(out_, "%s\n", text.c_str());
+  }
+  if (count_ > 10 && !all_errors_) throw TooManyErrors{};
+}
+
+void Diag::error(std::string_view file, int line, std::string_view msg) {
+  if (line == last_line_ && file == last_file_) return;
+  last_file_ = std::string(file);
+  last_line_ = line;
+  std::string text;
+  text.reserve(file.size() + msg.size() + 16);
+  text.append(file).append(":").append(std::to_string(line)).append(": ").append(msg);
+  emit(text);
+}
+
+void Diag::error(std::string_view msg) { emit(std::string(msg)); }
+
+}  // namespace gostack

@@ -1,0 +1,111 @@
+// Symbols (Go's LSym), relocations, and the Unit that owns everything one assembly
+// run produces. The stages communicate only through these types.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/prog.h"
+
+namespace gostack {
+
+// Relocation kinds, numbered as Go's objabi.RelocType (the listing prints the number).
+enum class RelocType : uint8_t {
+  None = 0,
+  Addr = 1,      // R_ADDR: absolute address, 4 or 8 bytes
+  Call = 7,      // R_CALL: PC-relative call target
+  CallInd = 10,  // R_CALLIND: marks an indirect call (size 0, no bytes patched)
+  PCRel = 14,    // R_PCREL: PC-relative data reference
+  TLS_LE = 15,   // R_TLS_LE: offset of the thread-local g slot
+  TLS_IE = 16,   // R_TLS_IE
+  GotPCRel = 29, // R_GOTPCREL
+};
+
+struct Reloc {
+  int32_t off = 0;   // byte offset in the symbol's data
+  uint8_t siz = 0;   // bytes patched (0 for CallInd)
+  RelocType type = RelocType::None;
+  int64_t add = 0;
+  Symbol* sym = nullptr;  // null for TLS_LE (printed as "TLS")
+};
+
+// Symbol kinds, numbered as Go's objabi.SymKind.
+enum class SymKind : uint8_t { None = 0, Text, RoData, NoPtrData, Data, Bss, NoPtrBss, TlsBss };
+
+// TEXT/GLOBL flags (textflag.h values).
+namespace textflag {
+constexpr int kNoProf = 1, kDupOk = 2, kNoSplit = 4, kRoData = 8, kNoPtr = 16, kWrapper = 32,
+              kNeedCtxt = 64, kTlsBss = 256, kNoFrame = 512, kReflectMethod = 1024,
+              kTopFrame = 2048, kAbiWrapper = 4096;
+}  // namespace textflag
+
+enum class Abi : uint8_t { Abi0, AbiInternal };
+
+// Per-function information (Go's FuncInfo), filled by the parser and the frame pass.
+struct FuncInfo {
+  int32_t args = 0;      // argument+result bytes ($frame-ARGS); Go's ArgsSizeUnknown if absent
+  int32_t locals = 0;    // frame size after the frame pass (BP slot included)
+  int textflags = 0;     // flags given on the TEXT line
+  Prog* text = nullptr;  // the TEXT Prog; the body follows through Prog::link
+  bool is_asm = true;    // listing prints "asm"
+  bool topframe = false;
+  bool cfunc = false;
+  // FUNCDATA/PCDATA declared in source, in order, for the function table (object issue).
+  std::vector<Prog*> funcdata;
+};
+
+struct Symbol {
+  std::string name;  // Go's form: "".foo, runtime.morestack, "".foo<> is name "".foo with is_static
+  SymKind kind = SymKind::None;
+  Abi abi = Abi::Abi0;
+  bool is_static = false;  // <> file-local (the listing prints "static"? no: Go marks it via name)
+  bool dupok = false;
+  bool nosplit = false;
+  bool defined = false;    // has a TEXT or GLOBL in this unit
+  bool on_list = false;    // already in Unit::text or Unit::data
+  int64_t size = 0;
+  int flags = 0;           // GLOBL/TEXT flag word as written
+  std::vector<uint8_t> p;  // contents: code or DATA bytes
+  std::vector<Reloc> r;
+  std::unique_ptr<FuncInfo> func;  // for TEXT symbols
+};
+
+// One assembly run: symbols, the instruction arena, the file names used in positions,
+// and the options that change code generation.
+struct Unit {
+  // Options that affect the generated code or listing (set from the command line).
+  std::string pkgpath;          // -p
+  bool compiling_runtime = false;
+  bool shared = false;          // -shared (Go's Flag_shared)
+  bool compat_go116 = false;    // -compat=go1.16: pre-register-ABI prologue (g in CX)
+
+  std::vector<std::string> files;  // Pos::file indexes this; names as printed (after -trimpath)
+  std::vector<Symbol*> text;       // TEXT symbols in source order
+  std::vector<Symbol*> data;       // GLOBL'd data symbols in source order
+
+  // Finds or creates a symbol. static_ symbols are file-local (<>) and live in their own space.
+  Symbol* lookup(std::string_view name, bool is_static = false, Abi abi = Abi::Abi0);
+  Symbol* find(std::string_view name, bool is_static = false) const;
+
+  Prog* new_prog() {
+    progs_.emplace_back();
+    return &progs_.back();
+  }
+  std::string_view intern(std::string s) {
+    strings_.push_back(std::move(s));
+    return strings_.back();
+  }
+
+ private:
+  std::deque<Prog> progs_;
+  std::deque<std::string> strings_;
+  std::deque<Symbol> symbols_;
+  std::unordered_map<std::string, Symbol*> by_name_;
+};
+
+}  // namespace gostack

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Sets up and runs every gostack test: release build + ctest (unit and bad-input tests),
+# the ASan+UBSan build of the same tests, the differential suite against Go 1.19's assembler,
+# the ops.def currency check, and a 60 s libFuzzer run of the front end.
+# Every stage runs; the script fails if any stage failed.  FUZZ_SECONDS=n changes the fuzz time.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+failed=()
+
+stage() {  # stage NAME COMMAND...: runs and times one stage, remembering failures
+  local name=$1; shift
+  echo "=== $name"
+  local t0=$SECONDS
+  if "$@"; then echo "=== $name: ok ($((SECONDS - t0)) s)"
+  else echo "=== $name: FAILED ($((SECONDS - t0)) s)"; failed+=("$name"); fi
+}
+
+build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" ${2:+--target "$2"}; }
+
+scripts/setup.sh || { echo "setup/build failed"; exit 1; }
+
+stage "unit+error tests (release)" ctest --preset release -j2
+stage "asan+ubsan build" build asan
+stage "unit+error tests (asan+ubsan)" ctest --preset asan -j2
+stage "ops.def is current" python3 tools/gen_ops.py --check
+stage "fuzz build" build fuzz fuzz_frontend
+stage "fuzz ${FUZZ_SECONDS:-60} s" tests/fuzz/run_fuzz.sh build/fuzz/fuzz_frontend "${FUZZ_SECONDS:-60}"
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "all test stages passed"

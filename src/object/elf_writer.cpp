@@ -1,0 +1,478 @@
+// Writes an assembled Unit as an ELF64 x86-64 relocatable object (see docs/object-format.md).
+#include "object/elf_writer.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+
+namespace gostack {
+namespace {
+
+// One output section before layout. Index 0 of the table is the null section.
+struct Section {
+  std::string name;
+  uint32_t type = SHT_NULL;
+  uint64_t flags = 0;
+  uint64_t align = 1;
+  uint64_t entsize = 0;
+  uint32_t link = 0;
+  uint32_t info = 0;
+  std::vector<uint8_t> bytes;  // contents (empty for SHT_NOBITS)
+  uint64_t nobits_size = 0;    // size of an SHT_NOBITS section
+};
+
+Section section(std::string name, uint32_t type, uint64_t flags = 0, uint64_t align = 1,
+                uint64_t entsize = 0, uint32_t link = 0, uint32_t info = 0) {
+  Section s;
+  s.name = std::move(name);
+  s.type = type;
+  s.flags = flags;
+  s.align = align;
+  s.entsize = entsize;
+  s.link = link;
+  s.info = info;
+  return s;
+}
+
+// A string table under construction: offset 0 is the empty string.
+class StrTab {
+ public:
+  StrTab() : bytes_(1, 0) {}
+  uint32_t add(const std::string& s) {
+    if (s.empty()) return 0;
+    auto it = offsets_.find(s);
+    if (it != offsets_.end()) return it->second;
+    uint32_t off = static_cast<uint32_t>(bytes_.size());
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    bytes_.push_back(0);
+    offsets_.emplace(s, off);
+    return off;
+  }
+  std::vector<uint8_t> take() { return std::move(bytes_); }
+
+ private:
+  std::vector<uint8_t> bytes_;
+  std::unordered_map<std::string, uint32_t> offsets_;
+};
+
+template <class T>
+void append_pod(std::vector<uint8_t>& out, const T& v) {
+  const auto* p = reinterpret_cast<const uint8_t*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+
+// Go's linker alignment for a data symbol: the largest power of two <= size, at most 32.
+uint64_t data_align(int64_t size) {
+  uint64_t a = 32;
+  while (a > 1 && static_cast<int64_t>(a) > size) a >>= 1;
+  return a;
+}
+
+// How one Go relocation becomes an ELF RELA entry.
+struct ElfReloc {
+  uint32_t type;
+  int64_t addend;
+};
+
+// Go's linker resolves R_CALL/R_PCREL/R_GOTPCREL as target + add - (field + siz);
+// ELF's PC-relative kinds compute S + A - field, so A = add - siz.
+// R_TLS_LE/R_TLS_IE keep Go's addend (the encoder already folded -4 into R_TLS_IE).
+// A 4-byte R_ADDR in code is a sign-extended disp32/imm32 (R_X86_64_32S); in data it is a
+// stored 32-bit address, zero-extended when read (R_X86_64_32).
+std::optional<ElfReloc> map_reloc(const Reloc& r, bool in_text, std::string& why) {
+  switch (r.type) {
+    case RelocType::Call:
+      if (r.siz == 4) return ElfReloc{R_X86_64_PLT32, r.add - 4};
+      break;
+    case RelocType::PCRel:
+      if (r.siz == 4) return ElfReloc{R_X86_64_PC32, r.add - 4};
+      break;
+    case RelocType::GotPCRel:
+      if (r.siz == 4) return ElfReloc{R_X86_64_GOTPCREL, r.add - 4};
+      break;
+    case RelocType::Addr:
+      if (r.siz == 8) return ElfReloc{R_X86_64_64, r.add};
+      if (r.siz == 4) return ElfReloc{in_text ? uint32_t{R_X86_64_32S} : uint32_t{R_X86_64_32}, r.add};
+      break;
+    case RelocType::TLS_LE:
+      if (r.siz == 4) return ElfReloc{R_X86_64_TPOFF32, r.add};
+      break;
+    case RelocType::TLS_IE:
+      if (r.siz == 4) return ElfReloc{R_X86_64_GOTTPOFF, r.add};
+      break;
+    default:
+      why = "relocation type " + std::to_string(static_cast<int>(r.type)) +
+            " has no ELF x86-64 equivalent";
+      return std::nullopt;
+  }
+  why = "relocation type " + std::to_string(static_cast<int>(r.type)) + " with size " +
+        std::to_string(r.siz) + " has no ELF x86-64 equivalent";
+  return std::nullopt;
+}
+
+bool is_tls_reloc(RelocType t) { return t == RelocType::TLS_LE || t == RelocType::TLS_IE; }
+
+// Relocations that only mark something for Go's linker and patch no bytes.
+bool is_marker(const Reloc& r) { return r.type == RelocType::CallInd || r.siz == 0; }
+
+// Where a defined symbol goes: section name prefix, type, flags, and ELF symbol type.
+struct Placement {
+  const char* prefix;
+  uint32_t type;
+  uint64_t flags;
+  uint8_t st_type;
+};
+
+Placement place(const Symbol& s) {
+  bool has_bytes = !s.p.empty();
+  switch (s.kind) {
+    case SymKind::Text:
+      return {".text.", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, STT_FUNC};
+    case SymKind::RoData:
+      // Read-only data holding addresses needs load-time relocation in a PIE; like C
+      // compilers, put it where the dynamic linker may write before making it read-only.
+      if (!s.r.empty()) return {".data.rel.ro.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".rodata.", SHT_PROGBITS, SHF_ALLOC, STT_OBJECT};
+    case SymKind::NoPtrData:
+      return {".noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+    case SymKind::NoPtrBss:
+      // DATA on a symbol makes it initialised data, as in Go.
+      if (has_bytes) return {".noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".noptrbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+    case SymKind::Bss:
+      if (has_bytes) return {".data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".bss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+    case SymKind::TlsBss:
+      return {".tbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE | SHF_TLS, STT_TLS};
+    case SymKind::Data:
+    case SymKind::None:
+      break;
+  }
+  return {".data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+}
+
+class Writer {
+ public:
+  Writer(const Unit& unit, Diag& diag) : unit_(unit), diag_(diag) {}
+
+  bool run(std::vector<uint8_t>& out);
+
+ private:
+  struct Defined {
+    const Symbol* sym;
+    std::string name;
+    uint32_t group = 0;  // COMDAT group section index, 0 if none
+    uint32_t section = 0;
+    uint32_t rela = 0;
+    Placement where;
+  };
+
+  void error(const std::string& msg) {
+    diag_.error(msg);
+    ok_ = false;
+  }
+  uint32_t add_section(Section s) {
+    sections_.push_back(std::move(s));
+    return static_cast<uint32_t>(sections_.size() - 1);
+  }
+  std::vector<uint8_t> contents(const Symbol& s);
+  void plan_sections();
+  void build_symtab();
+  void fill_relocs();
+  void fill_groups();
+  std::vector<uint8_t> layout();
+
+  const Unit& unit_;
+  Diag& diag_;
+  bool ok_ = true;
+  std::vector<Section> sections_{1};
+  std::vector<Defined> defined_;
+  std::unordered_map<const Symbol*, uint32_t> symindex_;  // Go symbol -> ELF symbol index
+  uint32_t tls_g_index_ = 0;
+  uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
+};
+
+std::vector<uint8_t> Writer::contents(const Symbol& s) {
+  std::vector<uint8_t> bytes = s.p;
+  if (s.kind != SymKind::Text) {
+    if (s.size < static_cast<int64_t>(bytes.size())) {
+      error(elf_symbol_name(s, unit_.pkgpath) + ": " + std::to_string(bytes.size()) +
+            " bytes of data exceed its size " + std::to_string(s.size));
+    } else {
+      bytes.resize(static_cast<size_t>(s.size), 0);
+    }
+  }
+  return bytes;
+}
+
+// Allocates, for every defined symbol in source order: [COMDAT group], its section,
+// [its .rela section]. The group precedes its members, as the ELF spec requires.
+void Writer::plan_sections() {
+  strtab_ = add_section(section(".strtab", SHT_STRTAB));
+  symtab_ = add_section(section(".symtab", SHT_SYMTAB, 0, 8, sizeof(Elf64_Sym), strtab_));
+  add_section(section(".note.GNU-stack", SHT_PROGBITS));  // non-executable stack
+
+  std::vector<const Symbol*> syms(unit_.text.begin(), unit_.text.end());
+  syms.insert(syms.end(), unit_.data.begin(), unit_.data.end());
+  for (const Symbol* s : syms) {
+    Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s)};
+    bool comdat = s->dupok && !s->is_static;
+    if (comdat) {
+      d.group = add_section(section(".group", SHT_GROUP, 0, 4, 4, symtab_));
+    }
+    uint64_t group_flag = comdat ? SHF_GROUP : 0;
+    Section sec = section(d.where.prefix + d.name, d.where.type, d.where.flags | group_flag);
+    if (s->kind == SymKind::Text) {
+      sec.align = 32;  // Go's function alignment on amd64
+      sec.bytes = s->p;
+    } else {
+      sec.align = data_align(s->size);
+      if (sec.type == SHT_NOBITS) {
+        sec.nobits_size = static_cast<uint64_t>(std::max<int64_t>(s->size, 0));
+      } else {
+        sec.bytes = contents(*s);
+      }
+    }
+    d.section = add_section(std::move(sec));
+    bool has_rela = std::any_of(s->r.begin(), s->r.end(), [](const Reloc& r) { return !is_marker(r); });
+    if (has_rela) {
+      d.rela = add_section(section(".rela" + sections_[d.section].name, SHT_RELA,
+                                   SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela), symtab_,
+                                   d.section));
+    }
+    defined_.push_back(std::move(d));
+  }
+  shstrtab_ = add_section(section(".shstrtab", SHT_STRTAB));
+}
+
+// Symbol table: null, the source file, file-local symbols, then globals (defined, then
+// undefined references in first-use order). ELF wants every local before the first global.
+void Writer::build_symtab() {
+  StrTab names;
+  std::vector<Elf64_Sym> syms(1, Elf64_Sym{});
+  auto push = [&](const std::string& name, uint8_t bind, uint8_t type, uint16_t shndx,
+                  uint64_t size) {
+    Elf64_Sym e{};
+    e.st_name = names.add(name);
+    e.st_info = ELF64_ST_INFO(bind, type);
+    e.st_shndx = shndx;
+    e.st_size = size;
+    syms.push_back(e);
+    return static_cast<uint32_t>(syms.size() - 1);
+  };
+  if (!unit_.files.empty()) push(unit_.files.front(), STB_LOCAL, STT_FILE, SHN_ABS, 0);
+
+  auto size_of = [](const Defined& d) {
+    return d.sym->kind == SymKind::Text ? d.sym->p.size()
+                                        : static_cast<uint64_t>(std::max<int64_t>(d.sym->size, 0));
+  };
+  for (const Defined& d : defined_) {
+    if (!d.sym->is_static) continue;
+    symindex_[d.sym] = push(d.name, STB_LOCAL, d.where.st_type, d.section, size_of(d));
+  }
+  uint32_t first_global = static_cast<uint32_t>(syms.size());
+  for (const Defined& d : defined_) {
+    if (d.sym->is_static) continue;
+    uint8_t bind = d.group ? STB_WEAK : STB_GLOBAL;  // DUPOK: weak, in its own COMDAT group
+    symindex_[d.sym] = push(d.name, bind, d.where.st_type, d.section, size_of(d));
+  }
+  for (const Defined& d : defined_) {
+    for (const Reloc& r : d.sym->r) {
+      if (is_marker(r)) continue;
+      if (is_tls_reloc(r.type) && r.sym == nullptr) {
+        if (tls_g_index_ == 0) tls_g_index_ = push(kTlsGSymbol, STB_GLOBAL, STT_TLS, SHN_UNDEF, 0);
+        continue;
+      }
+      if (r.sym == nullptr || symindex_.count(r.sym)) continue;
+      if (r.sym->is_static) {
+        error(d.name + ": reference to undefined file-local symbol " +
+              elf_symbol_name(*r.sym, unit_.pkgpath));
+        symindex_[r.sym] = 0;
+        continue;
+      }
+      uint8_t type = is_tls_reloc(r.type) ? STT_TLS : STT_NOTYPE;
+      symindex_[r.sym] = push(elf_symbol_name(*r.sym, unit_.pkgpath), STB_GLOBAL, type, SHN_UNDEF, 0);
+    }
+  }
+
+  Section& tab = sections_[symtab_];
+  tab.info = first_global;
+  for (const Elf64_Sym& e : syms) append_pod(tab.bytes, e);
+  sections_[strtab_].bytes = names.take();
+}
+
+void Writer::fill_relocs() {
+  for (const Defined& d : defined_) {
+    if (d.rela == 0) continue;
+    bool in_text = d.sym->kind == SymKind::Text;
+    uint64_t limit = sections_[d.section].bytes.size();
+    std::vector<Elf64_Rela> entries;
+    for (const Reloc& r : d.sym->r) {
+      if (is_marker(r)) continue;
+      std::string why;
+      auto m = map_reloc(r, in_text, why);
+      if (!m) {
+        error(d.name + "+" + std::to_string(r.off) + ": " + why);
+        continue;
+      }
+      if (r.off < 0 || static_cast<uint64_t>(r.off) + r.siz > limit) {
+        error(d.name + ": relocation at offset " + std::to_string(r.off) + " lies outside its " +
+              std::to_string(limit) + " bytes");
+        continue;
+      }
+      uint32_t target = 0;  // no symbol: an absolute value (Go's CALL $constant)
+      if (is_tls_reloc(r.type) && r.sym == nullptr) {
+        target = tls_g_index_;
+      } else if (r.sym != nullptr) {
+        target = symindex_.at(r.sym);
+      }
+      Elf64_Rela e{};
+      e.r_offset = static_cast<uint64_t>(r.off);
+      e.r_info = ELF64_R_INFO(static_cast<uint64_t>(target), m->type);
+      e.r_addend = m->addend;
+      entries.push_back(e);
+    }
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; });
+    for (const Elf64_Rela& e : entries) append_pod(sections_[d.rela].bytes, e);
+  }
+}
+
+void Writer::fill_groups() {
+  for (const Defined& d : defined_) {
+    if (d.group == 0) continue;
+    Section& g = sections_[d.group];
+    g.info = symindex_.at(d.sym);  // the signature: the DUPOK symbol itself
+    append_pod(g.bytes, uint32_t{GRP_COMDAT});
+    append_pod(g.bytes, d.section);
+    if (d.rela) append_pod(g.bytes, d.rela);
+  }
+}
+
+// File layout: ELF header, section contents (each at its alignment), section headers.
+std::vector<uint8_t> Writer::layout() {
+  StrTab shnames;
+  std::vector<uint32_t> name_off(sections_.size(), 0);
+  for (size_t i = 1; i < sections_.size(); ++i) name_off[i] = shnames.add(sections_[i].name);
+  name_off[shstrtab_] = shnames.add(".shstrtab");
+  sections_[shstrtab_].bytes = shnames.take();
+
+  std::vector<uint8_t> out(sizeof(Elf64_Ehdr), 0);
+  std::vector<uint64_t> offsets(sections_.size(), 0);
+  for (size_t i = 1; i < sections_.size(); ++i) {
+    const Section& s = sections_[i];
+    uint64_t a = std::max<uint64_t>(s.align, 1);
+    out.resize((out.size() + a - 1) / a * a, 0);
+    offsets[i] = out.size();
+    out.insert(out.end(), s.bytes.begin(), s.bytes.end());
+  }
+  out.resize((out.size() + 7) / 8 * 8, 0);
+  uint64_t shoff = out.size();
+  for (size_t i = 0; i < sections_.size(); ++i) {
+    const Section& s = sections_[i];
+    Elf64_Shdr h{};
+    if (i != 0) {
+      h.sh_name = name_off[i];
+      h.sh_type = s.type;
+      h.sh_flags = s.flags;
+      h.sh_offset = offsets[i];
+      h.sh_size = s.type == SHT_NOBITS ? s.nobits_size : s.bytes.size();
+      h.sh_link = s.link;
+      h.sh_info = s.info;
+      h.sh_addralign = s.align;
+      h.sh_entsize = s.entsize;
+    }
+    append_pod(out, h);
+  }
+
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_ident[EI_OSABI] = ELFOSABI_SYSV;
+  eh.e_type = ET_REL;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_shoff = shoff;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = static_cast<uint16_t>(sections_.size());
+  eh.e_shstrndx = static_cast<uint16_t>(shstrtab_);
+  std::memcpy(out.data(), &eh, sizeof eh);
+  return out;
+}
+
+bool Writer::run(std::vector<uint8_t>& out) {
+  // Without -p a `"".` name has no linker-visible form (Go's objects say <unlinkable>).
+  if (unit_.pkgpath.empty() || unit_.pkgpath == "<unlinkable>") {
+    auto local_pkg = [](const Symbol* s) { return s && s->name.find("\"\".") != std::string::npos; };
+    for (const auto* list : {&unit_.text, &unit_.data}) {
+      for (const Symbol* s : *list) {
+        const Symbol* bad = local_pkg(s) ? s : nullptr;
+        for (const Reloc& r : s->r) {
+          if (!bad && local_pkg(r.sym)) bad = r.sym;
+        }
+        if (bad) {
+          error("cannot write an object for " + bad->name + " without a package path (-p)");
+          return false;
+        }
+      }
+    }
+  }
+  plan_sections();
+  if (sections_.size() >= SHN_LORESERVE) {
+    error("too many sections for an ELF object (" + std::to_string(sections_.size()) + ")");
+    return false;
+  }
+  build_symtab();
+  fill_relocs();
+  fill_groups();
+  if (!ok_) return false;
+  out = layout();
+  return true;
+}
+
+}  // namespace
+
+std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath) {
+  static const std::string kLocalPkg = "\"\".";
+  std::string name;
+  name.reserve(sym.name.size() + pkgpath.size() + 2);
+  size_t pos = 0;
+  for (size_t hit; (hit = sym.name.find(kLocalPkg, pos)) != std::string::npos;
+       pos = hit + kLocalPkg.size()) {
+    name.append(sym.name, pos, hit - pos).append(pkgpath).append(".");
+  }
+  name.append(sym.name, pos, std::string::npos);
+  if (sym.is_static) name += "<>";
+  return name;
+}
+
+bool write_elf_object(const Unit& unit, std::vector<uint8_t>& out, Diag& diag) {
+  return Writer(unit, diag).run(out);
+}
+
+bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag) {
+  std::vector<uint8_t> bytes;
+  if (!write_elf_object(unit, bytes, diag)) return false;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) {
+    diag.error("open " + path + ": " + std::strerror(errno));
+    return false;
+  }
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    diag.error("write " + path + ": " + std::strerror(errno));
+    std::remove(path.c_str());
+  }
+  return ok;
+}
+
+}  // namespace gostack

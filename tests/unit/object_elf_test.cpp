@@ -1,0 +1,317 @@
+// ELF object writer: hand-built Units (bytes and relocations as Go 1.19's assembler
+// produces them) written as objects, inspected with readelf/llvm-objdump, and linked into
+// C++ programs that call the functions through gostack/abi0_call.h.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "object/elf_writer.h"
+#include "object_test_util.h"
+
+namespace gostack {
+namespace {
+
+using namespace objtest;
+
+// The Unit Go 1.19 assembles from this source with -p main (bytes and relocations copied
+// from `go tool asm -S`):
+//
+//   DATA ·k+0(SB)/8, $100
+//   GLOBL ·k(SB), NOPTR, $8
+//   DATA ·tab<>+0(SB)/8, $·k(SB)
+//   GLOBL ·tab<>(SB), RODATA, $8
+//   GLOBL ·counter(SB), NOPTR, $8
+//   TEXT ·add(SB),NOSPLIT,$0-24        // ret = a + b
+//   TEXT ·addk(SB),NOSPLIT,$24-16      // ret = add(x, k) + *tab; counter++; +1000 when counter == 7
+//   TEXT ·getg(SB),NOSPLIT,$0-8        // MOVQ (TLS), AX; MOVQ AX, ret+0(FP); RET
+void build_sample(Unit& u) {
+  u.pkgpath = "main";
+  u.files = {"sample.s"};
+  Symbol* k = add_data(u, "\"\".k", SymKind::NoPtrData, 8, {0x64, 0, 0, 0, 0, 0, 0, 0});
+  Symbol* tab = add_data(u, "\"\".tab", SymKind::RoData, 8, {0, 0, 0, 0, 0, 0, 0, 0}, true);
+  add_reloc(tab, 0, 8, RelocType::Addr, 0, k);
+  Symbol* counter = add_data(u, "\"\".counter", SymKind::NoPtrBss, 8);
+
+  Symbol* add = add_text(u, "\"\".add", {0x48, 0x8b, 0x44, 0x24, 0x08, 0x48, 0x03, 0x44, 0x24, 0x10,
+                                         0x48, 0x89, 0x44, 0x24, 0x18, 0xc3});
+  Symbol* addk = add_text(
+      u, "\"\".addk",
+      {0x48, 0x83, 0xec, 0x20, 0x48, 0x89, 0x6c, 0x24, 0x18, 0x48, 0x8d, 0x6c, 0x24, 0x18, 0x48, 0x8b,
+       0x44, 0x24, 0x28, 0x48, 0x89, 0x04, 0x24, 0x48, 0x8b, 0x05, 0x00, 0x00, 0x00, 0x00, 0x48, 0x89,
+       0x44, 0x24, 0x08, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x8b, 0x1d,
+       0x00, 0x00, 0x00, 0x00, 0x48, 0x8b, 0x1b, 0x48, 0x01, 0xd8, 0x48, 0xff, 0x05, 0x00, 0x00, 0x00,
+       0x00, 0x48, 0x83, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x07, 0x75, 0x06, 0x48, 0x05, 0xe8, 0x03, 0x00,
+       0x00, 0x48, 0x89, 0x44, 0x24, 0x30, 0x48, 0x8b, 0x6c, 0x24, 0x18, 0x48, 0x83, 0xc4, 0x20, 0xc3});
+  add_reloc(addk, 26, 4, RelocType::PCRel, 0, k);
+  add_reloc(addk, 36, 4, RelocType::Call, 0, add);
+  add_reloc(addk, 48, 4, RelocType::PCRel, 0, tab);
+  add_reloc(addk, 61, 4, RelocType::PCRel, 0, counter);
+  add_reloc(addk, 68, 4, RelocType::PCRel, -1, counter);  // CMPQ: imm8 follows the disp32
+  Symbol* getg = add_text(u, "\"\".getg", {0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0x48,
+                                          0x89, 0x44, 0x24, 0x08, 0xc3});
+  add_reloc(getg, 5, 4, RelocType::TLS_LE, 0, nullptr);
+}
+
+// A C++ program calling the sample through the ABI0 helper; prints what it sees.
+const char* kSampleMain = R"(
+#include <cstdint>
+#include <cstdio>
+#include <thread>
+#include "gostack/abi0_call.h"
+
+GOSTACK_ABI0_EXTERN(go_add, "main.add");
+GOSTACK_ABI0_EXTERN(go_addk, "main.addk");
+GOSTACK_ABI0_EXTERN(go_getg, "main.getg");
+extern "C" int64_t go_counter __asm__("main.counter");
+extern "C" { thread_local void* gostack_tls_g = nullptr; }
+
+int main() {
+  using gostack::abi0::call;
+  std::printf("add %lld\n", (long long)call<int64_t>(go_add, int64_t{2}, int64_t{40}));
+  std::printf("add %lld\n", (long long)call<int64_t>(go_add, int64_t{-7}, int64_t{3}));
+  for (int i = 0; i < 7; ++i) std::printf("addk %lld\n", (long long)call<int64_t>(go_addk, int64_t{i}));
+  std::printf("counter %lld\n", (long long)go_counter);
+  gostack_tls_g = reinterpret_cast<void*>(0x1234);
+  std::printf("getg %p\n", call<void*>(go_getg));
+  std::thread([] {
+    gostack_tls_g = reinterpret_cast<void*>(0x5678);
+    std::printf("thread getg %p\n", call<void*>(go_getg));
+  }).join();
+  std::printf("getg %p\n", call<void*>(go_getg));
+}
+)";
+
+const char* kSampleExpected =
+    "add 42\nadd -4\naddk 200\naddk 201\naddk 202\naddk 203\naddk 204\naddk 205\naddk 1206\n"
+    "counter 7\ngetg 0x1234\nthread getg 0x5678\ngetg 0x1234\n";
+
+std::string include_dir() { return std::string(GOSTACK_SOURCE_DIR) + "/include"; }
+
+TEST(ElfObject, SymbolNames) {
+  Unit u;
+  Symbol* add = u.lookup("\"\".add");
+  Symbol* st = u.lookup("\"\".tab", true);
+  Symbol* rt = u.lookup("runtime.morestack_noctxt");
+  Symbol* nested = u.lookup("\"\".T.\"\".m");
+  EXPECT_EQ(elf_symbol_name(*add, "main"), "main.add");
+  EXPECT_EQ(elf_symbol_name(*add, "example.com/x/y"), "example.com/x/y.add");
+  EXPECT_EQ(elf_symbol_name(*st, "main"), "main.tab<>");
+  EXPECT_EQ(elf_symbol_name(*rt, "main"), "runtime.morestack_noctxt");
+  EXPECT_EQ(elf_symbol_name(*nested, "p"), "p.T.p.m");
+}
+
+TEST(ElfObject, HeaderAndLayout) {
+  Unit u;
+  build_sample(u);
+  std::vector<uint8_t> img;
+  Diag diag;
+  ASSERT_TRUE(write_elf_object(u, img, diag));
+  ASSERT_GE(img.size(), 64u);
+  EXPECT_EQ(img[0], 0x7f);
+  EXPECT_EQ(img[1], 'E');
+  EXPECT_EQ(img[4], 2);   // ELFCLASS64
+  EXPECT_EQ(img[5], 1);   // little-endian
+  EXPECT_EQ(img[16], 1);  // ET_REL
+  EXPECT_EQ(img[18], 62); // EM_X86_64
+}
+
+class ElfTools : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    build_sample(unit_);
+    obj_ = dir_ / "sample.o";
+    Diag diag;
+    ASSERT_TRUE(write_elf_object(unit_, obj_, diag));
+  }
+  Unit unit_;
+  TempDir dir_;
+  std::string obj_;
+};
+
+TEST_F(ElfTools, ReadelfSections) {
+  if (!have_tool("readelf")) GTEST_SKIP() << "readelf not installed";
+  RunResult r = run("readelf -SW " + obj_);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto has = [&](const std::string& pattern) {
+    return std::regex_search(r.output, std::regex(pattern));
+  };
+  EXPECT_TRUE(has(R"(\.text\.main\.add +PROGBITS .* AX +0 +0 +32)")) << r.output;
+  EXPECT_TRUE(has(R"(\.text\.main\.addk +PROGBITS)")) << r.output;
+  EXPECT_TRUE(has(R"(\.rela\.text\.main\.addk +RELA)")) << r.output;
+  EXPECT_TRUE(has(R"(\.noptrdata\.main\.k +PROGBITS .* WA )")) << r.output;
+  EXPECT_TRUE(has(R"(\.data\.rel\.ro\.main\.tab<> +PROGBITS .* WA )")) << r.output;
+  EXPECT_TRUE(has(R"(\.noptrbss\.main\.counter +NOBITS +0+ +[0-9a-f]+ +0+8 .* WA )")) << r.output;
+  EXPECT_TRUE(has(R"(\.note\.GNU-stack +PROGBITS +0+ +[0-9a-f]+ +0+ +00 +0 +0 +1)")) << r.output;
+  EXPECT_FALSE(has(R"(\.rela\.text\.main\.add )")) << "add has no relocations\n" << r.output;
+}
+
+TEST_F(ElfTools, ReadelfSymbols) {
+  if (!have_tool("readelf")) GTEST_SKIP() << "readelf not installed";
+  RunResult r = run("readelf -sW " + obj_);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto has = [&](const std::string& pattern) {
+    return std::regex_search(r.output, std::regex(pattern));
+  };
+  EXPECT_TRUE(has(R"(16 FUNC +GLOBAL +DEFAULT +[0-9]+ main\.add\n)")) << r.output;
+  EXPECT_TRUE(has(R"(96 FUNC +GLOBAL +DEFAULT +[0-9]+ main\.addk\n)")) << r.output;
+  EXPECT_TRUE(has(R"(8 OBJECT +LOCAL +DEFAULT +[0-9]+ main\.tab<>\n)")) << r.output;
+  EXPECT_TRUE(has(R"(8 OBJECT +GLOBAL +DEFAULT +[0-9]+ main\.counter\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0 TLS +GLOBAL +DEFAULT +UND gostack_tls_g\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0 FILE +LOCAL +DEFAULT +ABS sample\.s\n)")) << r.output;
+}
+
+TEST_F(ElfTools, ReadelfRelocations) {
+  if (!have_tool("readelf")) GTEST_SKIP() << "readelf not installed";
+  RunResult r = run("readelf -rW " + obj_);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto has = [&](const std::string& pattern) {
+    return std::regex_search(r.output, std::regex(pattern));
+  };
+  // Go: target + add - (field + 4); ELF: S + A - field. The CMPQ's trailing imm8 is
+  // already in Go's add (-1), so its ELF addend is -5.
+  EXPECT_TRUE(has(R"(0+1a +[0-9a-f]+ R_X86_64_PC32 +0+ main\.k - 4\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+24 +[0-9a-f]+ R_X86_64_PLT32 +0+ main\.add - 4\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+30 +[0-9a-f]+ R_X86_64_PC32 +0+ main\.tab<> - 4\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+3d +[0-9a-f]+ R_X86_64_PC32 +0+ main\.counter - 4\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+44 +[0-9a-f]+ R_X86_64_PC32 +0+ main\.counter - 5\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+5 +[0-9a-f]+ R_X86_64_TPOFF32 +0+ gostack_tls_g \+ 0\n)")) << r.output;
+  EXPECT_TRUE(has(R"(0+0 +[0-9a-f]+ R_X86_64_64 +0+ main\.k \+ 0\n)")) << r.output;
+}
+
+TEST_F(ElfTools, ObjdumpDisassembly) {
+  if (!have_tool("llvm-objdump")) GTEST_SKIP() << "llvm-objdump not installed";
+  RunResult r = run("llvm-objdump -dr --no-show-raw-insn " + obj_);
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto has = [&](const std::string& pattern) {
+    return std::regex_search(r.output, std::regex(pattern));
+  };
+  EXPECT_TRUE(has(R"(<main\.add>:\n\s+0:\s+movq\s+8\(%rsp\), %rax\n\s+5:\s+addq\s+16\(%rsp\), %rax\n)"
+                  R"(\s+a:\s+movq\s+%rax, 24\(%rsp\)\n\s+f:\s+retq)"))
+      << r.output;
+  EXPECT_TRUE(has(R"(callq\s+0x28 <main\.addk\+0x28>\n\s+0+24:\s+R_X86_64_PLT32\s+main\.add-0x4)"))
+      << r.output;
+  EXPECT_TRUE(has(R"(movq\s+%fs:0, %rax\n\s+0+5:\s+R_X86_64_TPOFF32\s+gostack_tls_g)")) << r.output;
+}
+
+// Links the sample into a C++ program with g++ and runs it.
+void link_and_run(const TempDir& dir, const std::string& obj, const std::string& flags) {
+  if (!have_tool("g++")) GTEST_SKIP() << "g++ not installed";
+  std::string main_cpp = dir / "main.cpp", exe = dir / "prog";
+  write_text(main_cpp, kSampleMain);
+  RunResult b = run("g++ -std=c++20 -pthread " + flags + " -I" + include_dir() + " " + main_cpp +
+                    " " + obj + " -o " + exe);
+  ASSERT_EQ(b.status, 0) << b.output;
+  RunResult r = run(exe);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, kSampleExpected);
+}
+
+TEST_F(ElfTools, LinksIntoPieProgram) { link_and_run(dir_, obj_, "-pie -fPIE"); }
+TEST_F(ElfTools, LinksIntoNonPieProgram) { link_and_run(dir_, obj_, "-no-pie -fno-PIE"); }
+TEST_F(ElfTools, LinksWithGcSections) {
+  link_and_run(dir_, obj_, "-ffunction-sections -Wl,--gc-sections");
+}
+
+// An unreferenced function's section is dropped by --gc-sections.
+TEST(ElfObject, GcSectionsDropsUnusedFunction) {
+  if (!have_tool("g++")) GTEST_SKIP() << "g++ not installed";
+  Unit u;
+  build_sample(u);
+  add_text(u, "\"\".unused", {0xc3});
+  TempDir dir;
+  Diag diag;
+  ASSERT_TRUE(write_elf_object(u, dir / "s.o", diag));
+  write_text(dir / "main.cpp", kSampleMain);
+  RunResult b = run("g++ -std=c++20 -pthread -I" + include_dir() + " " + (dir / "main.cpp") + " " +
+                    (dir / "s.o") + " -Wl,--gc-sections -Wl,--print-gc-sections -o " + (dir / "prog"));
+  ASSERT_EQ(b.status, 0) << b.output;
+  EXPECT_NE(b.output.find("'.text.main.unused'"), std::string::npos) << b.output;
+  EXPECT_EQ(b.output.find("'.text.main.add'"), std::string::npos) << b.output;
+}
+
+// DUPOK symbols defined in two objects link (COMDAT groups keep one copy).
+TEST(ElfObject, DupokDefinitionsLinkOnce) {
+  if (!have_tool("g++")) GTEST_SKIP() << "g++ not installed";
+  TempDir dir;
+  for (int i = 0; i < 2; ++i) {
+    Unit u;
+    u.pkgpath = "main";
+    // TEXT ·seven(SB),DUPOK|NOSPLIT,$0-8: MOVQ $7, ret+0(FP); RET
+    Symbol* f = add_text(u, "\"\".seven",
+                         {0x48, 0xc7, 0x44, 0x24, 0x08, 0x07, 0x00, 0x00, 0x00, 0xc3});
+    f->dupok = true;
+    Symbol* d = add_data(u, "\"\".table", SymKind::RoData, 8, {1, 2, 3, 4, 5, 6, 7, 8});
+    d->dupok = true;
+    Diag diag;
+    ASSERT_TRUE(write_elf_object(u, dir / ("d" + std::to_string(i) + ".o"), diag));
+  }
+  if (have_tool("readelf")) {
+    RunResult g = run("readelf -gW " + (dir / "d0.o"));
+    EXPECT_TRUE(std::regex_search(
+        g.output, std::regex(R"(COMDAT group section \[ *\d+\] `\.group' \[main\.seven\] contains 1 sections:\n.*\n.*\.text\.main\.seven\n)")))
+        << g.output;
+  }
+  write_text(dir / "main.cpp", R"(
+#include <cstdint>
+#include <cstdio>
+#include "gostack/abi0_call.h"
+GOSTACK_ABI0_EXTERN(go_seven, "main.seven");
+extern "C" const unsigned char go_table[8] __asm__("main.table");
+int main() { std::printf("%lld %d\n", (long long)gostack::abi0::call<int64_t>(go_seven), go_table[7]); }
+)");
+  RunResult b = run("g++ -std=c++20 -I" + include_dir() + " " + (dir / "main.cpp") + " " +
+                    (dir / "d0.o") + " " + (dir / "d1.o") + " -o " + (dir / "prog"));
+  ASSERT_EQ(b.status, 0) << b.output;
+  RunResult r = run(dir / "prog");
+  EXPECT_EQ(r.output, "7 8\n");
+}
+
+TEST(ElfObject, ErrorsAreReported) {
+  std::vector<std::string> msgs;
+  Diag diag;
+  diag.capture(&msgs);
+  std::vector<uint8_t> img;
+
+  Unit nopkg;
+  add_text(nopkg, "\"\".f", {0xc3});
+  EXPECT_FALSE(write_elf_object(nopkg, img, diag));
+
+  Unit bad;
+  bad.pkgpath = "main";
+  Symbol* f = add_text(bad, "\"\".f", {0xe8, 0, 0, 0, 0, 0xc3});
+  add_reloc(f, 3, 4, RelocType::Call, 0, bad.lookup("\"\".g"));              // past the end
+  add_reloc(f, 1, 2, RelocType::PCRel, 0, bad.lookup("\"\".g"));             // 2-byte PC-relative
+  add_reloc(f, 1, 4, static_cast<RelocType>(3), 0, bad.lookup("\"\".g"));    // no ELF equivalent
+  add_reloc(f, 1, 4, RelocType::Call, 0, bad.lookup("\"\".h", true));        // undefined <>
+  Symbol* d = add_data(bad, "\"\".d", SymKind::Data, 2, {1, 2, 3});
+  (void)d;
+  EXPECT_FALSE(write_elf_object(bad, img, diag));
+
+  std::string all;
+  for (const auto& m : msgs) all += m + "\n";
+  EXPECT_NE(all.find("cannot write an object for \"\".f without a package path (-p)"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("main.f: relocation at offset 3 lies outside its 6 bytes"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("main.f+1: relocation type 14 with size 2 has no ELF x86-64 equivalent"),
+            std::string::npos) << all;
+  EXPECT_NE(all.find("main.f+1: relocation type 3 has no ELF x86-64 equivalent"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("main.f: reference to undefined file-local symbol main.h<>"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("main.d: 3 bytes of data exceed its size 2"), std::string::npos) << all;
+}
+
+TEST(ElfObject, UnwritablePathIsAnError) {
+  Unit u;
+  build_sample(u);
+  std::vector<std::string> msgs;
+  Diag diag;
+  diag.capture(&msgs);
+  EXPECT_FALSE(write_elf_object(u, std::string("/nonexistent-dir/x.o"), diag));
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].rfind("open /nonexistent-dir/x.o: ", 0), 0u) << msgs[0];
+}
+
+}  // namespace
+}  // namespace gostack

@@ -1,9 +1,10 @@
 #!/bin/bash
 # Sets everything up, builds, and prints gostack's -S listing of the seed document's example
-# (the same command line `go build` gives Go's assembler, plus -S).
+# (the command line `go build` gives Go's assembler, plus -S), writing the ELF object to build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 echo "== gostack asm -S examples/printnl_amd64.s"
 cd examples
-../build/release/gostack asm -p main -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -S printnl_amd64.s
+../build/release/gostack asm -p main -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -S \
+  -o ../build/printnl_amd64.o printnl_amd64.s

@@ -1,5 +1,5 @@
 // `gostack asm`: parses Go's assembler flags, runs the pipeline on one file, prints the
-// -S listing and reports failure the way `go tool asm` does.
+// -S listing, writes the ELF object and reports failure the way `go tool asm` does.
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +15,7 @@
 #include "driver/commands.h"
 #include "driver/flags.h"
 #include "listing/listing.h"
+#include "object/elf_writer.h"
 
 #ifndef GOSTACK_VERSION
 #define GOSTACK_VERSION "dev"
@@ -119,7 +120,9 @@ void define_flags(FlagSet& fs, AsmCommand& cmd) {
                 bool on;
                 return parse_go_bool(v, on) ? std::string() : std::string("parse error");
               });
-  fs.add_value("o", "string", "output file; default foo.o for /a/b/c/foo.s as first argument",
+  fs.add_value("o", "string",
+               "output file; default foo.o for /a/b/c/foo.s as first argument (gostack: an ELF "
+               "object)",
                [&cmd](std::string_view v) { return set_string(cmd.output, v); });
   fs.add_value("p", "string", "set expected package import to path",
                [&cmd](std::string_view v) { return set_string(cmd.opts.pkgpath, v); },
@@ -202,6 +205,13 @@ int run_asm(const std::vector<std::string>& args) {
     return 2;
   }
   const std::string& file = files[0];
+  // Go's default output: foo.o in the current directory for /a/b/foo.s.
+  std::string output = cmd.output;
+  if (output.empty()) {
+    std::string base = fs::path(file).filename().string();
+    if (base.ends_with(".s")) base.resize(base.size() - 2);
+    output = base + ".o";
+  }
   if (std::ifstream probe(file); !probe) {
     std::string why = std::strerror(errno);
     if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
@@ -213,29 +223,30 @@ int run_asm(const std::vector<std::string>& args) {
   Unit unit;
   Diag diag(stderr);
   diag.set_all_errors(cmd.all_errors);
-  bool ok = false;
+  bool ok = false, backend = false;
+  std::error_code ec;
   try {
     ok = assemble_file(unit, diag, file, cmd.opts);
+    backend = backend_ran(unit);
+    if (cmd.print_listing > 0 && (ok || backend)) {
+      std::string listing;
+      write_listing(unit, listing);
+      std::fwrite(listing.data(), 1, listing.size(), stdout);
+      std::fflush(stdout);
+    }
+    if (ok) ok = write_elf_object(unit, output, diag);
   } catch (const TooManyErrors&) {
+    fs::remove(output, ec);
     std::fprintf(stderr, "asm: too many errors\n");
     return 1;
   }
-  bool backend = backend_ran(unit);
-  if (cmd.print_listing > 0 && (ok || backend)) {
-    std::string listing;
-    write_listing(unit, listing);
-    std::fwrite(listing.data(), 1, listing.size(), stdout);
-    std::fflush(stdout);
-  }
   if (!ok) {
-    // Go names the file when its parse failed, and not when a later stage did.
+    // Like Go, leave no output file behind; name the input only when its parse failed.
+    fs::remove(output, ec);
     if (backend) std::fprintf(stderr, "asm: assembly failed\n");
     else std::fprintf(stderr, "asm: assembly of %s failed\n", file.c_str());
     return 1;
   }
-  if (!cmd.output.empty())
-    std::fprintf(stderr, "gostack asm: object file output is not implemented yet; %s not written\n",
-                 cmd.output.c_str());
   return 0;
 }
 

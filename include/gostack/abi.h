@@ -29,4 +29,26 @@ inline constexpr int kGPanic = 32;
 // Layout of a runtime._panic the WRAPPER prologue inspects: argp is its first word.
 inline constexpr int kPanicArgp = 0;
 
+// Layout of runtime.gobuf (a saved goroutine context; Go's order): the runtime's
+// Go-syntax assembly (gogo, mcall, morestack) reads and writes these slots.
+inline constexpr int kGobufSp = 0;
+inline constexpr int kGobufPc = 8;
+inline constexpr int kGobufG = 16;
+inline constexpr int kGobufCtxt = 24;
+inline constexpr int kGobufRet = 32;
+inline constexpr int kGobufLr = 40;
+inline constexpr int kGobufBp = 48;
+inline constexpr int kGobufSize = 56;
+
+// Further G fields the runtime's assembly touches (same offsets as Go 1.19's g).
+inline constexpr int kGDefer = 40;
+inline constexpr int kGM = 48;
+inline constexpr int kGSched = 56;  // a gobuf
+
+// Offsets inside the runtime's M (morestack saves the caller's context in m.morebuf).
+inline constexpr int kMG0 = 0;
+inline constexpr int kMMorebuf = 8;  // a gobuf
+inline constexpr int kMCurg = 64;
+inline constexpr int kMP = 72;
+
 }  // namespace gostack::abi

@@ -1,0 +1,121 @@
+// The page heap that stacks are carved from: 64 MiB arenas from mmap, 8 KiB pages, spans of pages.
+//
+// A much smaller cousin of Go's mheap: only the runtime's stacks live here. Memory comes from
+// the OS in aligned 64 MiB arenas (more for a bigger request). Free page runs are kept in one
+// best-fit set and coalesce with free neighbours on free. Each arena records, per page, the
+// span that owns it and whether the page has been returned to the OS (MADV_DONTNEED).
+// Freshly mapped pages count as returned: they cost nothing until first touched.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <utility>
+
+#include "runtime/lock.h"
+#include "runtime/runtime2.h"
+
+namespace gostack::rt {
+
+inline constexpr uintptr_t kPageShift = 13;
+inline constexpr uintptr_t kPageSize = uintptr_t{1} << kPageShift;  // 8 KiB, Go's page
+inline constexpr uintptr_t kArenaShift = 26;
+inline constexpr uintptr_t kArenaBytes = uintptr_t{1} << kArenaShift;  // 64 MiB
+inline constexpr uintptr_t kPagesPerArena = kArenaBytes / kPageSize;   // 8192
+inline constexpr int kHeapAddrBits = 48;
+
+static_assert(kStackCacheSize % kPageSize == 0, "stack pool spans are whole pages");
+
+enum class SpanState : uint8_t {
+  Dead,    // the Span object is unused (on the span allocator's free list)
+  Free,    // a run of free pages owned by the heap
+  Manual,  // pages handed out for stacks (Go's mSpanManual)
+};
+
+struct SpanList;
+
+// A run of pages. While Manual it is either a stack pool span (carved into equal stacks of
+// elemsize) or one large stack.
+struct Span {
+  uintptr_t base = 0;
+  uintptr_t npages = 0;
+  Span* next = nullptr;  // links on a SpanList (stack pool or stackLarge)
+  Span* prev = nullptr;
+  SpanList* list = nullptr;  // the list this span is on, for consistency checks
+  GcLink* manualFreeList = nullptr;  // free stacks inside a pool span
+  uint32_t allocCount = 0;           // stacks handed out from a pool span
+  uintptr_t elemsize = 0;
+  SpanState state = SpanState::Dead;
+
+  uintptr_t limit() const { return base + (npages << kPageShift); }
+};
+
+// A doubly linked list of spans (Go's mSpanList); insert puts a span at the front.
+struct SpanList {
+  Span* first = nullptr;
+  Span* last = nullptr;
+  bool empty() const { return first == nullptr; }
+  void insert(Span* s);
+  void remove(Span* s);
+};
+
+struct HeapStats {
+  uint64_t mapped_bytes;    // obtained from the OS with mmap
+  uint64_t released_bytes;  // mapped but not backed: never touched or returned with madvise
+  uint64_t free_bytes;      // in free spans (includes released)
+  uint64_t manual_bytes;    // in spans handed out for stacks
+  uint64_t scavenged_bytes; // total ever returned with madvise
+};
+
+class PageHeap {
+ public:
+  // Returns a span of npages pages in state Manual, or nullptr if the OS refuses memory.
+  // The memory is not necessarily zeroed.
+  Span* alloc_manual(uintptr_t npages);
+  // Returns a Manual span's pages to the heap; they coalesce with free neighbours. When the
+  // heap then holds more than kRetainDirtyBytes of free, backed memory, the excess goes back
+  // to the OS (largest free runs first).
+  void free_manual(Span* s);
+  // The Manual span containing addr, or nullptr (not heap memory, or not in use).
+  Span* span_of(uintptr_t addr);
+  // Returns free backed pages to the OS (madvise MADV_DONTNEED) until at most keep_bytes of
+  // them remain. Returns the number of bytes released by this call.
+  uintptr_t scavenge(uintptr_t keep_bytes);
+  HeapStats stats() const;
+
+  // Free backed memory the heap keeps for reuse before returning the excess to the OS.
+  static constexpr uintptr_t kRetainDirtyBytes = 4 << 20;
+
+ private:
+  struct Arena;
+
+  bool grow(uintptr_t npages);
+  Arena* arena_of(uintptr_t addr) const;
+  Span* span_at(uintptr_t addr) const;  // raw per-page entry, may be stale for free pages
+  void set_spans(uintptr_t base, uintptr_t npages, Span* s);
+  void set_free_ends(Span* s);
+  uintptr_t unrelease(uintptr_t base, uintptr_t npages);  // clears released bits, returns count
+  uintptr_t release_span(Span* s, uintptr_t want);
+  void insert_free(Span* s);
+  void erase_free(Span* s);
+  Span* new_span();
+  void free_span(Span* s);
+  uintptr_t scavenge_locked(uintptr_t keep_bytes);
+
+  Mutex lock_;
+  Arena** arenas_ = nullptr;  // index by addr >> kArenaShift; reserved lazily, NORESERVE
+  std::set<std::pair<uintptr_t, uintptr_t>> free_;  // (npages, base) for best fit
+  Span* span_free_ = nullptr;                        // recycled Span objects
+  Span* span_chunk_ = nullptr;                       // bump allocator for new Span objects
+  uintptr_t span_chunk_left_ = 0;
+
+  std::atomic<uint64_t> mapped_{0};
+  std::atomic<uint64_t> released_{0};
+  std::atomic<uint64_t> free_bytes_{0};
+  std::atomic<uint64_t> manual_{0};
+  std::atomic<uint64_t> scavenged_total_{0};
+};
+
+extern PageHeap mheap_;
+
+}  // namespace gostack::rt

@@ -1,0 +1,307 @@
+// G lifecycle: bootstrap of m0/g0/Ps, malg, allgs, status changes, the G free lists.
+#include "runtime/proc.h"
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "runtime/print.h"
+#include "runtime/stack.h"
+
+namespace gostack::rt {
+
+extern "C" {
+thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec"))) = nullptr;
+}
+
+Sched sched;
+std::vector<P*> allp;
+uint32_t startingStackSize = kFixedStack;
+
+namespace {
+
+M m0;
+G g0_of_m0;
+bool started = false;
+
+Mutex allglock;
+std::vector<G*> allgs;
+
+uint32_t round2(int32_t x) {
+  uint32_t s = 1;
+  while (s < static_cast<uint32_t>(x)) s <<= 1;
+  return s;
+}
+
+// g0 runs on the OS thread's own stack; its bounds come from the thread attributes.
+void init_g0_on_this_thread(G* g0, M* mp) {
+  pthread_attr_t attr;
+  void* addr = nullptr;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) != 0 || pthread_attr_getstack(&attr, &addr, &size) != 0)
+    throw_fatal("schedinit: cannot read the thread's stack bounds");
+  pthread_attr_destroy(&attr);
+  g0->stack.lo = reinterpret_cast<uintptr_t>(addr);
+  g0->stack.hi = g0->stack.lo + size;
+  g0->stackguard0 = g0->stack.lo + abi::kStackGuard;
+  g0->stackguard1 = g0->stackguard0;  // C++ code may run on g0
+  g0->m = mp;
+  mp->g0 = g0;
+  mp->procid = static_cast<uint64_t>(::syscall(SYS_gettid));
+}
+
+// Moves Gs from pp's free list to the global lists while pp holds at least `threshold`,
+// sorting them by whether they still own a stack.
+void gfree_spill(P* pp, int32_t threshold) {
+  int32_t inc = 0;
+  GQueue stackQ, noStackQ;
+  while (pp->gFree.n >= threshold) {
+    G* g = pp->gFree.list.pop();
+    pp->gFree.n--;
+    if (g->stack.lo == 0)
+      noStackQ.push(g);
+    else
+      stackQ.push(g);
+    inc++;
+  }
+  LockGuard guard(sched.gFree.lock);
+  sched.gFree.noStack.pushAll(noStackQ);
+  sched.gFree.stack.pushAll(stackQ);
+  sched.gFree.n += inc;
+}
+
+}  // namespace
+
+// ---- intrusive G lists ----
+
+void GQueue::push(G* gp) {
+  gp->schedlink = head;
+  head = gp;
+  if (tail == nullptr) tail = gp;
+}
+
+void GQueue::pushBack(G* gp) {
+  gp->schedlink = nullptr;
+  if (tail != nullptr)
+    tail->schedlink = gp;
+  else
+    head = gp;
+  tail = gp;
+}
+
+G* GQueue::pop() {
+  G* gp = head;
+  if (gp != nullptr) {
+    head = gp->schedlink;
+    if (head == nullptr) tail = nullptr;
+  }
+  return gp;
+}
+
+void GList::push(G* gp) {
+  gp->schedlink = head;
+  head = gp;
+}
+
+void GList::pushAll(GQueue q) {
+  if (q.empty()) return;
+  q.tail->schedlink = head;
+  head = q.head;
+}
+
+G* GList::pop() {
+  G* gp = head;
+  if (gp != nullptr) head = gp->schedlink;
+  return gp;
+}
+
+// ---- bootstrap ----
+
+void schedinit(int32_t nprocs) {
+  if (started) throw_fatal("schedinit called twice");
+  if (nprocs < 1) throw_fatal("schedinit: need at least one P");
+  started = true;
+  stackinit();
+  init_g0_on_this_thread(&g0_of_m0, &m0);
+  setg(&g0_of_m0);
+  for (int32_t i = 0; i < nprocs; i++) {
+    P* pp = new P;
+    pp->id = i;
+    allp.push_back(pp);
+  }
+  acquirep(allp[0]);
+}
+
+bool runtime_started() { return started; }
+
+void acquirep(P* pp) {
+  M* mp = getg()->m;
+  if (mp->p != nullptr) throw_fatal("wirep: already in go");
+  if (pp->m != nullptr || pp->status.load(std::memory_order_relaxed) != Pidle) throw_fatal("wirep: invalid p state");
+  mp->p = pp;
+  pp->m = mp;
+  pp->status.store(Prunning, std::memory_order_relaxed);
+}
+
+P* releasep() {
+  M* mp = getg()->m;
+  P* pp = mp->p;
+  if (pp == nullptr || pp->m != mp || pp->status.load(std::memory_order_relaxed) != Prunning)
+    throw_fatal("releasep: invalid arg");
+  mp->p = nullptr;
+  pp->m = nullptr;
+  pp->status.store(Pidle, std::memory_order_relaxed);
+  return pp;
+}
+
+// ---- Gs ----
+
+G* malg(int32_t stacksize) {
+  G* newg = new G;
+  if (stacksize >= 0) {
+    // _StackSystem is 0 on Linux, so this only rounds up to a power of two.
+    uint32_t size = round2(static_cast<int32_t>(abi::kStackSystem) + stacksize);
+    newg->stack = stackalloc(size);
+    newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+    newg->stackguard1 = ~uintptr_t{0};
+    // The lowest word is cleared: Go records g there on signal stacks on some systems, and
+    // a fresh word keeps tracebacks from reading stale data.
+    *reinterpret_cast<uintptr_t*>(newg->stack.lo) = 0;
+  }
+  return newg;
+}
+
+void allgadd(G* gp) {
+  if (readgstatus(gp) == Gidle) throw_fatal("allgadd: bad status Gidle");
+  LockGuard guard(allglock);
+  allgs.push_back(gp);
+}
+
+size_t allglen() {
+  LockGuard guard(allglock);
+  return allgs.size();
+}
+
+uint32_t readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
+
+void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
+  if (oldval == newval) throw_fatal("casgstatus: bad incoming values");
+  uint32_t expect = oldval;
+  if (!gp->atomicstatus.compare_exchange_strong(expect, newval, std::memory_order_acq_rel)) {
+    printstring("runtime: casgstatus: goid=");
+    printint(gp->goid);
+    printstring(" status=");
+    printuint(expect);
+    printstring(" oldval=");
+    printuint(oldval);
+    printstring(" newval=");
+    printuint(newval);
+    printnl();
+    throw_fatal("casgstatus: bad status");
+  }
+}
+
+// A dead G goes on the P's free list. A stack of a non-standard size (grown, or left from an
+// older startingStackSize) is freed first, so free lists only hold standard stacks.
+// When the local list reaches 64, Gs move to the global lists until 31 remain locally (the
+// loop moves while n >= 32, as Go's does), each to the with-stack or without-stack list.
+void gfput(P* pp, G* gp) {
+  if (readgstatus(gp) != Gdead) throw_fatal("gfput: bad status (not Gdead)");
+
+  uintptr_t stksize = gp->stack.hi - gp->stack.lo;
+  if (gp->stack.lo != 0 && stksize != startingStackSize) {
+    stackfree(gp->stack);
+    gp->stack.lo = 0;
+    gp->stack.hi = 0;
+    gp->stackguard0 = 0;
+  }
+
+  pp->gFree.list.push(gp);
+  pp->gFree.n++;
+  if (pp->gFree.n >= 64) gfree_spill(pp, 32);
+}
+
+G* gfget(P* pp) {
+  if (pp->gFree.list.empty() && (!sched.gFree.stack.empty() || !sched.gFree.noStack.empty())) {
+    // Move a batch (up to 32) of free Gs to the P, preferring Gs that still have a stack.
+    LockGuard guard(sched.gFree.lock);
+    while (pp->gFree.n < 32) {
+      G* g = sched.gFree.stack.pop();
+      if (g == nullptr) {
+        g = sched.gFree.noStack.pop();
+        if (g == nullptr) break;
+      }
+      sched.gFree.n--;
+      pp->gFree.list.push(g);
+      pp->gFree.n++;
+    }
+  }
+  G* gp = pp->gFree.list.pop();
+  if (gp == nullptr) return nullptr;
+  pp->gFree.n--;
+  if (gp->stack.lo != 0 && gp->stack.hi - gp->stack.lo != startingStackSize) {
+    // Right size when it was freed, but startingStackSize changed since.
+    stackfree(gp->stack);
+    gp->stack.lo = 0;
+    gp->stack.hi = 0;
+    gp->stackguard0 = 0;
+  }
+  if (gp->stack.lo == 0) {
+    gp->stack = stackalloc(startingStackSize);
+    gp->stackguard0 = gp->stack.lo + abi::kStackGuard;
+  }
+  return gp;
+}
+
+void gfpurge(P* pp) { gfree_spill(pp, 1); }
+
+G* newg_alloc(P* pp) {
+  G* newg = gfget(pp);
+  if (newg != nullptr) {
+    counter_add(pp->gfree_reused, 1);
+  } else {
+    newg = malg(static_cast<int32_t>(startingStackSize));
+    casgstatus(newg, Gidle, Gdead);
+    allgadd(newg);  // published as Gdead, so nobody looks at its uninitialised stack
+  }
+  if (newg->stack.hi == 0) throw_fatal("newproc1: newg missing stack");
+  if (readgstatus(newg) != Gdead) throw_fatal("newproc1: new g is not Gdead");
+  if (pp->goidcache == pp->goidcacheend) {
+    // Take goids from the global generator in batches, so Ps do not contend on it.
+    pp->goidcache = sched.goidgen.fetch_add(kGoidCacheBatch, std::memory_order_relaxed) + 1;
+    pp->goidcacheend = pp->goidcache + kGoidCacheBatch;
+  }
+  newg->goid = static_cast<int64_t>(pp->goidcache++);
+  counter_add(pp->goroutines_created, 1);
+  return newg;
+}
+
+void gdestroy(G* gp) {
+  casgstatus(gp, Grunning, Gdead);
+  M* mp = getg()->m;
+  if (mp->curg == gp) mp->curg = nullptr;
+  gp->m = nullptr;
+  gp->preempt = false;
+  gp->preemptStop = false;
+  gp->preemptShrink = false;
+  gp->defer_ = nullptr;
+  gp->panic_ = nullptr;
+  gp->param = nullptr;
+  gp->sched = Gobuf{};
+  gp->syscallsp = 0;
+  gp->syscallpc = 0;
+  gfput(mp->p, gp);
+}
+
+ProcStats proc_stats() {
+  ProcStats st{0, 0, 0};
+  for (P* pp : allp) {
+    st.goroutines_created += pp->goroutines_created.load(std::memory_order_relaxed);
+    st.gfree_reused += pp->gfree_reused.load(std::memory_order_relaxed);
+  }
+  LockGuard guard(sched.gFree.lock);
+  st.sched_gfree_n = sched.gFree.n;
+  return st;
+}
+
+}  // namespace gostack::rt

@@ -1,0 +1,59 @@
+// G lifecycle (after Go's proc.go): runtime bootstrap for a thread, malg, gfput/gfget, status changes.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/runtime2.h"
+
+namespace gostack::rt {
+
+// Size of a new goroutine's stack; free Gs whose stack has another size lose it in gfput.
+extern uint32_t startingStackSize;
+
+// Brings the runtime up on the calling thread: stackinit, m0 with a g0 on this thread's own
+// stack (installed in the TLS slot), nprocs Ps, and P 0 acquired by m0. Call once per process.
+void schedinit(int32_t nprocs);
+bool runtime_started();
+
+// Attaches an idle P to the current M / detaches the current M's P (Go's acquirep/releasep).
+void acquirep(P* pp);
+P* releasep();
+
+// Allocates a new G in status Gidle. With stacksize >= 0 it also gets a stack of
+// round2(stacksize) bytes, stackguard0 = lo + StackGuard, stackguard1 = ~0, and the lowest
+// stack word cleared. With stacksize < 0 it has no stack (used for g0-like Gs).
+G* malg(int32_t stacksize);
+
+// Records gp in allgs. Gs are never freed, so allgs only grows.
+void allgadd(G* gp);
+size_t allglen();
+
+uint32_t readgstatus(const G* gp);
+// Moves gp from oldval to newval; throws if gp is not in oldval (nobody else may own it).
+void casgstatus(G* gp, uint32_t oldval, uint32_t newval);
+
+// Puts a dead G on pp's free list (see proc.cpp for the 64/32 batching rule).
+void gfput(P* pp, G* gp);
+// Takes a dead G from pp's free list, refilling it from the global list when empty. The G
+// always has a stack of startingStackSize. nullptr when no free G exists anywhere.
+G* gfget(P* pp);
+// Moves all of pp's free Gs to the global lists (Go's gfpurge, used when a P is destroyed).
+void gfpurge(P* pp);
+
+// The first half of newproc1 (which itself arrives with the context switch): a dead G with
+// a starting-size stack and a fresh goid, reused from the free lists or made with malg and
+// published with allgadd. Counts goroutines_created and gfree_reused.
+G* newg_alloc(P* pp);
+
+// The part of goexit0 that retires a finished G: Grunning -> Gdead, per-run state cleared,
+// detached from its M, and put on the current P's free list.
+void gdestroy(G* gp);
+
+struct ProcStats {
+  uint64_t goroutines_created;
+  uint64_t gfree_reused;
+  int32_t sched_gfree_n;  // Gs on the global free lists
+};
+ProcStats proc_stats();
+
+}  // namespace gostack::rt

@@ -1,0 +1,211 @@
+// The runtime's core data structures: G, M, P and sched, laid out as in Go 1.19's runtime2.go.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "gostack/abi.h"
+#include "runtime/lock.h"
+
+namespace gostack::rt {
+
+struct G;
+struct M;
+struct P;
+
+// Stack sizes and cache geometry (Go's runtime/stack.go and malloc.go, linux/amd64).
+inline constexpr uintptr_t kFixedStack = 2048;      // smallest stack; _StackMin rounded to 2^k
+inline constexpr int kNumStackOrders = 4;           // pooled sizes: 2, 4, 8 and 16 KiB
+inline constexpr uintptr_t kStackCacheSize = 32768; // per-P cache bound; also the pool span size
+
+// A stack is exactly the bytes [lo, hi), nothing hidden on either side.
+struct Stack {
+  uintptr_t lo = 0;
+  uintptr_t hi = 0;
+};
+
+// A saved execution context: what gogo restores and mcall/morestack record.
+struct Gobuf {
+  uintptr_t sp = 0;
+  uintptr_t pc = 0;
+  G* g = nullptr;
+  void* ctxt = nullptr;  // closure context register (DX on amd64)
+  uintptr_t ret = 0;
+  uintptr_t lr = 0;      // unused on amd64, kept for Go's layout
+  uintptr_t bp = 0;      // frame pointer
+};
+
+// An active panic. The WRAPPER prologue compares argp with the caller's argument pointer.
+struct Panic {
+  uintptr_t argp = 0;
+  Panic* link = nullptr;
+};
+
+struct Defer;  // deferred calls are not implemented yet; only the slot exists (offset 40)
+
+// Goroutine status values (Go's numbering; 5 and 7 are unused in Go 1.19 too).
+enum GStatus : uint32_t {
+  Gidle = 0,       // just allocated, not yet initialised
+  Grunnable = 1,   // on a run queue, not executing user code
+  Grunning = 2,    // executing user code, owns its stack, has an M and a P
+  Gsyscall = 3,    // in a system call / C++ call, not executing user code
+  Gwaiting = 4,    // blocked in the runtime
+  Gdead = 6,       // unused: just exited, on a free list, or being initialised
+  Gcopystack = 8,  // its stack is being moved; it is not running
+  Gpreempted = 9,  // stopped itself for a suspendG preemption
+};
+
+struct G {
+  Stack stack;                  // offset 0: [lo, hi)
+  uintptr_t stackguard0 = 0;    // offset 16: compared with SP by the prologue; may be kStackPreempt
+  uintptr_t stackguard1 = 0;    // offset 24: compared by C-stack (g0-only) checks; ~0 on user Gs
+  Panic* panic_ = nullptr;      // offset 32: innermost panic (Go's _panic)
+  Defer* defer_ = nullptr;      // offset 40: innermost defer (Go's _defer)
+  M* m = nullptr;               // offset 48: current M, nullptr when not running
+  Gobuf sched;                  // offset 56: saved context when not running
+  uintptr_t syscallsp = 0;      // sched.sp while in Gsyscall, for tracebacks
+  uintptr_t syscallpc = 0;
+  uintptr_t stktopsp = 0;       // expected SP at the top of the stack, for traceback checks
+  void* param = nullptr;        // passed to a G on wake-up
+  std::atomic<uint32_t> atomicstatus{Gidle};
+  int64_t goid = 0;
+  G* schedlink = nullptr;       // link on run queues and free lists
+  bool preempt = false;         // preemption requested; mirrors stackguard0 == kStackPreempt
+  bool preemptStop = false;     // on preemption, park in Gpreempted instead of yielding
+  bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
+  uintptr_t gopc = 0;           // PC of the go statement that created this G
+  uintptr_t startpc = 0;        // PC of the G's function
+};
+
+static_assert(offsetof(Stack, lo) == 0 && offsetof(Stack, hi) == 8);
+static_assert(offsetof(G, stack) + offsetof(Stack, lo) == abi::kGStackLo);
+static_assert(offsetof(G, stack) + offsetof(Stack, hi) == abi::kGStackHi);
+static_assert(offsetof(G, stackguard0) == abi::kGStackGuard0);
+static_assert(offsetof(G, stackguard1) == abi::kGStackGuard1);
+static_assert(offsetof(G, panic_) == abi::kGPanic);
+static_assert(offsetof(Panic, argp) == abi::kPanicArgp);
+static_assert(offsetof(G, defer_) == abi::kGDefer);
+static_assert(offsetof(G, m) == abi::kGM);
+static_assert(offsetof(G, sched) == abi::kGSched);
+static_assert(offsetof(Gobuf, sp) == abi::kGobufSp);
+static_assert(offsetof(Gobuf, pc) == abi::kGobufPc);
+static_assert(offsetof(Gobuf, g) == abi::kGobufG);
+static_assert(offsetof(Gobuf, ctxt) == abi::kGobufCtxt);
+static_assert(offsetof(Gobuf, ret) == abi::kGobufRet);
+static_assert(offsetof(Gobuf, lr) == abi::kGobufLr);
+static_assert(offsetof(Gobuf, bp) == abi::kGobufBp);
+static_assert(sizeof(Gobuf) == abi::kGobufSize);
+
+struct M {
+  G* g0 = nullptr;              // offset 0: goroutine with the scheduling (system) stack
+  Gobuf morebuf;                // offset 8: caller context saved by morestack
+  G* curg = nullptr;            // offset 64: user G running on this M
+  P* p = nullptr;               // offset 72: attached P, nullptr when not executing Go code
+  int64_t id = 0;
+  int32_t locks = 0;            // runtime locks held; non-zero forbids preemption
+  const char* preemptoff = nullptr;  // reason preemption is off; also bypasses P stack caches
+  uint64_t procid = 0;          // OS thread id
+};
+
+static_assert(offsetof(M, g0) == abi::kMG0);
+static_assert(offsetof(M, morebuf) == abi::kMMorebuf);
+static_assert(offsetof(M, curg) == abi::kMCurg);
+static_assert(offsetof(M, p) == abi::kMP);
+
+// Intrusive lists of Gs through G::schedlink.
+// GList is a stack (push/pop at the head); GQueue is a FIFO with a tail.
+struct GQueue {
+  G* head = nullptr;
+  G* tail = nullptr;
+  bool empty() const { return head == nullptr; }
+  void push(G* gp);       // at the head
+  void pushBack(G* gp);   // at the tail
+  G* pop();               // from the head; nullptr when empty
+};
+
+struct GList {
+  G* head = nullptr;
+  bool empty() const { return head == nullptr; }
+  void push(G* gp);
+  void pushAll(GQueue q);  // prepends the whole queue, keeping its order
+  G* pop();
+};
+
+// A free-list link stored in the first word of a free stack.
+struct GcLink {
+  GcLink* next;
+};
+
+// A per-P cache of free stacks of one order.
+struct StackFreeList {
+  GcLink* list = nullptr;
+  uintptr_t size = 0;  // total bytes on list
+};
+
+enum PStatus : uint32_t { Pidle = 0, Prunning = 1, Psyscall = 2, Pgcstop = 3, Pdead = 4 };
+
+inline constexpr int kLocalRunQueue = 256;  // bounded local run queue, as in Go
+inline constexpr uint64_t kGoidCacheBatch = 16;
+
+struct P {
+  int32_t id = 0;
+  std::atomic<uint32_t> status{Pidle};
+  M* m = nullptr;  // back link to the M running this P
+
+  // goid allocation in batches from sched.goidgen (Go's goidcache).
+  uint64_t goidcache = 0;
+  uint64_t goidcacheend = 0;
+
+  // Run queue, accessed without a lock: the owner pushes at the tail, stealers CAS the head.
+  // The scheduler that drives it arrives with issue 6.
+  std::atomic<uint32_t> runqhead{0};
+  std::atomic<uint32_t> runqtail{0};
+  G* runq[kLocalRunQueue] = {};
+  std::atomic<G*> runnext{nullptr};  // runs before runq, inheriting the time slice
+
+  // Dead Gs for reuse (gfput/gfget).
+  struct {
+    GList list;
+    int32_t n = 0;
+  } gFree;
+
+  // Free stacks by order (Go keeps these in the P's mcache).
+  StackFreeList stackcache[kNumStackOrders];
+
+  // Counters owned by this P: written only by the M holding it (relaxed load+store, no RMW),
+  // summed over allp by readers.
+  std::atomic<uint64_t> goroutines_created{0};
+  std::atomic<uint64_t> gfree_reused{0};
+};
+
+// Global scheduler state.
+struct Sched {
+  std::atomic<uint64_t> goidgen{0};
+
+  // Global pool of dead Gs, split by whether they still own a stack.
+  struct {
+    Mutex lock;
+    GList stack;    // Gs with a stack of the starting size
+    GList noStack;  // Gs whose stack was freed
+    int32_t n = 0;
+  } gFree;
+};
+
+extern Sched sched;
+extern std::vector<P*> allp;  // all Ps, index = id; fixed after schedinit
+
+// The current G: the thread-local slot that the assembler's (TLS) operand resolves to.
+// It holds g0 while C++ runtime code runs and the user G while Go-syntax code runs.
+extern "C" thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec")));
+
+inline G* getg() { return gostack_tls_g; }
+inline void setg(G* gp) { gostack_tls_g = gp; }
+
+// Relaxed add on a single-writer counter (no locked instruction).
+inline void counter_add(std::atomic<uint64_t>& c, uint64_t n) {
+  c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+}  // namespace gostack::rt

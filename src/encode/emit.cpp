@@ -1,0 +1,708 @@
+// One instruction's bytes: form selection, prefixes, REX, ModRM/SIB, immediates and
+// relocations, following Go 1.19's asm6.go (doasm, asmandsz, asmidx, vaddr, asmins).
+#include "encode/emit.h"
+
+#include <cstring>
+
+#include "encode/operand.h"
+#include "listing/listing.h"
+
+namespace gostack::x86 {
+namespace {
+
+constexpr const char* kClassNames[Ymax] = {
+    "Yxxx", "Ynone", "Yi0", "Yi1", "Yu2", "Yi8", "Yu8", "Yu7", "Ys32", "Yi32", "Yi64",
+    "Yiauto", "Yal", "Ycl", "Yax", "Ycx", "Yrb", "Yrl", "Yrl32", "Yrf", "Yf0", "Yrx", "Ymb",
+    "Yml", "Ym", "Ybr", "Ycs", "Yss", "Yds", "Yes", "Yfs", "Ygs", "Ygdtr", "Yidtr", "Yldtr",
+    "Ymsw", "Ytask", "Ycr0", "Ycr1", "Ycr2", "Ycr3", "Ycr4", "Ycr5", "Ycr6", "Ycr7", "Ycr8",
+    "Ydr0", "Ydr1", "Ydr2", "Ydr3", "Ydr4", "Ydr5", "Ydr6", "Ydr7", "Ytr0", "Ytr1", "Ytr2",
+    "Ytr3", "Ytr4", "Ytr5", "Ytr6", "Ytr7", "Ymr", "Ymm", "Yxr0", "YxrEvexMulti4", "Yxr",
+    "YxrEvex", "Yxm", "YxmEvex", "Yxvm", "YxvmEvex", "YyrEvexMulti4", "Yyr", "YyrEvex", "Yym",
+    "YymEvex", "Yyvm", "YyvmEvex", "YzrMulti4", "Yzr", "Yzm", "Yzvm", "Yk0", "Yknot0", "Yk",
+    "Ykm", "Ytls", "Ytextsize", "Yindir"};
+
+// Go rewrites a byte op's 64-bit register operands to their byte registers (AX -> AL).
+void to_byte_reg(Addr& a, uint8_t& cached_class) {
+  if (a.type == AddrType::Reg && a.index == reg::NONE && a.reg >= reg::AX && a.reg <= reg::R15) {
+    a.reg = static_cast<RegNum>(a.reg + (reg::AL - reg::AX));
+    cached_class = 0;
+  }
+}
+
+bool is_global(const Addr& a) {
+  return a.name == AddrName::Extern || a.name == AddrName::Static || a.name == AddrName::GotRef;
+}
+
+bool fits_int8(int32_t v) { return v >= -128 && v < 128; }
+
+// Bytes that may precede a REX prefix (legacy and segment prefixes).
+bool is_legacy_prefix(uint8_t c) {
+  return c == 0xF2 || c == 0xF3 || (c >= 0x64 && c <= 0x67) || c == 0x2E || c == 0x3E ||
+         c == 0x26;
+}
+
+// Around DUFFZERO/DUFFCOPY Go keeps BP valid for profilers:
+//   MOVQ BP, -16(SP); LEAQ -16(SP), BP; CALL ...; MOVQ 0(BP), BP
+constexpr uint8_t kDuffBefore[] = {0x48, 0x89, 0x6c, 0x24, 0xf0, 0x48, 0x8d, 0x6c, 0x24, 0xf0};
+constexpr uint8_t kDuffAfter[] = {0x48, 0x8b, 0x6d, 0x00};
+
+}  // namespace
+
+const char* class_name(YClass c) { return c < Ymax ? kClassNames[c] : "Y?"; }
+
+void InstrEncoder::fail(Prog* p, const std::string& msg) {
+  bad_ = true;
+  ++errors_;
+  std::string_view file = p->pos.file < unit_.files.size() ? unit_.files[p->pos.file] : "";
+  diag_.error(file, p->pos.line, msg);
+}
+
+// Go: vaddr. The value an operand contributes to a displacement or immediate; globals
+// and TLS slots contribute 0 plus a relocation (which the caller must want).
+int64_t InstrEncoder::value_of(Prog* p, const Addr& a, Reloc* rel) {
+  if (rel) *rel = Reloc{};
+  if (is_global(a)) {
+    if (!rel) {
+      fail(p, "invalid instruction: " + std::string(op_name(p->as)) + ": " +
+                  format_addr(unit_, *p, a) + " needs a relocation here");
+      return 0;
+    }
+    rel->siz = 4;
+    rel->type = a.name == AddrName::GotRef ? RelocType::GotPCRel : RelocType::PCRel;
+    rel->off = -1;
+    rel->sym = a.sym;
+    rel->add = a.offset;
+    return 0;
+  }
+  if ((a.type == AddrType::Mem || a.type == AddrType::Addr) && a.reg == reg::TLS) {
+    if (!rel) {
+      fail(p, "invalid instruction: " + std::string(op_name(p->as)) + ": TLS operand here");
+      return 0;
+    }
+    if (!unit_.shared) {
+      rel->type = RelocType::TLS_LE;
+      rel->siz = 4;
+      rel->off = -1;
+      rel->add = a.offset;
+    }
+    return 0;
+  }
+  return a.offset;
+}
+
+void InstrEncoder::emit_disp32(int32_t v, const Reloc* rel) {
+  if (rel && rel->siz != 0) {
+    Reloc r = *rel;
+    r.off = static_cast<int32_t>(n_);  // made absolute in finish()
+    add_reloc(r);
+  }
+  put32(v);
+}
+
+// A zero rel32 field with its relocation.
+void InstrEncoder::emit_rel32(RelocType type, Symbol* sym, int64_t add) {
+  Reloc r;
+  r.off = n_;
+  r.type = type;
+  r.siz = 4;
+  r.sym = sym;
+  r.add = add;
+  add_reloc(r);
+  put32(0);
+}
+
+// Go: relput4. A 32-bit immediate that may carry a relocation.
+void InstrEncoder::emit_imm32(Prog* p, const Addr& a) {
+  Reloc rel;
+  int64_t v = value_of(p, a, &rel);
+  emit_disp32(static_cast<int32_t>(v), &rel);
+}
+
+// Go: asmidx. The SIB byte.
+void InstrEncoder::emit_sib(Prog* p, int scale, RegNum index, RegNum base) {
+  int sib = 0;
+  bool ok = true;
+  if (index == reg::NONE) {
+    sib = 4 << 3;
+  } else {
+    bool gpr = index >= reg::AX && index <= reg::R15 && index != reg::SP;
+    if (!gpr && !is_x(index) && !is_y(index) && !is_z(index)) ok = false;
+    sib = reg_low3(index) << 3;
+    switch (scale) {
+      case 1: break;
+      case 2: sib |= 1 << 6; break;
+      case 4: sib |= 2 << 6; break;
+      case 8: sib |= 3 << 6; break;
+      default: ok = false;
+    }
+  }
+  if (base == reg::NONE) {
+    sib |= 5;
+  } else if (base >= reg::AX && base <= reg::R15) {
+    sib |= reg_low3(base);
+  } else {
+    ok = false;
+  }
+  if (!ok) {
+    fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
+                ": bad index/base/scale in address");
+    put(0);
+    return;
+  }
+  put(static_cast<uint8_t>(sib));
+}
+
+// Go: asmandsz. ModRM (+SIB, displacement) for operand `a` with `regfield` in ModRM.reg;
+// `rex` holds the REX bits the reg field needs.
+void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
+  const std::string bad = "invalid instruction: " + std::string(op_name(p->as)) + ": bad address ";
+  rex &= kRexNeeded | kRexR;
+  if (a.offset != static_cast<int64_t>(static_cast<int32_t>(a.offset)) && p->as != Op::LEAL) {
+    fail(p, "offset too large in " + std::string(op_name(p->as)));
+  }
+  int32_t v = static_cast<int32_t>(a.offset);
+  const int r3 = (regfield & 7) << 3;
+
+  if (a.type == AddrType::Reg) {
+    if (a.reg < reg::AL || a.reg > reg::Z0 + 31 || v != 0 || reg_low3(a.reg) < 0) {
+      fail(p, bad + format_addr(unit_, *p, a));
+      return;
+    }
+    put(static_cast<uint8_t>(0xC0 | reg_low3(a.reg) | r3));
+    rex_ |= (reg_rex(a.reg) & (kRexNeeded | kRexB)) | rex;
+    return;
+  }
+  if (a.type != AddrType::Mem) {
+    fail(p, bad + format_addr(unit_, *p, a));
+    return;
+  }
+
+  Reloc rel;
+  if (a.index != reg::NONE && a.index != reg::TLS) {
+    // base + index*scale + disp
+    RegNum base = a.reg;
+    if (is_global(a)) {
+      fail(p, bad + format_addr(unit_, *p, a) + " (a global cannot be indexed on amd64)");
+      return;
+    }
+    if (a.name == AddrName::Auto || a.name == AddrName::Param) base = reg::SP;
+    rex_ |= (reg_rex(a.index) & kRexX) | (reg_rex(base) & kRexB) | rex;
+    if (base == reg::NONE) {
+      put(static_cast<uint8_t>(0x04 | r3));
+      emit_sib(p, a.scale, a.index, base);
+      emit_disp32(v, nullptr);
+      return;
+    }
+    if (v == 0 && base != reg::BP && base != reg::R13) {
+      put(static_cast<uint8_t>(0x04 | r3));
+      emit_sib(p, a.scale, a.index, base);
+      return;
+    }
+    if (fits_int8(v)) {
+      put(static_cast<uint8_t>(0x44 | r3));
+      emit_sib(p, a.scale, a.index, base);
+      put(static_cast<uint8_t>(v));
+      return;
+    }
+    put(static_cast<uint8_t>(0x84 | r3));
+    emit_sib(p, a.scale, a.index, base);
+    emit_disp32(v, nullptr);
+    return;
+  }
+
+  RegNum base = a.reg;
+  if (is_global(a)) {
+    if (a.sym == nullptr) fail(p, bad + format_addr(unit_, *p, a));
+    base = reg::NONE;
+    v = static_cast<int32_t>(value_of(p, a, &rel));
+  } else if (a.name == AddrName::Auto || a.name == AddrName::Param) {
+    base = reg::SP;
+  }
+  if (base == reg::TLS) v = static_cast<int32_t>(value_of(p, a, &rel));
+
+  rex_ |= (reg_rex(base) & kRexB) | rex;
+  if (base == reg::NONE || (base >= reg::CS && base <= reg::GS) || base == reg::TLS) {
+    if (base == reg::NONE && is_global(a)) {
+      if (a.name == AddrName::GotRef && (a.offset != 0 || a.index != 0 || a.scale != 0)) {
+        fail(p, std::string(op_name(p->as)) + " has offset against gotref");
+      }
+      put(static_cast<uint8_t>(0x05 | r3));  // RIP-relative disp32
+    } else {
+      put(static_cast<uint8_t>(0x04 | r3));  // SIB, no base, no index: absolute disp32
+      put(0x25);
+    }
+    emit_disp32(v, &rel);
+    return;
+  }
+  if (base == reg::SP || base == reg::R12) {
+    // These bases need a SIB byte.
+    if (v == 0) {
+      put(static_cast<uint8_t>(reg_low3(base) | r3));
+      emit_sib(p, a.scale, reg::NONE, base);
+    } else if (fits_int8(v)) {
+      put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
+      emit_sib(p, a.scale, reg::NONE, base);
+      put(static_cast<uint8_t>(v));
+    } else {
+      put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
+      emit_sib(p, a.scale, reg::NONE, base);
+      emit_disp32(v, &rel);
+    }
+    return;
+  }
+  if (base >= reg::AX && base <= reg::R15) {
+    if (a.index == reg::TLS && !unit_.shared) {
+      // off(reg)(TLS*1): the offset is the TLS slot, resolved by the linker.
+      rel = Reloc{};
+      rel.type = RelocType::TLS_LE;
+      rel.siz = 4;
+      rel.add = v;
+      v = 0;
+    }
+    if (v == 0 && rel.siz == 0 && base != reg::BP && base != reg::R13) {
+      put(static_cast<uint8_t>(reg_low3(base) | r3));
+      return;
+    }
+    if (fits_int8(v) && rel.siz == 0) {
+      put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
+      put(static_cast<uint8_t>(v));
+      return;
+    }
+    put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
+    emit_disp32(v, &rel);
+    return;
+  }
+  fail(p, bad + format_addr(unit_, *p, a));
+}
+
+// Jcc/JMP/LOOP to a label or to a symbol (Go: the Zbr/Zjmp/Zloop cases).
+void InstrEncoder::emit_branch(Prog* p, const Form& f) {
+  const bool xbegin = p->as == Op::XBEGIN;
+  const uint8_t short_op = f.code[0];
+  const uint8_t long_op = f.digit;
+  if (xbegin) put(short_op);
+  if (p->to.sym != nullptr) {
+    if (f.enc != Enc::rel_jmp) {
+      fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
+                  ": a conditional branch cannot target a symbol");
+      return;
+    }
+    put(long_op);
+    emit_rel32(RelocType::Call, p->to.sym, 0);  // R_CALL lets the linker use a trampoline
+    return;
+  }
+  Prog* q = p->to.target;
+  if (q == nullptr) {
+    fail(p, "jmp/branch/loop without target");
+    return;
+  }
+  if (p->back & kBranchBackwards) {
+    int64_t v = q->pc - (p->pc + 2);
+    if (v >= -128 && !xbegin) {
+      if (p->as == Op::JCXZL) put(0x67);
+      put(short_op);
+      put(static_cast<uint8_t>(v));
+    } else if (f.enc == Enc::rel_loop) {
+      fail(p, "loop too far: " + std::string(op_name(p->as)));
+    } else {
+      v -= 5 - 2;
+      if (xbegin) --v;
+      if (f.enc == Enc::rel_jcc) {
+        put(0x0F);
+        --v;
+      }
+      put(long_op);
+      put32(v);
+    }
+    return;
+  }
+  // Forward: chain p on its target; the span loop patches the displacement there.
+  p->forwd = q->rel;
+  q->rel = p;
+  if ((p->back & kBranchShort) && !xbegin) {
+    if (p->as == Op::JCXZL) put(0x67);
+    put(short_op);
+    put(0);
+  } else if (f.enc == Enc::rel_loop) {
+    fail(p, "loop too far: " + std::string(op_name(p->as)));
+  } else {
+    if (f.enc == Enc::rel_jcc) put(0x0F);
+    put(long_op);
+    put32(0);
+  }
+}
+
+bool InstrEncoder::do_form(Prog* p, const Form& f) {
+  if (f.flags & F_W) rex_ |= kRexW;
+  if (f.flags & F_ByteRegs) {
+    to_byte_reg(p->from, p->ft);
+    to_byte_reg(p->to, p->tt);
+  }
+  if (f.flags & F_Only32) {
+    fail(p, "invalid instruction: " + std::string(op_name(p->as)) + " is illegal in 64-bit mode");
+  }
+  if (f.flags & F_NoRex) rex_ = 0;
+  const Addr* from3 = p->from3();
+  static const Addr kNone;
+  const Addr& f3 = from3 ? *from3 : kNone;
+  auto code = [&](int add_to_last = 0) {
+    for (int i = 0; i < f.ncode; ++i) {
+      put(static_cast<uint8_t>(f.code[i] + (i == f.ncode - 1 ? add_to_last : 0)));
+    }
+  };
+  auto imm_z = [&](const Addr& a) {  // 16 or 32 bits by operand size
+    if (f.flags & F_Imm16) {
+      put16(value_of(p, a, nullptr));
+    } else {
+      emit_imm32(p, a);
+    }
+  };
+  auto reg_of = [&](const Addr& a) { return reg_low3(a.reg); };
+  auto reg_rex_of = [&](const Addr& a) { return reg_rex(a.reg); };
+
+  switch (f.enc) {
+    case Enc::pseudo:
+      break;
+    case Enc::lit:
+      code();
+      break;
+    case Enc::rm_r:
+      if (f.flags & F_ByteFrom) to_byte_reg(p->from, p->ft);
+      code();
+      emit_modrm(p, p->from, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::r_rm:
+      code();
+      emit_modrm(p, p->to, reg_of(p->from), reg_rex_of(p->from));
+      break;
+    case Enc::rm3_r:
+      code();
+      emit_modrm(p, f3, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::from_rm:
+      code();
+      emit_modrm(p, p->from, f.digit, 0);
+      break;
+    case Enc::to_rm:
+      code();
+      emit_modrm(p, p->to, f.digit, 0);
+      break;
+    case Enc::callind_rm: {
+      Reloc r;
+      r.off = 0;  // at the instruction's start, not at its displacement
+      r.type = RelocType::CallInd;
+      add_reloc(r);
+      code();
+      emit_modrm(p, p->to, f.digit, 0);
+      break;
+    }
+    case Enc::ib_rm:
+      code();
+      emit_modrm(p, p->to, f.digit, 0);
+      put(static_cast<uint8_t>(value_of(p, p->from, nullptr)));
+      break;
+    case Enc::iz_rm:
+      code();
+      emit_modrm(p, p->to, f.digit, 0);
+      imm_z(p->from);
+      break;
+    case Enc::rm_ib:
+      code();
+      emit_modrm(p, p->from, f.digit, 0);
+      put(static_cast<uint8_t>(value_of(p, p->to, nullptr)));
+      break;
+    case Enc::rm_iz:
+      code();
+      emit_modrm(p, p->from, f.digit, 0);
+      imm_z(p->to);
+      break;
+    case Enc::ib:
+      code();
+      put(static_cast<uint8_t>(value_of(p, p->from, nullptr)));
+      break;
+    case Enc::to_ib:
+      code();
+      put(static_cast<uint8_t>(value_of(p, p->to, nullptr)));
+      break;
+    case Enc::iz:
+      code();
+      imm_z(p->from);
+      break;
+    case Enc::to_iz:
+      code();
+      imm_z(p->to);
+      break;
+    case Enc::iw_opt:
+      code();
+      if (p->from.type != AddrType::None) put16(value_of(p, p->from, nullptr));
+      break;
+    case Enc::ib_oreg:
+      rex_ |= reg_rex_of(p->to) & (kRexB | kRexNeeded);
+      code(reg_of(p->to));
+      put(static_cast<uint8_t>(value_of(p, p->from, nullptr)));
+      break;
+    case Enc::iz_oreg:
+      rex_ |= reg_rex_of(p->to) & kRexB;
+      code(reg_of(p->to));
+      imm_z(p->from);
+      break;
+    case Enc::iq_oreg: {
+      int64_t v = p->from.offset;
+      int64_t high = v >> 32;
+      if (high == 0) {
+        // Zero-extends: MOVL's B8+r imm32 writes the whole register.
+        rex_ &= ~(kRexNeeded | kRexW);
+        rex_ |= reg_rex_of(p->to) & kRexB;
+        put(static_cast<uint8_t>(0xB8 + reg_of(p->to)));
+        put32(v);
+      } else if (high == -1 && (v & (int64_t(1) << 31))) {
+        // Sign-extends: REX.W C7 /0 imm32.
+        put(0xC7);
+        emit_modrm(p, p->to, 0, 0);
+        put32(v);
+      } else {
+        rex_ |= reg_rex_of(p->to) & kRexB;
+        put(static_cast<uint8_t>(f.code[0] + reg_of(p->to)));
+        put64(v);
+      }
+      break;
+    }
+    case Enc::oreg_to:
+      rex_ |= reg_rex_of(p->to) & (kRexB | kRexNeeded);
+      code(reg_of(p->to));
+      break;
+    case Enc::oreg_from:
+      rex_ |= reg_rex_of(p->from) & (kRexB | kRexNeeded);
+      code(reg_of(p->from));
+      break;
+    case Enc::ib_rr:
+      code();
+      emit_modrm(p, p->to, reg_of(p->to), reg_rex_of(p->to));
+      put(static_cast<uint8_t>(value_of(p, p->from, nullptr)));
+      break;
+    case Enc::iz_rr:
+      code();
+      emit_modrm(p, p->to, reg_of(p->to), reg_rex_of(p->to));
+      imm_z(p->from);
+      break;
+    case Enc::i_rm3_r:
+    case Enc::i_r3_rm:
+      code();
+      if (f.enc == Enc::i_r3_rm) {
+        emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
+      } else {
+        emit_modrm(p, f3, reg_of(p->to), reg_rex_of(p->to));
+      }
+      if (!(f.flags & F_ImmFull)) {
+        put(static_cast<uint8_t>(p->from.offset));
+      } else if (f.flags & F_Imm16) {
+        put16(p->from.offset);
+      } else {
+        put32(p->from.offset);
+      }
+      break;
+    case Enc::rm_r3_ib:
+      code();
+      emit_modrm(p, p->from, reg_of(f3), reg_rex_of(f3));
+      put(static_cast<uint8_t>(p->to.offset));
+      break;
+    case Enc::addr_r: {
+      code();
+      Addr mem = p->from;
+      mem.type = AddrType::Mem;
+      emit_modrm(p, mem, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    }
+    case Enc::data: {
+      Reloc rel;
+      int64_t v = value_of(p, p->from, &rel);
+      if (rel.siz != 0) {
+        rel.siz = f.digit;
+        rel.off = n_;
+        add_reloc(rel);
+      }
+      for (int i = 0; i < f.digit; ++i) put(static_cast<uint8_t>(v >> (8 * i)));
+      break;
+    }
+    case Enc::rel_jcc:
+    case Enc::rel_jmp:
+    case Enc::rel_loop:
+      emit_branch(p, f);
+      break;
+    case Enc::call_rel:
+    case Enc::call_duff: {
+      if (p->to.sym == nullptr) {
+        fail(p, "call without target");
+        break;
+      }
+      const bool duff = f.enc == Enc::call_duff;
+      if (duff) {
+        std::memcpy(buf_ + n_, kDuffBefore, sizeof kDuffBefore);
+        n_ += sizeof kDuffBefore;
+      }
+      code();
+      emit_rel32(RelocType::Call, p->to.sym, p->to.offset);
+      if (duff) {
+        std::memcpy(buf_ + n_, kDuffAfter, sizeof kDuffAfter);
+        n_ += sizeof kDuffAfter;
+      }
+      break;
+    }
+    case Enc::call_const:
+    case Enc::jmp_const:
+      code();
+      emit_rel32(RelocType::PCRel, nullptr, p->to.offset);
+      break;
+    case Enc::callind_sym:
+      code();
+      emit_rel32(RelocType::PCRel, p->to.sym, p->to.offset);
+      break;
+    case Enc::sreg_rm:
+      code();
+      emit_modrm(p, p->to, f.digit, 0);
+      rex_ |= reg_rex_of(p->from) & (kRexR | kRexNeeded);
+      break;
+    case Enc::rm_sreg:
+      code();
+      emit_modrm(p, p->from, f.digit, 0);
+      rex_ |= reg_rex_of(p->to) & (kRexR | kRexNeeded);
+      break;
+    case Enc::shift3_ib:
+    case Enc::shift3_cl:
+      code();
+      emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
+      if (f.enc == Enc::shift3_ib) put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::tls_load:
+      if (!unit_.shared) {
+        fail(p, "invalid instruction: MOVQ TLS, reg: linux/amd64 without -shared reads g as "
+                "(TLS) directly");
+        break;
+      }
+      // Initial-exec TLS: MOVQ g@gottpoff(%rip), reg, with an R_TLS_IE relocation.
+      rex_ = kRexW | (reg_rex_of(p->to) & kRexR);
+      put(0x8B);
+      put(static_cast<uint8_t>(0x05 | (reg_of(p->to) << 3)));
+      emit_rel32(RelocType::TLS_IE, nullptr, -4);
+      break;
+  }
+  return !bad_;
+}
+
+void InstrEncoder::no_form(Prog* p) {
+  // Find the first operand no form of this op accepts, to name it in the message.
+  FormRange forms = forms_for(p->as);
+  const Addr* ops[kMaxArgs + 1];
+  int nops = 0;
+  if (p->from.type != AddrType::None) ops[nops++] = &p->from;
+  for (const RestArg& r : p->rest) {
+    if (nops < kMaxArgs) ops[nops++] = &r.addr;
+  }
+  if (p->to.type != AddrType::None && nops < kMaxArgs + 1) ops[nops++] = &p->to;
+  std::string msg = "invalid instruction: " + std::string(op_name(p->as)) + ": ";
+  int culprit = -1;
+  for (int i = 0; i < nops && culprit < 0; ++i) {
+    YClass c = operand_class(*ops[i]);
+    bool fits = false;
+    for (const Form* f = forms.begin; f != forms.end && !fits; ++f) {
+      if (i < kMaxArgs && kCover[c][f->args[i]]) fits = true;
+    }
+    if (!fits) culprit = i;
+  }
+  if (culprit >= 0) {
+    msg += "operand " + std::to_string(culprit + 1) + " (" +
+           format_addr(unit_, *p, *ops[culprit]) + ", class " +
+           class_name(operand_class(*ops[culprit])) + ") does not fit";
+  } else {
+    msg += "no form takes these operands together (";
+    for (int i = 0; i < nops; ++i) {
+      if (i) msg += ", ";
+      msg += class_name(operand_class(*ops[i]));
+    }
+    msg += ")";
+  }
+  msg += "; forms:";
+  for (const Form* f = forms.begin; f != forms.end; ++f) {
+    msg += f == forms.begin ? " " : " | ";
+    for (int i = 0; i < kMaxArgs && f->args[i] != Yxxx; ++i) {
+      if (i) msg += ",";
+      msg += class_name(f->args[i]);
+    }
+  }
+  fail(p, msg);
+}
+
+// Go: asmins. Inserts REX after the legacy prefixes and fixes this instruction's
+// relocations: absolute offsets, the REX shift, and PC-relative addends measured from
+// the end of the instruction (an immediate may follow the displacement).
+void InstrEncoder::finish(Prog* p, size_t first_reloc) {
+  if (rex_ != 0) {
+    int at = 0;
+    while (at < n_ && is_legacy_prefix(buf_[at])) ++at;
+    std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
+    buf_[at] = static_cast<uint8_t>(0x40 | rex_);
+    ++n_;
+  }
+  for (size_t i = first_reloc; i < fn_->r.size(); ++i) {
+    Reloc& r = fn_->r[i];
+    r.off += static_cast<int32_t>(p->pc);
+    if (rex_ != 0) ++r.off;
+    if (r.type == RelocType::PCRel) r.add -= p->pc + n_ - (r.off + r.siz);
+  }
+}
+
+void InstrEncoder::encode(Prog* p) {
+  n_ = 0;
+  rex_ = 0;
+  bad_ = false;
+  const size_t first_reloc = fn_->r.size();
+  FormRange forms = forms_for(p->as);
+
+  bool tls_error = false;
+  if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+  if (int pre = segment_prefix(p->to, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+  if (tls_error) {
+    fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
+                ": (TLS) cannot be addressed directly with -shared");
+    n_ = 0;
+    return;
+  }
+
+  if (p->ft == 0) p->ft = operand_class(p->from);
+  if (p->tt == 0) p->tt = operand_class(p->to);
+  const auto ft = static_cast<YClass>(p->ft);
+  const auto tt = static_cast<YClass>(p->tt);
+  YClass args[kMaxArgs + 4];
+  int nargs = 0;
+  if (ft != Ynone) args[nargs++] = ft;
+  for (const RestArg& r : p->rest) {
+    if (nargs < kMaxArgs + 3) args[nargs++] = operand_class(r.addr);
+  }
+  if (tt != Ynone) args[nargs++] = tt;
+  const YClass f3t = p->rest.empty() ? Ynone : operand_class(p->rest.front().addr);
+
+  for (const Form* f = forms.begin; f != forms.end; ++f) {
+    bool match;
+    if (f->flags & F_Positional) {
+      match = kCover[ft][f->args[0]] && kCover[f3t][f->args[1]] && kCover[tt][f->args[2]];
+    } else {
+      if (p->scond != 0) continue;  // suffixes select EVEX forms only
+      match = nargs >= kMaxArgs || f->args[nargs] == Yxxx;
+      for (int i = 0; i < nargs && match; ++i) {
+        match = kCover[args[i]][i < kMaxArgs ? f->args[i] : Yxxx];
+      }
+    }
+    if (!match) continue;
+    if (!do_form(p, *f)) {
+      n_ = 0;
+      fn_->r.resize(first_reloc);
+      return;
+    }
+    finish(p, first_reloc);
+    return;
+  }
+  n_ = 0;
+  no_form(p);
+}
+
+}  // namespace gostack::x86

@@ -1,0 +1,110 @@
+// Function-level encoding (Go's span6): lowers ADJSP, sizes branches by re-assembling
+// until no short forward branch overflows, and fills pcs, bytes and relocations.
+#include <string>
+
+#include "encode/emit.h"
+#include "encode/encode.h"
+
+namespace gostack {
+namespace {
+
+// ADJSP $n becomes SUBQ $n, SP (or ADDQ $-n, SP). $0x80 has no imm8 form but $-0x80 does,
+// so ADJSP $0x80 is written ADDQ $-0x80, SP and ADJSP $-0x80 stays SUBQ $-0x80, SP.
+void lower_adjsp(Prog* p) {
+  p->to = Addr{};
+  p->to.type = AddrType::Reg;
+  p->to.reg = reg::SP;
+  p->tt = 0;
+  int64_t v = p->from.offset;
+  if (v == 0) {
+    p->as = Op::NOP;
+  } else if (v == 0x80 || (v < 0 && v != -0x80)) {
+    p->as = Op::ADDQ;
+    p->from.offset = -v;
+    p->ft = 0;
+  } else {
+    p->as = Op::SUBQ;
+  }
+}
+
+void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
+  std::string_view file = p->pos.file < unit.files.size() ? unit.files[p->pos.file] : "";
+  diag.error(file, p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
+}
+
+}  // namespace
+
+bool op_supported(Op op) {
+  if (op == Op::ADJSP) return true;  // lowered to ADDQ/SUBQ here
+  x86::FormRange r = x86::forms_for(op);
+  return r.begin != r.end;
+}
+
+void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
+  if (!fn->func || !fn->func->text) return;
+  Prog* text = fn->func->text;
+
+  bool unsupported = false;
+  for (Prog* p = text; p; p = p->link) {
+    if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
+    if (p->as == Op::ADJSP) lower_adjsp(p);
+    if (!op_supported(p->as)) {
+      report_unsupported(unit, diag, p);
+      unsupported = true;
+    }
+  }
+  if (unsupported) return;
+
+  // First pass: every branch short; a branch whose target was already seen is backward.
+  for (Prog* p = text; p; p = p->link) {
+    p->back = x86::kBranchShort;
+    p->rel = nullptr;
+    p->forwd = nullptr;
+    if (Prog* q = p->to.target; q && (q->back & x86::kBranchShort)) {
+      p->back |= x86::kBranchBackwards;
+      q->back |= x86::kBranchLoopHead;
+    }
+  }
+
+  x86::InstrEncoder enc(unit, fn, diag);
+  std::vector<uint8_t>& out = fn->p;
+  for (int pass = 1;; ++pass) {
+    bool again = false;
+    out.clear();
+    fn->r.clear();
+    int64_t c = 0;
+    for (Prog* p = text; p; p = p->link) {
+      p->pc = c;
+      // Patch the forward branches that target p, now that p's pc is known.
+      for (Prog* q = p->rel; q; q = q->forwd) {
+        int64_t v = p->pc - (q->pc + q->isize);
+        if (q->back & x86::kBranchShort) {
+          if (v > 127) {
+            again = true;  // too far: re-assemble with the long form
+            q->back ^= x86::kBranchShort;
+          }
+          size_t at = q->pc + ((q->as == Op::JCXZL || q->as == Op::XBEGIN) ? 2 : 1);
+          if (at < out.size()) out[at] = static_cast<uint8_t>(v);
+        } else {
+          size_t at = q->pc + q->isize - 4;
+          for (int i = 0; i < 4 && at + i < out.size(); ++i) {
+            out[at + i] = static_cast<uint8_t>(v >> (8 * i));
+          }
+        }
+      }
+      p->rel = nullptr;
+      enc.encode(p);
+      p->isize = static_cast<uint8_t>(enc.size());
+      out.insert(out.end(), enc.bytes(), enc.bytes() + enc.size());
+      c += enc.size();
+    }
+    fn->size = c;
+    if (!again || enc.errors() != 0) break;
+    if (pass > 1000) {
+      diag.error(fn->name + ": span must be looping");
+      break;
+    }
+  }
+}
+
+}  // namespace gostack

@@ -1,0 +1,206 @@
+// Encoder on hand-built Progs: the prologue/epilogue sequences of Go 1.19's listing of
+// prologue_demo_amd64.s (bytes and relocations copied from that listing), ADJSP lowering,
+// branch sizing, and the error messages.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "encode/encode.h"
+
+namespace gostack {
+namespace {
+
+Addr R(RegNum r) {
+  Addr a;
+  a.type = AddrType::Reg;
+  a.reg = r;
+  return a;
+}
+Addr M(RegNum base, int64_t off = 0, RegNum index = reg::NONE, int scale = 0) {
+  Addr a;
+  a.type = AddrType::Mem;
+  a.reg = base;
+  a.offset = off;
+  a.index = index;
+  a.scale = static_cast<int16_t>(scale);
+  return a;
+}
+Addr C(int64_t v) {
+  Addr a;
+  a.type = AddrType::Const;
+  a.offset = v;
+  return a;
+}
+Addr Ext(Symbol* s, int64_t off = 0, AddrType t = AddrType::Mem) {
+  Addr a;
+  a.type = t;
+  a.name = AddrName::Extern;
+  a.sym = s;
+  a.offset = off;
+  return a;
+}
+Addr Br(Prog* target) {
+  Addr a;
+  a.type = AddrType::Branch;
+  a.target = target;
+  return a;
+}
+
+// Builds one function as a Prog list and encodes it.
+struct Fn {
+  Unit unit;
+  Diag diag;
+  std::vector<std::string> errors;
+  Symbol* sym;
+  Prog* last;
+
+  Fn() {
+    diag.capture(&errors);
+    unit.files.push_back("t.s");
+    sym = unit.lookup("\"\".f");
+    sym->func = std::make_unique<FuncInfo>();
+    Prog* text = unit.new_prog();
+    text->as = Op::TEXT;
+    text->from = Ext(sym);
+    text->to.type = AddrType::TextSize;
+    sym->func->text = text;
+    last = text;
+  }
+  Prog* add(Op as, Addr from = {}, Addr to = {}) {
+    Prog* p = unit.new_prog();
+    p->as = as;
+    p->from = from;
+    p->to = to;
+    p->pos.line = 1;
+    last->link = p;
+    last = p;
+    return p;
+  }
+  Symbol* s(const char* name) { return unit.lookup(name); }
+  std::string hex() {
+    encode_function(unit, sym, diag);
+    std::string out;
+    char buf[4];
+    for (uint8_t b : sym->p) {
+      std::snprintf(buf, sizeof buf, "%02x", b);
+      out += buf;
+    }
+    return out;
+  }
+};
+
+// "".small from the demo listing: small-frame split check, frame, call, epilogue, and the
+// morestack tail that jumps back to the start.
+TEST(EncodePrologue, SmallFrame) {
+  Fn f;
+  Prog* start = f.add(Op::MOVQ, M(reg::TLS), R(reg::R14));
+  f.add(Op::CMPQ, R(reg::SP), M(reg::R14, 16));
+  f.add(Op::PCDATA, C(0), C(-2));
+  Prog* jls = f.add(Op::JLS);
+  f.add(Op::PCDATA, C(0), C(-1));
+  f.add(Op::ADJSP, C(24));
+  f.add(Op::MOVQ, R(reg::BP), M(reg::SP, 16));
+  f.add(Op::LEAQ, M(reg::SP, 16), R(reg::BP));
+  f.add(Op::FUNCDATA, C(5), Ext(f.s("\"\".f.arginfo0")));
+  Addr leaf = Ext(f.s("\"\".leaf"));
+  leaf.type = AddrType::Branch;
+  f.add(Op::CALL, {}, leaf);
+  f.add(Op::MOVQ, M(reg::SP, 16), R(reg::BP));
+  f.add(Op::ADJSP, C(-24));
+  f.add(Op::RET);
+  Prog* nop = f.add(Op::NOP);
+  f.add(Op::PCDATA, C(1), C(-1));
+  Addr more = Ext(f.s("runtime.morestack_noctxt"));
+  more.type = AddrType::Branch;
+  f.add(Op::CALL, {}, more);
+  f.add(Op::JMP, {}, Br(start));
+  jls->to = Br(nop);
+
+  EXPECT_EQ(f.hex(),
+            "644c8b342500000000493b6610761d4883ec1848896c2410488d6c2410e800000000488b6c2410"
+            "4883c418c3e800000000ebcd");
+  EXPECT_TRUE(f.errors.empty()) << f.errors.front();
+  ASSERT_EQ(f.sym->r.size(), 3u);
+  EXPECT_EQ(f.sym->r[0].off, 5);
+  EXPECT_EQ(f.sym->r[0].siz, 4);
+  EXPECT_EQ(f.sym->r[0].type, RelocType::TLS_LE);
+  EXPECT_EQ(f.sym->r[0].sym, nullptr);
+  EXPECT_EQ(f.sym->r[1].off, 30);
+  EXPECT_EQ(f.sym->r[1].type, RelocType::Call);
+  EXPECT_EQ(f.sym->r[1].add, 0);
+  EXPECT_EQ(f.sym->r[2].off, 45);
+  EXPECT_EQ(f.sym->size, 51);
+  EXPECT_EQ(nop->pc, 44);
+  EXPECT_EQ(jls->isize, 2);
+  EXPECT_EQ(f.last->pc, 49);
+}
+
+// "".edge120 and "".edge128: ADJSP $128 lowers to ADDQ $-128, SP; $136 needs imm32;
+// LEAQ with a negative disp8 into R12.
+TEST(EncodePrologue, FrameEdges) {
+  Fn f;
+  Prog* add = f.add(Op::ADJSP, C(128));
+  Prog* sub = f.add(Op::ADJSP, C(-128));
+  f.add(Op::ADJSP, C(136));
+  f.add(Op::LEAQ, M(reg::SP, -8), R(reg::R12));
+  f.add(Op::CMPQ, R(reg::R12), M(reg::R14, 16));
+  f.add(Op::MOVQ, R(reg::BP), M(reg::SP, 128));
+  EXPECT_EQ(f.hex(), "4883c4804883ec804881ec880000004c8d6424f84d3b66104889ac2480000000");
+  EXPECT_EQ(add->as, Op::ADDQ);
+  EXPECT_EQ(add->from.offset, -128);
+  EXPECT_EQ(sub->as, Op::SUBQ);
+}
+
+// "".huge and "".abiint: MOVQ SP, R12; SUBQ $imm32, R12; JCS; the WRAPPER check.
+TEST(EncodePrologue, HugeAndWrapper) {
+  Fn f;
+  f.add(Op::MOVQ, R(reg::SP), R(reg::R12));
+  f.add(Op::SUBQ, C(4880), R(reg::R12));
+  f.add(Op::MOVQ, M(reg::R14, 32), R(reg::R12));
+  f.add(Op::TESTQ, R(reg::R12), R(reg::R12));
+  f.add(Op::LEAQ, M(reg::SP, 32), R(reg::R13));
+  f.add(Op::CMPQ, M(reg::R12), R(reg::R13));
+  f.add(Op::MOVQ, R(reg::SP), M(reg::R12));
+  f.add(Op::CMPQ, R(reg::AX), C(0));
+  EXPECT_EQ(f.hex(), "4989e44981ec101300004d8b66204d85e44c8d6c24204d392c24498924244883f800");
+}
+
+// A forward branch that does not fit in a byte is re-assembled long; a backward one
+// within range stays short.
+TEST(EncodeSpan, BranchSizing) {
+  Fn f;
+  Prog* top = f.add(Op::NOP);
+  Prog* jeq = f.add(Op::JEQ);
+  for (int i = 0; i < 40; ++i) f.add(Op::MOVQ, C(1), R(reg::AX));  // 7 bytes each
+  Prog* target = f.add(Op::RET);
+  Prog* back = f.add(Op::JMP, {}, Br(top));
+  jeq->to = Br(target);
+  std::string h = f.hex();
+  EXPECT_EQ(h.substr(0, 12), "0f8418010000");  // JEQ rel32 = 280
+  EXPECT_EQ(jeq->isize, 6);
+  EXPECT_EQ(back->isize, 5);                   // 0 - (287+2) does not fit in rel8
+  EXPECT_EQ(h.substr(h.size() - 10), "e9dcfeffff");
+}
+
+TEST(EncodeErrors, UnsupportedAndInvalid) {
+  {
+    Fn f;
+    f.add(Op::VADDPD, R(reg::X0), R(reg_x(1)));
+    f.hex();
+    ASSERT_EQ(f.errors.size(), 1u);
+    EXPECT_EQ(f.errors[0], "t.s:1: unsupported instruction: VADDPD");
+  }
+  {
+    Fn f;
+    f.add(Op::MOVB, R(reg::X0), R(reg::AX));
+    f.hex();
+    ASSERT_EQ(f.errors.size(), 1u);
+    EXPECT_NE(f.errors[0].find("t.s:1: invalid instruction: MOVB: operand 1"), std::string::npos)
+        << f.errors[0];
+    EXPECT_NE(f.errors[0].find("forms: Yrb,Ymb | Ymb,Yrb"), std::string::npos) << f.errors[0];
+  }
+}
+
+}  // namespace
+}  // namespace gostack

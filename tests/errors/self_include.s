@@ -1,0 +1,3 @@
+// A file that includes itself: the include depth limit stops it.
+#include "self_include.s"
+// ERROR "input recursion"

@@ -66,13 +66,6 @@ void append_pod(std::vector<uint8_t>& out, const T& v) {
   out.insert(out.end(), p, p + sizeof(T));
 }
 
-// Go's linker alignment for a data symbol: the largest power of two <= size, at most 32.
-uint64_t data_align(int64_t size) {
-  uint64_t a = 32;
-  while (a > 1 && static_cast<int64_t>(a) > size) a >>= 1;
-  return a;
-}
-
 // How one Go relocation becomes an ELF RELA entry.
 struct ElfReloc {
   uint32_t type;
@@ -231,7 +224,7 @@ void Writer::plan_sections() {
       sec.align = 32;  // Go's function alignment on amd64
       sec.bytes = s->p;
     } else {
-      sec.align = data_align(s->size);
+      sec.align = go_data_align(s->size);
       if (sec.type == SHT_NOBITS) {
         sec.nobits_size = static_cast<uint64_t>(std::max<int64_t>(s->size, 0));
       } else {
@@ -439,6 +432,12 @@ bool Writer::run(std::vector<uint8_t>& out) {
 }
 
 }  // namespace
+
+uint64_t go_data_align(int64_t size) {
+  uint64_t a = 32;
+  while (a > 1 && static_cast<int64_t>(a) > size) a >>= 1;
+  return a;
+}
 
 std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath) {
   static const std::string kLocalPkg = "\"\".";

@@ -20,6 +20,9 @@ inline constexpr const char* kTlsGSymbol = "gostack_tls_g";
 // with -p main is `main.add`; a file-local (<>) symbol keeps its `<>` suffix.
 std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath);
 
+// Go's linker alignment for a data symbol: the largest power of two <= size, at most 32.
+uint64_t go_data_align(int64_t size);
+
 // Serialises the unit's TEXT and data symbols as an ELF64 ET_REL image into `out`.
 // Problems (a relocation the format cannot express, a `"".` name without -p, ...) are
 // reported through `diag`; returns false if any was.

@@ -52,6 +52,45 @@ inline void add_reloc(Symbol* s, int32_t off, uint8_t siz, RelocType type, int64
   s->r.push_back(r);
 }
 
+// The Unit Go 1.19 assembles from this source with -p main (bytes and relocations copied
+// from `go tool asm -S`):
+//
+//   DATA ·k+0(SB)/8, $100
+//   GLOBL ·k(SB), NOPTR, $8
+//   DATA ·tab<>+0(SB)/8, $·k(SB)
+//   GLOBL ·tab<>(SB), RODATA, $8
+//   GLOBL ·counter(SB), NOPTR, $8
+//   TEXT ·add(SB),NOSPLIT,$0-24        // ret = a + b
+//   TEXT ·addk(SB),NOSPLIT,$24-16      // ret = add(x, k) + *tab; counter++; +1000 when counter == 7
+//   TEXT ·getg(SB),NOSPLIT,$0-8        // MOVQ (TLS), AX; MOVQ AX, ret+0(FP); RET
+inline void build_sample(Unit& u) {
+  u.pkgpath = "main";
+  u.files = {"sample.s"};
+  Symbol* k = add_data(u, "\"\".k", SymKind::NoPtrData, 8, {0x64, 0, 0, 0, 0, 0, 0, 0});
+  Symbol* tab = add_data(u, "\"\".tab", SymKind::RoData, 8, {0, 0, 0, 0, 0, 0, 0, 0}, true);
+  add_reloc(tab, 0, 8, RelocType::Addr, 0, k);
+  Symbol* counter = add_data(u, "\"\".counter", SymKind::NoPtrBss, 8);
+
+  Symbol* add = add_text(u, "\"\".add", {0x48, 0x8b, 0x44, 0x24, 0x08, 0x48, 0x03, 0x44, 0x24, 0x10,
+                                         0x48, 0x89, 0x44, 0x24, 0x18, 0xc3});
+  Symbol* addk = add_text(
+      u, "\"\".addk",
+      {0x48, 0x83, 0xec, 0x20, 0x48, 0x89, 0x6c, 0x24, 0x18, 0x48, 0x8d, 0x6c, 0x24, 0x18, 0x48, 0x8b,
+       0x44, 0x24, 0x28, 0x48, 0x89, 0x04, 0x24, 0x48, 0x8b, 0x05, 0x00, 0x00, 0x00, 0x00, 0x48, 0x89,
+       0x44, 0x24, 0x08, 0xe8, 0x00, 0x00, 0x00, 0x00, 0x48, 0x8b, 0x44, 0x24, 0x10, 0x48, 0x8b, 0x1d,
+       0x00, 0x00, 0x00, 0x00, 0x48, 0x8b, 0x1b, 0x48, 0x01, 0xd8, 0x48, 0xff, 0x05, 0x00, 0x00, 0x00,
+       0x00, 0x48, 0x83, 0x3d, 0x00, 0x00, 0x00, 0x00, 0x07, 0x75, 0x06, 0x48, 0x05, 0xe8, 0x03, 0x00,
+       0x00, 0x48, 0x89, 0x44, 0x24, 0x30, 0x48, 0x8b, 0x6c, 0x24, 0x18, 0x48, 0x83, 0xc4, 0x20, 0xc3});
+  add_reloc(addk, 26, 4, RelocType::PCRel, 0, k);
+  add_reloc(addk, 36, 4, RelocType::Call, 0, add);
+  add_reloc(addk, 48, 4, RelocType::PCRel, 0, tab);
+  add_reloc(addk, 61, 4, RelocType::PCRel, 0, counter);
+  add_reloc(addk, 68, 4, RelocType::PCRel, -1, counter);  // CMPQ: imm8 follows the disp32
+  Symbol* getg = add_text(u, "\"\".getg", {0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, 0x48,
+                                          0x89, 0x44, 0x24, 0x08, 0xc3});
+  add_reloc(getg, 5, 4, RelocType::TLS_LE, 0, nullptr);
+}
+
 // A fresh directory under the system temp dir, removed when the object dies.
 class TempDir {
  public:

@@ -317,7 +317,7 @@ std::unique_ptr<Image> ImageLoader::run() {
   image->size_ = total_;
 
   for (const Placed& p : placed_) {
-    std::memcpy(at(p.region, p.off), p.sym->p.data(), p.sym->p.size());  // bss stays zero
+    if (!p.sym->p.empty()) std::memcpy(at(p.region, p.off), p.sym->p.data(), p.sym->p.size());
     image->symbols_[elf_symbol_name(*p.sym, unit_.pkgpath)] = at(p.region, p.off);
   }
   for (auto& [name, o] : outside_) {

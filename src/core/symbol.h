@@ -55,6 +55,8 @@ struct FuncInfo {
   bool is_asm = true;    // listing prints "asm"
   bool topframe = false;
   bool cfunc = false;
+  uint8_t funcid = 0;    // Go's objabi.FuncID (runtime-special functions, wrappers); set by the frame pass
+  bool spwrite = false;  // Go's FuncFlag_SPWRITE: the body writes SP directly (frame pass)
   // FUNCDATA/PCDATA declared in source, in order, for the function table (object issue).
   std::vector<Prog*> funcdata;
 };
@@ -87,6 +89,9 @@ struct Unit {
   std::vector<std::string> files;  // Pos::file indexes this; names as printed (after -trimpath)
   std::vector<Symbol*> text;       // TEXT symbols in source order
   std::vector<Symbol*> data;       // GLOBL'd data symbols in source order
+  // Content-addressable constants the frame pass creates ($f64.*, $f32.*: Go's constSyms);
+  // Go lists and writes them after `data`, sorted by name.
+  std::vector<Symbol*> const_syms;
 
   // Finds or creates a symbol. static_ symbols are file-local (<>) and live in their own space.
   Symbol* lookup(std::string_view name, bool is_static = false, Abi abi = Abi::Abi0);

@@ -1,0 +1,189 @@
+// The frame pass for one function: the per-function part of Go's Flushplist (FUNCDATA
+// for asm functions, branch resolution, progedit), then preprocess (prologue.cpp).
+#include "frame/frame.h"
+
+#include <cstdio>
+#include <string>
+
+#include "frame/frame_internal.h"
+
+namespace gostack {
+namespace {
+
+using frame::error_at;
+
+// FUNCDATA table numbers (Go's objabi.FUNCDATA_*).
+constexpr int64_t kFuncdataArgsPointerMaps = 0;
+constexpr int64_t kFuncdataLocalsPointerMaps = 1;
+constexpr int64_t kFuncdataArgInfo = 5;
+
+// Go's objabi.FuncID values the runtime treats specially, by name in package runtime.
+struct FuncIdRow {
+  std::string_view name;
+  uint8_t id;
+};
+constexpr uint8_t kFuncIdWrapper = 21;
+constexpr FuncIdRow kRuntimeFuncIds[] = {
+    {"abort", 1},           {"asmcgocall", 2},   {"asyncPreempt", 3},       {"cgocallback", 4},
+    {"debugCallV2", 5},     {"gcBgMarkWorker", 6}, {"goexit", 7},           {"gogo", 8},
+    {"gopanic", 9},         {"handleAsyncEvent", 10}, {"mcall", 11},        {"morestack", 12},
+    {"mstart", 13},         {"panicwrap", 14},   {"rt0_go", 15},            {"runfinq", 16},
+    {"main", 17},           {"sigpanic", 18},    {"systemstack", 19},       {"systemstack_switch", 20},
+    // Hidden from tracebacks but otherwise ordinary.
+    {"deferreturn", kFuncIdWrapper}, {"runOpenDeferFrame", kFuncIdWrapper},
+    {"deferCallSave", kFuncIdWrapper},
+};
+
+// Go's GetFuncID, on the name with the package placeholder "" replaced by -p.
+uint8_t func_id(const Unit& unit, const Symbol& fn) {
+  if (fn.func->textflags & (textflag::kWrapper | textflag::kAbiWrapper)) return kFuncIdWrapper;
+  std::string name;
+  for (size_t i = 0; i < fn.name.size(); ++i) {
+    if (fn.name.compare(i, 2, "\"\"") == 0) {
+      name += unit.pkgpath;
+      ++i;
+    } else {
+      name += fn.name[i];
+    }
+  }
+  constexpr std::string_view kRuntime = "runtime.";
+  if (!std::string_view(name).starts_with(kRuntime)) return 0;
+  std::string_view rest = std::string_view(name).substr(kRuntime.size());
+  for (const FuncIdRow& row : kRuntimeFuncIds) {
+    if (row.name == rest) return row.id;
+  }
+  return 0;
+}
+
+// A symbol named after fn ("fn.args_stackmap"), file-local if fn is (Go's LookupDerived).
+Symbol* derived(Unit& unit, const Symbol* fn, const std::string& name) {
+  return unit.lookup(name, fn->is_static);
+}
+
+// The zero-length argument and locals bitmaps shared by every FUNCDATA that names
+// no_pointers_stackmap: []uint32{2, 0}, a content-addressed, read-only, dupok symbol.
+// Go names it "gclocals·" + base64 of the first 16 bytes of the SHA-256 of the content.
+Symbol* no_pointers_stackmap(Unit& unit) {
+  Symbol* s = unit.lookup("gclocals\u00b7J5F+7Qw7O7ve2QcWC7DpeQ==");
+  if (!s->on_list) {
+    s->p = {2, 0, 0, 0, 0, 0, 0, 0};
+    s->kind = SymKind::RoData;
+    s->size = static_cast<int64_t>(s->p.size());
+    s->dupok = true;
+    s->defined = true;
+    s->on_list = true;
+    unit.data.push_back(s);
+  }
+  return s;
+}
+
+// FUNCDATA references to the placeholders go_args_stackmap and no_pointers_stackmap
+// become references to the real symbols.
+void resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
+  for (Prog* p = fn->func->text; p != nullptr; p = p->link) {
+    if (p->as != Op::FUNCDATA || p->to.sym == nullptr) continue;
+    const bool is_const = p->from.type == AddrType::Const;
+    if (p->to.sym->name == "go_args_stackmap") {
+      if (!is_const || p->from.offset != kFuncdataArgsPointerMaps) {
+        error_at(unit, diag, p, "FUNCDATA use of go_args_stackmap(SB) without FUNCDATA_ArgsPointerMaps");
+      }
+      p->to.sym = derived(unit, fn, fn->name + ".args_stackmap");
+    } else if (p->to.sym->name == "no_pointers_stackmap") {
+      if (!is_const || p->from.offset != kFuncdataLocalsPointerMaps) {
+        error_at(unit, diag, p, "FUNCDATA use of no_pointers_stackmap(SB) without FUNCDATA_LocalsPointerMaps");
+      }
+      p->to.sym = no_pointers_stackmap(unit);
+    }
+  }
+}
+
+// Inserts "FUNCDATA $table, name(SB)" right after TEXT.
+void insert_funcdata(Unit& unit, Prog* text, int64_t table, Symbol* sym) {
+  Prog* p = frame::appendp(unit, text);
+  p->as = Op::FUNCDATA;
+  p->from.type = AddrType::Const;
+  p->from.offset = table;
+  p->to.type = AddrType::Mem;
+  p->to.name = AddrName::Extern;
+  p->to.sym = sym;
+}
+
+// Go gives every ABI0 asm function of the package being assembled ("".name) a
+// reference to the argument pointer map and the argument info the compiler emits
+// from its Go declaration, unless the source declares them:
+//	FUNCDATA	$5, "".name.arginfo0(SB)
+//	FUNCDATA	$0, "".name.args_stackmap(SB)
+void add_go_declaration_funcdata(Unit& unit, Symbol* fn) {
+  if (!fn->name.starts_with("\"\".") || fn->abi != Abi::Abi0) return;
+  bool has_argmap = false, has_arginfo = false;
+  for (const Prog* p = fn->func->text; p != nullptr; p = p->link) {
+    if (p->as != Op::FUNCDATA || p->from.type != AddrType::Const) continue;
+    has_argmap |= p->from.offset == kFuncdataArgsPointerMaps;
+    has_arginfo |= p->from.offset == kFuncdataArgInfo;
+  }
+  if (!has_argmap) {
+    insert_funcdata(unit, fn->func->text, kFuncdataArgsPointerMaps, derived(unit, fn, fn->name + ".args_stackmap"));
+  }
+  if (!has_arginfo) {
+    insert_funcdata(unit, fn->func->text, kFuncdataArgInfo, derived(unit, fn, fn->name + ".arginfo0"));
+  }
+}
+
+// Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
+// which the parser leaves as an absolute instruction number, at their instruction.
+void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
+  Prog* text = fn->func->text;
+  for (Prog* p = text; p != nullptr; p = p->link) {
+    frame::progedit(unit, p);
+    if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) continue;
+    Prog* q = text;
+    while (q != nullptr && q->pc != p->to.offset) q = q->link;
+    if (q == nullptr) {
+      char msg[64];
+      std::snprintf(msg, sizeof msg, "branch out of range (%#x)", static_cast<uint32_t>(p->to.offset));
+      error_at(unit, diag, p, msg);
+      p->to.type = AddrType::None;
+      continue;
+    }
+    p->to.target = q;
+  }
+}
+
+// ADJSP $n becomes SUBQ $n, SP or ADDQ $-n, SP with a positive immediate, except that
+// the imm8 $-128 is preferred to $128 (ADDQ $-128 / SUBQ $-128), and ADJSP $0 a NOP.
+// Go does this as the encoder starts; nothing between here and there looks at ADJSP.
+void lower_adjsp(Symbol* fn) {
+  for (Prog* p = fn->func->text; p != nullptr; p = p->link) {
+    if (p->as != Op::ADJSP) continue;
+    p->to = Addr{};
+    p->to.type = AddrType::Reg;
+    p->to.reg = reg::SP;
+    int64_t v = p->from.offset;
+    if (v == 0) {
+      p->as = Op::NOP;
+    } else if (v == 0x80 || (v < 0 && v != -0x80)) {
+      p->as = Op::ADDQ;
+      p->from.offset = -v;
+    } else {
+      p->as = Op::SUBQ;
+    }
+  }
+}
+
+}  // namespace
+
+void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
+  if (fn == nullptr || !fn->func || fn->func->text == nullptr) return;
+  FuncInfo& fi = *fn->func;
+  if (fi.textflags & textflag::kNoSplit) fn->nosplit = true;
+  if (fi.textflags & textflag::kDupOk) fn->dupok = true;
+  fi.funcid = func_id(unit, *fn);
+
+  resolve_funcdata_placeholders(unit, fn, diag);
+  add_go_declaration_funcdata(unit, fn);
+  linkpatch(unit, fn, diag);
+  frame::preprocess(unit, fn, diag);
+  lower_adjsp(fn);
+}
+
+}  // namespace gostack

@@ -349,4 +349,12 @@ std::unique_ptr<Image> load_image(const Unit& unit, const SymbolResolver& resolv
   return ImageLoader(unit, resolve, diag).run();
 }
 
+std::unique_ptr<Image> assemble_image(std::string_view filename, std::string_view text,
+                                      const AsmOptions& opts, const SymbolResolver& resolve,
+                                      Diag& diag) {
+  Unit unit;
+  if (!assemble_text(unit, diag, filename, text, opts)) return nullptr;
+  return load_image(unit, resolve, diag);
+}
+
 }  // namespace gostack

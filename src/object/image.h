@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "asm/assembler.h"
 #include "core/diag.h"
 #include "core/symbol.h"
 
@@ -54,5 +55,11 @@ class Image {
 // fit in 32 bits, and the loader places the image near the referenced symbols to make
 // that likely. Returns nullptr (with errors in `diag`) on failure.
 std::unique_ptr<Image> load_image(const Unit& unit, const SymbolResolver& resolve, Diag& diag);
+
+// The whole in-memory path: assembles Go assembly `text` (errors as "filename:line: ...")
+// and loads the result. The Image keeps no reference to the text or the Unit.
+std::unique_ptr<Image> assemble_image(std::string_view filename, std::string_view text,
+                                      const AsmOptions& opts, const SymbolResolver& resolve,
+                                      Diag& diag);
 
 }  // namespace gostack

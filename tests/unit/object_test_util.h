@@ -52,17 +52,49 @@ inline void add_reloc(Symbol* s, int32_t off, uint8_t siz, RelocType type, int64
   s->r.push_back(r);
 }
 
-// The Unit Go 1.19 assembles from this source with -p main (bytes and relocations copied
-// from `go tool asm -S`):
-//
-//   DATA ·k+0(SB)/8, $100
-//   GLOBL ·k(SB), NOPTR, $8
-//   DATA ·tab<>+0(SB)/8, $·k(SB)
-//   GLOBL ·tab<>(SB), RODATA, $8
-//   GLOBL ·counter(SB), NOPTR, $8
-//   TEXT ·add(SB),NOSPLIT,$0-24        // ret = a + b
-//   TEXT ·addk(SB),NOSPLIT,$24-16      // ret = add(x, k) + *tab; counter++; +1000 when counter == 7
-//   TEXT ·getg(SB),NOSPLIT,$0-8        // MOVQ (TLS), AX; MOVQ AX, ret+0(FP); RET
+// The sample program: data of every kind, a call, PC-relative data references (one with a
+// trailing immediate), and a TLS read.
+inline constexpr const char* kSampleSource = R"(#include "textflag.h"
+
+DATA ·k+0(SB)/8, $100
+GLOBL ·k(SB), NOPTR, $8
+DATA ·tab<>+0(SB)/8, $·k(SB)
+GLOBL ·tab<>(SB), RODATA, $8
+GLOBL ·counter(SB), NOPTR, $8
+
+TEXT ·add(SB),NOSPLIT,$0-24
+	MOVQ a+0(FP), AX
+	ADDQ b+8(FP), AX
+	MOVQ AX, ret+16(FP)
+	RET
+
+// ret = add(x, k) + *tab; counter++; +1000 when counter reaches 7
+TEXT ·addk(SB),NOSPLIT,$24-16
+	MOVQ x+0(FP), AX
+	MOVQ AX, 0(SP)
+	MOVQ ·k(SB), AX
+	MOVQ AX, 8(SP)
+	CALL ·add(SB)
+	MOVQ 16(SP), AX
+	MOVQ ·tab<>(SB), BX
+	MOVQ (BX), BX
+	ADDQ BX, AX
+	INCQ ·counter(SB)
+	CMPQ ·counter(SB), $7
+	JNE done
+	ADDQ $1000, AX
+done:
+	MOVQ AX, ret+8(FP)
+	RET
+
+TEXT ·getg(SB),NOSPLIT,$0-8
+	MOVQ (TLS), AX
+	MOVQ AX, ret+0(FP)
+	RET
+)";
+
+// The Unit Go 1.19 assembles from kSampleSource with -p main: bytes and relocations
+// copied from `go tool asm -S`.
 inline void build_sample(Unit& u) {
   u.pkgpath = "main";
   u.files = {"sample.s"};
@@ -90,6 +122,39 @@ inline void build_sample(Unit& u) {
                                           0x89, 0x44, 0x24, 0x08, 0xc3});
   add_reloc(getg, 5, 4, RelocType::TLS_LE, 0, nullptr);
 }
+
+// A C++ program calling the sample through the ABI0 helper; prints what it sees.
+inline constexpr const char* kSampleMain = R"(
+#include <cstdint>
+#include <cstdio>
+#include <thread>
+#include "gostack/abi0_call.h"
+
+GOSTACK_ABI0_EXTERN(go_add, "main.add");
+GOSTACK_ABI0_EXTERN(go_addk, "main.addk");
+GOSTACK_ABI0_EXTERN(go_getg, "main.getg");
+extern "C" int64_t go_counter __asm__("main.counter");
+extern "C" { thread_local void* gostack_tls_g = nullptr; }
+
+int main() {
+  using gostack::abi0::call;
+  std::printf("add %lld\n", (long long)call<int64_t>(go_add, int64_t{2}, int64_t{40}));
+  std::printf("add %lld\n", (long long)call<int64_t>(go_add, int64_t{-7}, int64_t{3}));
+  for (int i = 0; i < 7; ++i) std::printf("addk %lld\n", (long long)call<int64_t>(go_addk, int64_t{i}));
+  std::printf("counter %lld\n", (long long)go_counter);
+  gostack_tls_g = reinterpret_cast<void*>(0x1234);
+  std::printf("getg %p\n", call<void*>(go_getg));
+  std::thread([] {
+    gostack_tls_g = reinterpret_cast<void*>(0x5678);
+    std::printf("thread getg %p\n", call<void*>(go_getg));
+  }).join();
+  std::printf("getg %p\n", call<void*>(go_getg));
+}
+)";
+
+inline constexpr const char* kSampleExpected =
+    "add 42\nadd -4\naddk 200\naddk 201\naddk 202\naddk 203\naddk 204\naddk 205\naddk 1206\n"
+    "counter 7\ngetg 0x1234\nthread getg 0x5678\ngetg 0x1234\n";
 
 // A fresh directory under the system temp dir, removed when the object dies.
 class TempDir {

@@ -170,6 +170,41 @@ void lower_adjsp(Symbol* fn) {
   }
 }
 
+// Under -shared a TLS access takes two instructions (MOVQ TLS, R ; MOVQ (R)(TLS*n), R);
+// preempting between them and resuming on another thread would use the wrong thread's
+// TLS base, so the second one is marked async-unsafe (Go's MarkUnsafePoints, which Go
+// runs as the encoder finishes; PCDATA has no bytes, so marking it here is the same):
+//	MOVQ	TLS, R14
+//	PCDATA	$0, $-2
+//	MOVQ	(R14)(TLS*2), R14
+//	PCDATA	$0, $-1          ; back to the value before the sequence
+void mark_tls_unsafe_points(Unit& unit, Symbol* fn) {
+  constexpr int64_t kPcdataUnsafePoint = 0, kUnsafe = -2;
+  auto uses_tls = [](const Prog* p) { return p->from.index == reg::TLS; };
+  auto pcdata = [&unit](Prog* after, int64_t value) {
+    Prog* q = frame::appendp(unit, after);
+    q->as = Op::PCDATA;
+    q->from.type = AddrType::Const;
+    q->from.offset = kPcdataUnsafePoint;
+    q->to.type = AddrType::Const;
+    q->to.offset = value;
+    return q;
+  };
+  int64_t current = -1;  // the table's value at entry
+  Prog* prev = fn->func->text;
+  for (Prog* p = prev->link; p != nullptr; prev = p, p = p->link) {
+    if (p->as == Op::PCDATA && p->from.offset == kPcdataUnsafePoint) {
+      current = p->to.offset;
+      continue;
+    }
+    if (current == kUnsafe || !uses_tls(p)) continue;
+    pcdata(prev, kUnsafe);
+    while (p->link != nullptr && uses_tls(p->link)) p = p->link;
+    if (p->link == nullptr) break;
+    p = pcdata(p, current);
+  }
+}
+
 }  // namespace
 
 void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
@@ -184,6 +219,7 @@ void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
   linkpatch(unit, fn, diag);
   frame::preprocess(unit, fn, diag);
   lower_adjsp(fn);
+  if (unit.shared) mark_tls_unsafe_points(unit, fn);
 }
 
 }  // namespace gostack

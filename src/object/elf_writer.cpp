@@ -212,9 +212,13 @@ void Writer::plan_sections() {
 
   std::vector<const Symbol*> syms(unit_.text.begin(), unit_.text.end());
   syms.insert(syms.end(), unit_.data.begin(), unit_.data.end());
-  for (const Symbol* s : syms) {
+  size_t first_const = syms.size();
+  syms.insert(syms.end(), unit_.const_syms.begin(), unit_.const_syms.end());
+  for (size_t i = 0; i < syms.size(); ++i) {
+    const Symbol* s = syms[i];
     Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s)};
-    bool comdat = s->dupok && !s->is_static;
+    // Float constants ($f64.<bits>) are content-addressed: every object may carry a copy.
+    bool comdat = (s->dupok || i >= first_const) && !s->is_static;
     if (comdat) {
       d.group = add_section(section(".group", SHT_GROUP, 0, 4, 4, symtab_));
     }

@@ -117,7 +117,9 @@ void ImageLoader::place_symbols() {
     region_size_[region] = off + size;
   };
   for (const Symbol* s : unit_.text) place(s, kText, kTextAlign, s->p.size());
-  for (const Symbol* s : unit_.data) {
+  std::vector<const Symbol*> data(unit_.data.begin(), unit_.data.end());
+  data.insert(data.end(), unit_.const_syms.begin(), unit_.const_syms.end());
+  for (const Symbol* s : data) {
     if (s->kind == SymKind::TlsBss) {
       error(elf_symbol_name(*s, unit_.pkgpath) + ": TLSBSS symbols cannot be loaded in memory");
       continue;

@@ -248,6 +248,45 @@ int main() { std::printf("%lld %d\n", (long long)gostack::abi0::call<int64_t>(go
   EXPECT_EQ(r.output, "7 8\n");
 }
 
+// Float constants ($f64.<bits>, made by the frame pass) are weak COMDAT data, so two
+// objects using the same constant link.
+TEST(ElfObject, FloatConstantsAreSharedAcrossObjects) {
+  if (!have_tool("g++")) GTEST_SKIP() << "g++ not installed";
+  TempDir dir;
+  for (int i = 0; i < 2; ++i) {
+    Unit u;
+    u.pkgpath = "main";
+    // TEXT ·onehalfN(SB),NOSPLIT,$0-8: MOVSD $1.5, X0; MOVSD X0, ret+0(FP); RET (Go 1.19 bytes)
+    Symbol* f = add_text(u, "\"\".onehalf" + std::to_string(i),
+                         {0xf2, 0x0f, 0x10, 0x05, 0, 0, 0, 0, 0xf2, 0x0f, 0x11, 0x44, 0x24, 0x08, 0xc3});
+    Symbol* c = u.lookup("$f64.3ff8000000000000");
+    c->kind = SymKind::RoData;
+    c->size = 8;
+    c->p = {0, 0, 0, 0, 0, 0, 0xf8, 0x3f};
+    c->defined = true;
+    u.const_syms.push_back(c);
+    add_reloc(f, 4, 4, RelocType::PCRel, 0, c);
+    Diag diag;
+    ASSERT_TRUE(write_elf_object(u, dir / ("c" + std::to_string(i) + ".o"), diag));
+  }
+  if (have_tool("readelf")) {
+    RunResult r = run("readelf -sW " + (dir / "c0.o"));
+    EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(8 OBJECT +WEAK +DEFAULT +\d+ \$f64\.3ff8000000000000\n)")))
+        << r.output;
+  }
+  write_text(dir / "main.cpp", R"(
+#include <cstdio>
+#include "gostack/abi0_call.h"
+GOSTACK_ABI0_EXTERN(go_h0, "main.onehalf0");
+GOSTACK_ABI0_EXTERN(go_h1, "main.onehalf1");
+int main() { std::printf("%g %g\n", gostack::abi0::call<double>(go_h0), gostack::abi0::call<double>(go_h1)); }
+)");
+  RunResult b = run("g++ -std=c++20 -I" + include_dir() + " " + (dir / "main.cpp") + " " +
+                    (dir / "c0.o") + " " + (dir / "c1.o") + " -o " + (dir / "prog"));
+  ASSERT_EQ(b.status, 0) << b.output;
+  EXPECT_EQ(run(dir / "prog").output, "1.5 1.5\n");
+}
+
 TEST(ElfObject, ErrorsAreReported) {
   std::vector<std::string> msgs;
   Diag diag;

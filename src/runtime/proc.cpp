@@ -15,7 +15,9 @@ thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec"))) = nullp
 }
 
 Sched sched;
-std::vector<P*> allp;
+// Ps and Gs live as long as the process (as in Go). The containers are never destroyed, so
+// nothing runs at exit that could free them under a goroutine still using them.
+std::vector<P*>& allp = *new std::vector<P*>;
 uint32_t startingStackSize = kFixedStack;
 
 namespace {
@@ -25,7 +27,7 @@ G g0_of_m0;
 bool started = false;
 
 Mutex allglock;
-std::vector<G*> allgs;
+std::vector<G*>& allgs = *new std::vector<G*>;
 
 uint32_t round2(int32_t x) {
   uint32_t s = 1;

@@ -194,7 +194,7 @@ struct Sched {
 };
 
 extern Sched sched;
-extern std::vector<P*> allp;  // all Ps, index = id; fixed after schedinit
+extern std::vector<P*>& allp;  // all Ps, index = id; fixed after schedinit; never destroyed
 
 // The current G: the thread-local slot that the assembler's (TLS) operand resolves to.
 // It holds g0 while C++ runtime code runs and the user G while Go-syntax code runs.

@@ -8,6 +8,7 @@
 #include "runtime/mheap.h"
 #include "runtime/proc.h"
 #include "runtime/stack.h"
+#include "runtime/stats.h"
 #include "runtime_test_util.h"
 
 namespace gostack::rt {
@@ -85,6 +86,8 @@ TEST_F(ProcTest, MalgSetsUpTheStackLikeGo) {
   G* bare = malg(-1);
   EXPECT_EQ(bare->stack.lo, 0u);
   EXPECT_EQ(bare->stackguard0, 0u);
+  for (G* g : {gp, odd}) stackfree(g->stack);
+  for (G* g : {gp, odd, bare}) delete g;  // never published, so the test owns them
 }
 
 TEST_F(ProcTest, GfputMovesABatchToTheGlobalListsAt64) {
@@ -225,6 +228,21 @@ TEST_F(ProcDeathTest, CasgstatusRejectsAWrongOldStatus) {
         casgstatus(gp, Grunning, Gdead);
       },
       ::testing::ExitedWithCode(2), "casgstatus: goid=0 status=0 oldval=2 newval=6\nfatal error: casgstatus: bad status");
+}
+
+TEST_F(ProcDeathTest, StatsListOneNameValueLinePerCounter) {
+  newg_alloc(current_p());
+  RuntimeStats st = runtime_stats();
+  EXPECT_GE(st.goroutines_created, 1u);
+  EXPECT_GE(st.stack_peak_bytes, st.stack_inuse_bytes);
+  EXPECT_EXIT(
+      {
+        print_runtime_stats();
+        _exit(0);
+      },
+      ::testing::ExitedWithCode(0),
+      "^goroutines_created: [0-9]+\ngfree_reused: [0-9]+\nstack_inuse_bytes: [0-9]+\n"
+      "stack_peak_bytes: [0-9]+\nstack_sys_bytes: [0-9]+\n$");
 }
 
 TEST(RuntimeLock, MutexGivesMutualExclusionAcrossThreads) {

@@ -192,14 +192,7 @@ class Writer {
 
 std::vector<uint8_t> Writer::contents(const Symbol& s) {
   std::vector<uint8_t> bytes = s.p;
-  if (s.kind != SymKind::Text) {
-    if (s.size < static_cast<int64_t>(bytes.size())) {
-      error(elf_symbol_name(s, unit_.pkgpath) + ": " + std::to_string(bytes.size()) +
-            " bytes of data exceed its size " + std::to_string(s.size));
-    } else {
-      bytes.resize(static_cast<size_t>(s.size), 0);
-    }
-  }
+  bytes.resize(static_cast<size_t>(s.size), 0);
   return bytes;
 }
 
@@ -217,6 +210,10 @@ void Writer::plan_sections() {
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
     Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s)};
+    if (std::string why = s->kind == SymKind::Text ? "" : data_size_problem(*s); !why.empty()) {
+      error(d.name + ": " + why);
+      continue;
+    }
     // Float constants ($f64.<bits>) are content-addressed: every object may carry a copy.
     bool comdat = (s->dupok || i >= first_const) && !s->is_static;
     if (comdat) {
@@ -436,6 +433,16 @@ bool Writer::run(std::vector<uint8_t>& out) {
 }
 
 }  // namespace
+
+std::string data_size_problem(const Symbol& sym) {
+  if (sym.size < 0 || sym.size > kMaxSymbolSize) {
+    return "symbol too large (" + std::to_string(sym.size) + " bytes)";
+  }
+  if (sym.size < static_cast<int64_t>(sym.p.size())) {
+    return std::to_string(sym.p.size()) + " bytes of data exceed its size " + std::to_string(sym.size);
+  }
+  return "";
+}
 
 uint64_t go_data_align(int64_t size) {
   uint64_t a = 32;

@@ -23,6 +23,13 @@ std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath);
 // Go's linker alignment for a data symbol: the largest power of two <= size, at most 32.
 uint64_t go_data_align(int64_t size);
 
+// Go's linker limit on one symbol's size.
+inline constexpr int64_t kMaxSymbolSize = 2000000000;
+
+// Why a data symbol's size cannot be laid out ("" if it can): negative, larger than
+// kMaxSymbolSize, or smaller than its DATA contents.
+std::string data_size_problem(const Symbol& sym);
+
 // Serialises the unit's TEXT and data symbols as an ELF64 ET_REL image into `out`.
 // Problems (a relocation the format cannot express, a `"".` name without -p, ...) are
 // reported through `diag`; returns false if any was.

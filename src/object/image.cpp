@@ -124,9 +124,8 @@ void ImageLoader::place_symbols() {
       error(elf_symbol_name(*s, unit_.pkgpath) + ": TLSBSS symbols cannot be loaded in memory");
       continue;
     }
-    if (s->size < static_cast<int64_t>(s->p.size()) || s->size < 0) {
-      error(elf_symbol_name(*s, unit_.pkgpath) + ": " + std::to_string(s->p.size()) +
-            " bytes of data exceed its size " + std::to_string(s->size));
+    if (std::string why = data_size_problem(*s); !why.empty()) {
+      error(elf_symbol_name(*s, unit_.pkgpath) + ": " + why);
       continue;
     }
     Region region = s->kind == SymKind::RoData ? kRoData : kData;

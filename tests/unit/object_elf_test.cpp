@@ -304,8 +304,9 @@ TEST(ElfObject, ErrorsAreReported) {
   add_reloc(f, 1, 2, RelocType::PCRel, 0, bad.lookup("\"\".g"));             // 2-byte PC-relative
   add_reloc(f, 1, 4, static_cast<RelocType>(3), 0, bad.lookup("\"\".g"));    // no ELF equivalent
   add_reloc(f, 1, 4, RelocType::Call, 0, bad.lookup("\"\".h", true));        // undefined <>
-  Symbol* d = add_data(bad, "\"\".d", SymKind::Data, 2, {1, 2, 3});
-  (void)d;
+  add_data(bad, "\"\".d", SymKind::Data, 2, {1, 2, 3});
+  add_data(bad, "\"\".huge", SymKind::Data, int64_t{1} << 40, {1});
+  add_data(bad, "\"\".neg", SymKind::Bss, -8);
   EXPECT_FALSE(write_elf_object(bad, img, diag));
 
   std::string all;
@@ -321,6 +322,8 @@ TEST(ElfObject, ErrorsAreReported) {
   EXPECT_NE(all.find("main.f: reference to undefined file-local symbol main.h<>"), std::string::npos)
       << all;
   EXPECT_NE(all.find("main.d: 3 bytes of data exceed its size 2"), std::string::npos) << all;
+  EXPECT_NE(all.find("main.huge: symbol too large (1099511627776 bytes)"), std::string::npos) << all;
+  EXPECT_NE(all.find("main.neg: symbol too large (-8 bytes)"), std::string::npos) << all;
 }
 
 TEST(ElfObject, UnwritablePathIsAnError) {

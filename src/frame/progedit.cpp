@@ -127,7 +127,9 @@ void nopout(Prog* p) {
 }
 
 void error_at(const Unit& unit, Diag& diag, const Prog* p, const std::string& msg) {
-  std::string_view file = p->pos.file < unit.files.size() ? unit.files[p->pos.file] : "?";
+  // Both arms as string_view: a std::string/"?" conditional would view a temporary.
+  std::string_view file =
+      p->pos.file < unit.files.size() ? std::string_view(unit.files[p->pos.file]) : std::string_view("?");
   diag.error(file, p->pos.line, msg);
 }
 

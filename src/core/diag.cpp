@@ -25,4 +25,12 @@ void Diag::error(std::string_view file, int line, std::string_view msg) {
 
 void Diag::error(std::string_view msg) { emit(std::string(msg)); }
 
+void Diag::message(std::string_view text) {
+  if (sink_) {
+    sink_->push_back(std::string(text));
+  } else {
+    std::fprintf(out_, "%.*s\n", static_cast<int>(text.size()), text.data());
+  }
+}
+
 }  // namespace gostack

@@ -26,6 +26,9 @@ class Diag {
   void error(std::string_view file, int line, std::string_view msg);
   // Reports an error without position (e.g. a missing input file).
   void error(std::string_view msg);
+  // Prints a diagnostic that is not counted as an error (Go's text/scanner complaints,
+  // which Go prints without failing the assembly).
+  void message(std::string_view text);
 
   int count() const { return count_; }
 

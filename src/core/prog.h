@@ -30,6 +30,7 @@ enum class AddrType : uint8_t {
   Addr,      // $sym+off(SB), $off(reg): an address computed, not loaded
   RegList,   // [X0-X3] style register ranges (encoded in offset as a bitmask)
   Special,   // arch special operands (not used on amd64 in Go 1.19)
+  Indir,     // *sym(SB) or *$imm: indirect through memory (Go's TYPE_INDIR)
 };
 
 // Which pseudo-register a memory operand is relative to (Go's obj.NAME_*).

@@ -1,0 +1,58 @@
+// Tokens of Go's assembly language, as Go's text/scanner-based lexer produces them,
+// plus the quoting helpers that error messages and string literals need.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gostack::lex {
+
+// A token kind: a character is its own kind (',', '(', '\n', ...); the classes below
+// are negative. The numbers match Go's text/scanner and cmd/asm/internal/lex.
+using Tok = int32_t;
+namespace tok {
+constexpr Tok kEOF = -1;
+constexpr Tok kIdent = -2;
+constexpr Tok kInt = -3;
+constexpr Tok kFloat = -4;
+constexpr Tok kChar = -5;
+constexpr Tok kString = -6;
+constexpr Tok kRawString = -7;
+constexpr Tok kComment = -8;
+// Two-character operators and markers the assembler adds on top of text/scanner.
+constexpr Tok kLsh = -1000;           // <<
+constexpr Tok kRsh = -1001;           // >>
+constexpr Tok kArr = -1002;           // ->
+constexpr Tok kRot = -1003;           // @>
+constexpr Tok kInclude = -1004;       // (unused on amd64; kept for numbering)
+constexpr Tok kBuildComment = -1005;  // a //go:build line
+constexpr Tok kMacroName = -1006;     // name of a function-like macro used without arguments
+}  // namespace tok
+
+struct Token {
+  Tok kind = tok::kEOF;
+  std::string text;
+};
+
+// Builds a token the way Go's lex.Make does: an identifier starting with the middle dot
+// gets the package placeholder `""` in front, and the stand-ins U+00B7 (·) and U+2215 (∕)
+// become '.' and '/'.
+Token make_token(Tok kind, std::string_view text);
+
+// Go's ScanToken.String(): "EOF", "identifier", ... or the character quoted as '%q' does.
+std::string tok_string(Tok kind);
+
+// Go's strconv.Quote / QuoteRune (%q of a string or a rune).
+std::string go_quote(std::string_view s);
+std::string go_quote_rune(int32_t r);
+
+// Go's strconv.Unquote for "..." and '...' literals; nullopt means "invalid syntax".
+std::optional<std::string> go_unquote(std::string_view lit);
+
+// Decodes one UTF-8 sequence as Go's utf8.DecodeRune: invalid input gives U+FFFD, width 1.
+int32_t decode_rune(std::string_view s, int* width);
+void append_utf8(std::string& out, int32_t r);
+
+}  // namespace gostack::lex

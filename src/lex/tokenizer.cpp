@@ -1,0 +1,408 @@
+// Scanner for one source file, modelled on Go's text/scanner with cmd/asm's settings:
+// whitespace is tab, CR and space (newline is a token); chars, floats, identifiers,
+// ints, strings and comments are recognized; raw strings are not.
+#include "lex/tokenizer.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace gostack::lex {
+namespace {
+
+constexpr int32_t kEOFChar = -1;
+
+// Unicode letters outside ASCII, approximated by the major alphabetic blocks
+// (Go uses unicode.IsLetter; assembly sources practically never go beyond these).
+bool is_unicode_letter(int32_t c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  if (c == 0xAA || c == 0xB5 || c == 0xBA) return true;
+  if (c >= 0xC0 && c <= 0x24F) return c != 0xD7 && c != 0xF7;
+  struct Range {
+    int32_t lo, hi;
+  };
+  static constexpr Range kLetters[] = {
+      {0x250, 0x2C1},   {0x370, 0x373},   {0x376, 0x377},   {0x37B, 0x37D},   {0x386, 0x386},
+      {0x388, 0x3FF},   {0x400, 0x481},   {0x48A, 0x52F},   {0x531, 0x556},   {0x561, 0x587},
+      {0x5D0, 0x5EA},   {0x620, 0x64A},   {0x904, 0x939},   {0xE01, 0xE30},   {0x10A0, 0x10FF},
+      {0x1E00, 0x1FFF}, {0x3041, 0x3096}, {0x30A1, 0x30FA}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF},
+      {0xAC00, 0xD7A3}, {0xFF21, 0xFF3A}, {0xFF41, 0xFF5A},
+  };
+  return std::any_of(std::begin(kLetters), std::end(kLetters),
+                     [c](const Range& r) { return c >= r.lo && c <= r.hi; });
+}
+
+bool is_unicode_digit(int32_t c) {
+  return (c >= '0' && c <= '9') || (c >= 0x660 && c <= 0x669) || (c >= 0x6F0 && c <= 0x6F9) ||
+         (c >= 0x966 && c <= 0x96F) || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+// cmd/asm accepts the middle dot (·, for '.') and division slash (∕, for '/') in names.
+bool is_ident_rune(int32_t ch, int i) {
+  if (ch == kEOFChar) return false;
+  if (is_unicode_letter(ch) || ch == '_' || ch == 0x00B7 || ch == 0x2215) return true;
+  return i > 0 && is_unicode_digit(ch);
+}
+
+int32_t lower(int32_t ch) { return ('a' - 'A') | ch; }
+bool is_decimal(int32_t ch) { return ch >= '0' && ch <= '9'; }
+bool is_hex(int32_t ch) { return is_decimal(ch) || (lower(ch) >= 'a' && lower(ch) <= 'f'); }
+
+int digit_val(int32_t ch) {
+  if (is_decimal(ch)) return ch - '0';
+  if (lower(ch) >= 'a' && lower(ch) <= 'f') return lower(ch) - 'a' + 10;
+  return 16;
+}
+
+std::string lit_name(int32_t prefix) {
+  switch (prefix) {
+    case 'x': return "hexadecimal literal";
+    case 'o':
+    case '0': return "octal literal";
+    case 'b': return "binary literal";
+    default: return "decimal literal";
+  }
+}
+
+// Index of the first misplaced '_' in a number literal, or -1 (text/scanner's rule).
+int invalid_sep(std::string_view x) {
+  int32_t x1 = ' ';
+  int32_t d = '.';
+  size_t i = 0;
+  if (x.size() >= 2 && x[0] == '0') {
+    x1 = lower(x[1]);
+    if (x1 == 'x' || x1 == 'o' || x1 == 'b') {
+      d = '0';
+      i = 2;
+    }
+  }
+  for (; i < x.size(); ++i) {
+    int32_t p = d;
+    d = x[i];
+    if (d == '_') {
+      if (p != '0') return static_cast<int>(i);
+    } else if (is_decimal(d) || (x1 == 'x' && is_hex(d))) {
+      d = '0';
+    } else {
+      if (p == '_') return static_cast<int>(i) - 1;
+      d = '.';
+    }
+  }
+  if (d == '_') return static_cast<int>(x.size()) - 1;
+  return -1;
+}
+
+}  // namespace
+
+Tokenizer::Tokenizer(std::string name, std::string source, Report report)
+    : name_(std::move(name)), src_(std::move(source)), report_(std::move(report)) {}
+
+void Tokenizer::error(const std::string& msg) {
+  tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
+  int line = pos_line_, col = pos_column_;
+  if (line <= 0) {  // not inside a token: the position just after the last one
+    if (s_column_ > 0) {
+      line = s_line_, col = s_column_;
+    } else if (last_line_len_ > 0) {
+      line = s_line_ - 1, col = last_line_len_;
+    } else {
+      line = 1, col = 1;
+    }
+  }
+  report_(name_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + msg);
+}
+
+int32_t Tokenizer::advance() {
+  if (src_pos_ >= src_.size()) {
+    if (last_char_len_ > 0) ++s_column_;
+    last_char_len_ = 0;
+    return kEOFChar;
+  }
+  int width = 1;
+  int32_t ch = static_cast<uint8_t>(src_[src_pos_]);
+  if (ch >= 0x80) {
+    ch = decode_rune(std::string_view(src_).substr(src_pos_), &width);
+    if (ch == 0xFFFD && width == 1) {
+      src_pos_ += 1;
+      last_char_len_ = 1;
+      ++s_column_;
+      error("invalid UTF-8 encoding");
+      return ch;
+    }
+  }
+  src_pos_ += width;
+  last_char_len_ = width;
+  ++s_column_;
+  if (ch == 0) {
+    error("invalid character NUL");
+  } else if (ch == '\n') {
+    ++s_line_;
+    last_line_len_ = s_column_;
+    s_column_ = 0;
+  }
+  return ch;
+}
+
+int32_t Tokenizer::peek_char() {
+  if (ch_ == -2) {
+    ch_ = advance();
+    if (ch_ == 0xFEFF) ch_ = advance();  // byte-order mark
+  }
+  return ch_;
+}
+
+int32_t Tokenizer::next_char() {
+  tok_pos_ = -1;
+  pos_line_ = 0;
+  int32_t ch = peek_char();
+  if (ch != kEOFChar) ch_ = advance();
+  return ch;
+}
+
+int32_t Tokenizer::scan_identifier() {
+  int32_t ch = advance();
+  for (int i = 1; is_ident_rune(ch, i); ++i) ch = advance();
+  return ch;
+}
+
+int32_t Tokenizer::digits(int32_t ch, int base, int32_t* invalid, int* digsep) {
+  if (base <= 10) {
+    int32_t max = '0' + base;
+    while (is_decimal(ch) || ch == '_') {
+      int ds = 1;
+      if (ch == '_') {
+        ds = 2;
+      } else if (ch >= max && invalid != nullptr && *invalid == 0) {
+        *invalid = ch;
+      }
+      *digsep |= ds;
+      ch = advance();
+    }
+  } else {
+    while (is_hex(ch) || ch == '_') {
+      *digsep |= ch == '_' ? 2 : 1;
+      ch = advance();
+    }
+  }
+  return ch;
+}
+
+std::pair<Tok, int32_t> Tokenizer::scan_number(int32_t ch, bool seen_dot) {
+  int base = 10;
+  int32_t prefix = 0;
+  int digsep = 0;
+  int32_t invalid = 0;
+  Tok tok = tok::kInt;
+  if (!seen_dot) {
+    if (ch == '0') {
+      ch = advance();
+      switch (lower(ch)) {
+        case 'x': ch = advance(), base = 16, prefix = 'x'; break;
+        case 'o': ch = advance(), base = 8, prefix = 'o'; break;
+        case 'b': ch = advance(), base = 2, prefix = 'b'; break;
+        default: base = 8, prefix = '0', digsep = 1; break;
+      }
+    }
+    ch = digits(ch, base, &invalid, &digsep);
+    if (ch == '.') {
+      ch = advance();
+      seen_dot = true;
+    }
+  }
+  if (seen_dot) {
+    tok = tok::kFloat;
+    if (prefix == 'o' || prefix == 'b') error("invalid radix point in " + lit_name(prefix));
+    ch = digits(ch, base, &invalid, &digsep);
+  }
+  if ((digsep & 1) == 0) error(lit_name(prefix) + " has no digits");
+  int32_t e = lower(ch);
+  if (e == 'e' || e == 'p') {
+    if (e == 'e' && prefix != 0 && prefix != '0') {
+      error(go_quote_rune(ch) + " exponent requires decimal mantissa");
+    } else if (e == 'p' && prefix != 'x') {
+      error(go_quote_rune(ch) + " exponent requires hexadecimal mantissa");
+    }
+    ch = advance();
+    tok = tok::kFloat;
+    if (ch == '+' || ch == '-') ch = advance();
+    int ds = 0;
+    ch = digits(ch, 10, nullptr, &ds);
+    digsep |= ds;
+    if ((ds & 1) == 0) error("exponent has no digits");
+  } else if (prefix == 'x' && tok == tok::kFloat) {
+    error("hexadecimal mantissa requires a 'p' exponent");
+  }
+  if (tok == tok::kInt && invalid != 0) {
+    error("invalid digit " + go_quote_rune(invalid) + " in " + lit_name(prefix));
+  }
+  if (digsep & 2) {
+    tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
+    if (invalid_sep(token_text()) >= 0) error("'_' must separate successive digits");
+  }
+  return {tok, ch};
+}
+
+int32_t Tokenizer::scan_digits(int32_t ch, int base, int n) {
+  while (n > 0 && digit_val(ch) < base) {
+    ch = advance();
+    --n;
+  }
+  if (n > 0) error("invalid char escape");
+  return ch;
+}
+
+int32_t Tokenizer::scan_escape(int32_t quote) {
+  int32_t ch = advance();
+  switch (ch) {
+    case 'a': case 'b': case 'f': case 'n': case 'r': case 't': case 'v': case '\\':
+      return advance();
+    case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+      return scan_digits(ch, 8, 3);
+    case 'x': return scan_digits(advance(), 16, 2);
+    case 'u': return scan_digits(advance(), 16, 4);
+    case 'U': return scan_digits(advance(), 16, 8);
+    default:
+      if (ch == quote) return advance();
+      error("invalid char escape");
+      return ch;
+  }
+}
+
+int Tokenizer::scan_string(int32_t quote) {
+  int n = 0;
+  int32_t ch = advance();
+  while (ch != quote) {
+    if (ch == '\n' || ch < 0) {
+      error("literal not terminated");
+      return n;
+    }
+    ch = ch == '\\' ? scan_escape(quote) : advance();
+    ++n;
+  }
+  return n;
+}
+
+int32_t Tokenizer::scan_comment(int32_t ch) {
+  if (ch == '/') {
+    ch = advance();
+    while (ch != '\n' && ch >= 0) ch = advance();
+    return ch;
+  }
+  ch = advance();
+  for (;;) {
+    if (ch < 0) {
+      error("comment not terminated");
+      break;
+    }
+    int32_t ch0 = ch;
+    ch = advance();
+    if (ch0 == '*' && ch == '/') {
+      ch = advance();
+      break;
+    }
+  }
+  return ch;
+}
+
+Tok Tokenizer::scan() {
+  int32_t ch = peek_char();
+  tok_pos_ = -1;
+  pos_line_ = 0;
+  while (ch == '\t' || ch == '\r' || ch == ' ') ch = advance();
+
+  tok_pos_ = static_cast<long>(src_pos_) - last_char_len_;
+  if (s_column_ > 0) {
+    pos_line_ = s_line_, pos_column_ = s_column_;
+  } else {
+    pos_line_ = s_line_ - 1, pos_column_ = last_line_len_;
+  }
+
+  Tok tok = ch;
+  if (is_ident_rune(ch, 0)) {
+    tok = tok::kIdent;
+    ch = scan_identifier();
+  } else if (is_decimal(ch)) {
+    std::tie(tok, ch) = scan_number(ch, false);
+  } else {
+    switch (ch) {
+      case kEOFChar: break;
+      case '"':
+        scan_string('"');
+        tok = tok::kString;
+        ch = advance();
+        break;
+      case '\'':
+        if (scan_string('\'') != 1) error("invalid char literal");
+        tok = tok::kChar;
+        ch = advance();
+        break;
+      case '.':
+        ch = advance();
+        if (is_decimal(ch)) std::tie(tok, ch) = scan_number(ch, true);
+        break;
+      case '/':
+        ch = advance();
+        if (ch == '/' || ch == '*') {
+          ch = scan_comment(ch);
+          tok = tok::kComment;
+        }
+        break;
+      default: ch = advance(); break;
+    }
+  }
+  tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
+  ch_ = ch;
+  return tok;
+}
+
+std::string Tokenizer::token_text() const {
+  if (tok_pos_ < 0) return "";
+  long end = std::max(tok_end_, tok_pos_);
+  return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
+}
+
+Tok Tokenizer::next() {
+  for (;;) {
+    tok_ = scan();
+    if (tok_ != tok::kComment) break;
+    std::string t = token_text();
+    line_ += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
+    if (t.rfind("//go:build", 0) == 0) {
+      tok_ = tok::kBuildComment;
+      break;
+    }
+  }
+  // Two-character operators: the second character is still the lookahead.
+  auto pair = [this](int32_t second, Tok combined) {
+    if (peek_char() != second) return false;
+    next_char();
+    tok_ = combined;
+    return true;
+  };
+  switch (tok_) {
+    case '\n': ++line_; break;
+    case '-': pair('>', tok::kArr); break;
+    case '@': pair('>', tok::kRot); break;
+    case '<': pair('<', tok::kLsh); break;
+    case '>': pair('>', tok::kRsh); break;
+    default: break;
+  }
+  return tok_;
+}
+
+std::string Tokenizer::text() const {
+  switch (tok_) {
+    case tok::kLsh: return "<<";
+    case tok::kRsh: return ">>";
+    case tok::kArr: return "->";
+    case tok::kRot: return "@>";
+    default: return token_text();
+  }
+}
+
+int Tokenizer::col() const {
+  if (s_column_ > 0) return s_column_;
+  if (last_line_len_ > 0) return last_line_len_;
+  return 1;
+}
+
+}  // namespace gostack::lex

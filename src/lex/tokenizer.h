@@ -1,0 +1,58 @@
+// The lowest lexing layer: turns the bytes of one file into tokens exactly as Go's
+// text/scanner (configured by cmd/asm's Tokenizer) does, including its one-character
+// lookahead, its column bookkeeping and its non-fatal "file:line:col: msg" errors.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "lex/token.h"
+
+namespace gostack::lex {
+
+class Tokenizer {
+ public:
+  // `report` receives scanner errors already formatted as "file:line:col: message".
+  using Report = std::function<void(const std::string&)>;
+  Tokenizer(std::string name, std::string source, Report report);
+
+  Tok next();                  // next token; comments are skipped, '\n' is a token
+  std::string text() const;    // text of the last token
+  int line() const { return line_; }  // line of the last token (after '\n': the next line)
+  int col() const;             // column just after the last token (1-based, in characters)
+  const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
+
+ private:
+  int32_t advance();  // text/scanner's next(): reads one character
+  int32_t peek_char();
+  int32_t next_char();  // text/scanner's Next(): consumes the lookahead character
+  Tok scan();
+  void error(const std::string& msg);
+  int32_t scan_identifier();
+  std::pair<Tok, int32_t> scan_number(int32_t ch, bool seen_dot);
+  int32_t digits(int32_t ch, int base, int32_t* invalid, int* digsep);
+  int32_t scan_digits(int32_t ch, int base, int n);
+  int32_t scan_escape(int32_t quote);
+  int scan_string(int32_t quote);
+  int32_t scan_comment(int32_t ch);
+  std::string token_text() const;
+
+  std::string name_;
+  std::string src_;
+  Report report_;
+  int line_ = 1;  // the assembler's line count
+  Tok tok_ = tok::kEOF;
+
+  // text/scanner state.
+  size_t src_pos_ = 0;
+  int last_char_len_ = 0;
+  int s_line_ = 1, s_column_ = 0, last_line_len_ = 0;
+  int32_t ch_ = -2;  // lookahead; -2 = nothing read yet
+  long tok_pos_ = -1;
+  long tok_end_ = 0;
+  int pos_line_ = 0, pos_column_ = 0;  // start of the current token (line 0 = invalid)
+};
+
+}  // namespace gostack::lex

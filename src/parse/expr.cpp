@@ -1,0 +1,296 @@
+// Constant expressions in operands, with Go's assembler grammar and uint64 arithmetic:
+//
+//   expr   = term   { ('+' | '-' | '|' | '^') term }
+//   term   = factor { ('*' | '/' | '%' | '&') factor  |  '>>' term  |  '<<' factor (ends the term) }
+//   factor = int | char | ('+' | '-' | '~') factor | '(' expr ')'
+//
+// Go writes this as recursive descent; here the recursion is an explicit stack so
+// that deeply nested or very long expressions cannot overflow the C++ stack.
+#include <cerrno>
+#include <cstdlib>
+
+#include "parse/parser.h"
+
+namespace gostack::parse {
+namespace {
+
+enum class Kind : uint8_t { Expr, Term, Factor };
+
+struct Frame {
+  Kind kind;
+  int state = 0;     // 0: not started; 1: waiting for an operand's value
+  uint64_t value = 0;
+  Tok op = 0;        // operator waiting for its right operand (0 = first operand)
+};
+
+}  // namespace
+
+uint64_t Parser::expr() {
+  std::vector<Frame> stack;
+  stack.push_back({Kind::Expr});
+  uint64_t ret = 0;  // value returned by the frame that just finished
+  auto call = [&](Kind k) { stack.push_back({k}); };
+  while (!stack.empty()) {
+    Frame& f = stack.back();
+    switch (f.kind) {
+      case Kind::Expr: {
+        if (f.state == 0) {
+          f.state = 1;
+          call(Kind::Term);
+          continue;
+        }
+        switch (f.op) {
+          case 0: f.value = ret; break;
+          case '+': f.value += ret; break;
+          case '-': f.value -= ret; break;
+          case '|': f.value |= ret; break;
+          case '^': f.value ^= ret; break;
+        }
+        Tok t = peek();
+        if (t == '+' || t == '-' || t == '|' || t == '^') {
+          next();
+          f.op = t;
+          call(Kind::Term);
+          continue;
+        }
+        ret = f.value;
+        stack.pop_back();
+        continue;
+      }
+      case Kind::Term: {
+        if (f.state == 0) {
+          f.state = 1;
+          call(Kind::Factor);
+          continue;
+        }
+        switch (f.op) {
+          case 0: f.value = ret; break;
+          case '*': f.value *= ret; break;
+          case '&': f.value &= ret; break;
+          case '/':
+            if (ret == 0) {
+              errorf("division by zero");
+            } else {
+              f.value /= ret;
+            }
+            break;
+          case '%':
+            if (static_cast<int64_t>(f.value) < 0) errorf("modulo of value with high bit set");
+            if (ret == 0) {
+              errorf("modulo by zero");
+            } else {
+              f.value %= ret;
+            }
+            break;
+          case lex::tok::kLsh: {
+            // "a << b" ends the term: "1<<2*3" is (1<<2) followed by "*3".
+            if (static_cast<int64_t>(ret) < 0) errorf("negative left shift count");
+            ret = ret >= 64 ? 0 : f.value << ret;
+            stack.pop_back();
+            continue;
+          }
+          case lex::tok::kRsh:
+            if (static_cast<int64_t>(ret) < 0) errorf("negative right shift count");
+            if (static_cast<int64_t>(f.value) < 0) errorf("right shift of value with high bit set");
+            f.value = ret >= 64 ? 0 : f.value >> ret;
+            break;
+        }
+        Tok t = peek();
+        switch (t) {
+          case '*':
+          case '%':
+          case '&':
+          case lex::tok::kLsh:
+            next();
+            f.op = t;
+            call(Kind::Factor);
+            continue;
+          case '/':
+            next();
+            if (static_cast<int64_t>(f.value) < 0) errorf("divide of value with high bit set");
+            f.op = t;
+            call(Kind::Factor);
+            continue;
+          case lex::tok::kRsh:
+            next();
+            f.op = t;
+            call(Kind::Term);  // the shift count is a whole term
+            continue;
+          default:
+            ret = f.value;
+            stack.pop_back();
+            continue;
+        }
+      }
+      case Kind::Factor: {
+        if (f.state == 1) {  // a unary operator or parenthesis is complete
+          switch (f.op) {
+            case '+': break;
+            case '-': ret = 0 - ret; break;
+            case '~': ret = ~ret; break;
+            case '(':
+              if (next().kind != ')') errorf("missing closing paren");
+              break;
+          }
+          stack.pop_back();
+          continue;
+        }
+        const Token& t = next();
+        switch (t.kind) {
+          case lex::tok::kInt:
+            ret = atoi(t.text);
+            stack.pop_back();
+            continue;
+          case lex::tok::kChar: {
+            std::optional<std::string> s = lex::go_unquote(t.text);
+            ret = 0;
+            if (!s) {
+              errorf("invalid syntax");
+            } else {
+              int w;
+              int32_t r = lex::decode_rune(*s, &w);
+              if (w == 1 && r == 0xFFFD) errorf("illegal UTF-8 encoding for character constant");
+              ret = static_cast<uint64_t>(r);
+            }
+            stack.pop_back();
+            continue;
+          }
+          case '+':
+          case '-':
+          case '~':
+            f.state = 1;
+            f.op = t.kind;
+            call(Kind::Factor);
+            continue;
+          case '(':
+            f.state = 1;
+            f.op = '(';
+            call(Kind::Expr);
+            continue;
+          default:
+            errorf("unexpected " + t.text + " evaluating expression");
+            ret = 0;
+            stack.pop_back();
+            continue;
+        }
+      }
+    }
+  }
+  return ret;
+}
+
+// floatExpr = fconst | '-' floatExpr | '+' floatExpr | '(' floatExpr ')'
+double Parser::float_expr() {
+  std::vector<Tok> pending;  // unary signs and open parentheses, innermost last
+  double v = 0;
+  for (;;) {
+    const Token& t = next();
+    if (t.kind == '(' || t.kind == '+' || t.kind == '-') {
+      pending.push_back(t.kind);
+      continue;
+    }
+    if (t.kind == lex::tok::kFloat) {
+      v = atof(t.text);
+    } else {
+      errorf("unexpected " + t.text + " evaluating float expression");
+    }
+    break;
+  }
+  for (auto it = pending.rbegin(); it != pending.rend(); ++it) {
+    if (*it == '-') {
+      v = -v;
+    } else if (*it == '(') {
+      if (next().kind != ')') errorf("missing closing paren");
+    }
+  }
+  return v;
+}
+
+namespace {
+
+// Go's strconv.ParseUint(s, 0, 64): base prefixes 0x/0o/0b/0, '_' between digits.
+// Returns false with err set to "invalid syntax" or "value out of range".
+bool parse_uint(const std::string& s0, uint64_t* out, std::string* err) {
+  std::string s = s0;
+  int base = 10;
+  bool prefixed = false;
+  if (s.size() >= 2 && s[0] == '0') {
+    char c = static_cast<char>(s[1] | 0x20);
+    if (c == 'x') base = 16, s = s.substr(2), prefixed = true;
+    else if (c == 'o') base = 8, s = s.substr(2), prefixed = true;
+    else if (c == 'b') base = 2, s = s.substr(2), prefixed = true;
+    else base = 8, s = s.substr(1), prefixed = true;
+  }
+  *err = "invalid syntax";
+  if (s.empty() && !(prefixed && base == 8)) return false;
+  // Underscores must sit between digits (or right after a base prefix).
+  char prev = prefixed ? '0' : '.';
+  uint64_t v = 0;
+  bool overflow = false;
+  for (char c : s) {
+    if (c == '_') {
+      if (prev != '0') return false;
+      prev = '_';
+      continue;
+    }
+    int d;
+    if (c >= '0' && c <= '9') d = c - '0';
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') d = (c | 0x20) - 'a' + 10;
+    else return false;
+    if (d >= base) return false;
+    prev = '0';
+    if (v > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) overflow = true;
+    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+  }
+  if (prev == '_') return false;
+  if (overflow) {
+    *err = "value out of range";
+    *out = UINT64_MAX;
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+uint64_t Parser::atoi(const std::string& s) {
+  uint64_t v = 0;
+  std::string err;
+  if (!parse_uint(s, &v, &err)) {
+    errorf("strconv.ParseUint: parsing " + lex::go_quote(s) + ": " + err);
+    return err == "value out of range" ? v : 0;
+  }
+  return v;
+}
+
+int64_t Parser::positive_atoi(const std::string& s) {
+  uint64_t v = 0;
+  std::string err;
+  if (!parse_uint(s, &v, &err) || v > static_cast<uint64_t>(INT64_MAX)) {
+    if (err.empty() || v > static_cast<uint64_t>(INT64_MAX)) err = "value out of range";
+    errorf("strconv.ParseInt: parsing " + lex::go_quote(s) + ": " + err);
+    return err == "value out of range" ? INT64_MAX : 0;
+  }
+  return static_cast<int64_t>(v);
+}
+
+double Parser::atof(const std::string& s) {
+  std::string clean;
+  for (char c : s) {
+    if (c != '_') clean += c;
+  }
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(clean.c_str(), &end);
+  if (end == clean.c_str() || *end != '\0') {
+    errorf("strconv.ParseFloat: parsing " + lex::go_quote(s) + ": invalid syntax");
+    return 0;
+  }
+  if (errno == ERANGE && (v > 1 || v < -1)) {
+    errorf("strconv.ParseFloat: parsing " + lex::go_quote(s) + ": value out of range");
+  }
+  return v;
+}
+
+}  // namespace gostack::parse

@@ -1,0 +1,365 @@
+// Operand parsing: registers, $constants, memory references, symbols with their
+// pseudo-registers (SB, FP, SP, PC) and register lists, filling Addr as Go does.
+//
+// General shape: [$|*] sym[<>|<ABI>][±off](SB|FP|SP|PC) [(base)][(index*scale)]
+// with every part optional; the parser scans left to right.
+#include "parse/parser.h"
+
+namespace gostack::parse {
+namespace {
+
+bool is_pseudo(RegNum r) { return r == reg::SB || r == reg::FP || r == reg::PC; }
+
+// Go's register table for amd64: every name x86.Register lists (including the odd
+// "MAXREG"), plus g, SB, FP and PC. SP is the hardware stack pointer here.
+std::optional<RegNum> find_register(const std::string& name) {
+  if (name == "MAXREG") return reg::MAXREG;
+  return lookup_reg(name);
+}
+
+// Go's obj.RegListX86Lo: marks an Addr.Offset as an x86 register range.
+constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
+
+}  // namespace
+
+const Token& Parser::next() {
+  static const Token kEOFToken{lex::tok::kEOF, "EOF"};
+  if (!more()) return kEOFToken;
+  return (*input_)[input_pos_++];
+}
+
+void Parser::back() {
+  if (input_pos_ == 0) {
+    errorf("internal error: backing up before BOL");
+  } else {
+    --input_pos_;
+  }
+}
+
+Tok Parser::peek() const { return more() ? (*input_)[input_pos_].kind : lex::tok::kEOF; }
+
+const Token& Parser::get(Tok expected) {
+  expect(expected, lex::tok_string(expected));
+  return next();
+}
+
+void Parser::expect(Tok expected, const std::string& what) {
+  if (peek() != expected) errorf("expected " + what + ", found " + next().text);
+}
+
+void Parser::expect_operand_end() { expect(lex::tok::kEOF, "end of operand"); }
+
+bool Parser::have(Tok t) const {
+  for (size_t i = input_pos_; i < input_->size(); ++i) {
+    if ((*input_)[i].kind == t) return true;
+  }
+  return false;
+}
+
+Addr Parser::address(const Operand& op) {
+  input_ = &op;
+  input_pos_ = 0;
+  Addr a;
+  operand(&a);
+  return a;
+}
+
+Addr Parser::parse_operand(const Operand& tokens, bool is_jump) {
+  is_jump_ = is_jump;
+  return address(tokens);
+}
+
+int16_t Parser::parse_scale(const std::string& s) {
+  if (s == "1" || s == "2" || s == "4" || s == "8") return static_cast<int16_t>(s[0] - '0');
+  errorf("bad scale: " + s);
+  return 0;
+}
+
+void Parser::operand(Addr* a) {
+  if (input_->empty()) {
+    errorf("empty operand: cannot happen");
+    return;
+  }
+  int prefix = 0;
+  if (peek() == '$' || peek() == '*') {
+    prefix = peek();
+    next();
+  }
+
+  // Symbol: sym±offset(SB)
+  Token tok = next();
+  const std::string& name = tok.text;
+  if (tok.kind == lex::tok::kIdent && !at_start_of_register(name)) {
+    symbol_reference(a, name, prefix);
+    if (peek() == lex::tok::kEOF) return;
+  }
+
+  // Register list: [X0-X3]
+  if (tok.kind == '[') {
+    if (prefix != 0) errorf("illegal use of register list");
+    register_list(a);
+    expect_operand_end();
+    return;
+  }
+
+  // Register: AX
+  if (tok.kind == lex::tok::kIdent && at_start_of_register(name)) {
+    RegNum r1 = 0, r2 = 0;
+    int16_t scale = 0;
+    if (register_(name, prefix, &r1, &r2, &scale)) {
+      if (scale != 0) errorf("expected simple register reference");
+      a->type = AddrType::Reg;
+      a->reg = r1;
+    }
+    expect_operand_end();
+    return;
+  }
+
+  // Constant.
+  bool have_constant = false;
+  switch (tok.kind) {
+    case lex::tok::kInt:
+    case lex::tok::kFloat:
+    case lex::tok::kString:
+    case lex::tok::kChar:
+    case '+':
+    case '-':
+    case '~':
+      have_constant = true;
+      break;
+    case '(': {
+      // A parenthesized expression or (reg).
+      const Token& t2 = next();
+      if (t2.kind == lex::tok::kEOF) {
+        errorf("missing right parenthesis");
+        return;
+      }
+      std::string rname = t2.text;
+      back();
+      have_constant = !at_start_of_register(rname);
+      if (!have_constant) back();  // put back the '('
+      break;
+    }
+    default:
+      break;
+  }
+  if (have_constant) {
+    back();
+    if (have(lex::tok::kFloat)) {
+      if (prefix != '$') errorf("floating-point constant must be an immediate");
+      a->type = AddrType::FConst;
+      a->fval = float_expr();
+      expect_operand_end();
+      return;
+    }
+    if (have(lex::tok::kString)) {
+      if (prefix != '$') {
+        errorf("string constant must be an immediate");
+        return;
+      }
+      std::optional<std::string> s = lex::go_unquote(get(lex::tok::kString).text);
+      if (!s) errorf("string parse error: invalid syntax");
+      a->type = AddrType::SConst;
+      a->sval = unit_.intern(s.value_or(""));
+      expect_operand_end();
+      return;
+    }
+    a->offset = static_cast<int64_t>(expr());
+    if (peek() != '(') {
+      a->type = prefix == '$' ? AddrType::Const : prefix == '*' ? AddrType::Indir : AddrType::Mem;
+      expect_operand_end();
+      return;
+    }
+  }
+
+  // Register indirection: (reg) or (index*scale); we are on the '('.
+  register_indirect(a, prefix);
+  expect_operand_end();
+}
+
+bool Parser::at_start_of_register(const std::string& name) const {
+  return find_register(name).has_value();
+}
+
+bool Parser::register_ref(const std::string& name, RegNum* r) {
+  if (auto found = find_register(name)) {
+    *r = *found;
+    return true;
+  }
+  errorf("expected register; found " + name);
+  return false;
+}
+
+// A register reference where no symbol is present, as in 4(AX), including the
+// forms R1:R2 and R1*scale. Mirrors Go: after a "," or "+" second register the
+// error is reported but the first register is still returned as valid.
+bool Parser::register_(const std::string& name, int prefix, RegNum* r1, RegNum* r2,
+                       int16_t* scale) {
+  *r1 = 0, *r2 = 0, *scale = 0;
+  if (!register_ref(name, r1)) return false;
+  if (prefix != 0 && prefix != '*') {
+    std::string p(1, static_cast<char>(prefix));
+    errorf("prefix " + p + " not allowed for register: " + p + name);
+  }
+  Tok c = peek();
+  if (c == ':' || c == ',' || c == '+') {
+    Tok sep = next().kind;
+    if (sep == ',') {
+      errorf("(register,register) not supported on this architecture");
+      return true;
+    }
+    if (sep == '+') {
+      errorf("(register+register) not supported on this architecture");
+      return true;
+    }
+    std::string name2 = next().text;
+    if (!register_ref(name2, r2)) return false;
+  }
+  if (peek() == '*') {
+    next();
+    *scale = parse_scale(next().text);
+  }
+  return true;
+}
+
+void Parser::symbol_reference(Addr* a, const std::string& name, int prefix) {
+  a->type = prefix == '$' ? AddrType::Addr : prefix == '*' ? AddrType::Indir : AddrType::Mem;
+  bool is_static = false;
+  Abi abi = Abi::Abi0;
+  sym_ref_attrs(name, true, &is_static, &abi);
+  if (peek() == '+' || peek() == '-') a->offset = static_cast<int64_t>(expr());
+  a->sym = unit_.lookup(name, is_static, abi);
+  if (peek() == lex::tok::kEOF) {
+    if (prefix == 0 && is_jump_) return;  // a bare name in a jump is a label
+    errorf("illegal or missing addressing mode for symbol " + name);
+    return;
+  }
+  // Expect (SB), (FP), (PC) or (SP).
+  get('(');
+  std::string reg_name = get(lex::tok::kIdent).text;
+  get(')');
+  set_pseudo_register(a, reg_name, is_static, prefix);
+}
+
+void Parser::set_pseudo_register(Addr* a, const std::string& reg_name, bool is_static,
+                                 int prefix) {
+  if (a->reg != reg::NONE) errorf("internal error: reg " + reg_name + " already set in pseudo");
+  if (reg_name == "FP") {
+    a->name = AddrName::Param;
+  } else if (reg_name == "PC") {
+    if (prefix != 0) errorf("illegal addressing mode for PC");
+    a->type = AddrType::Branch;  // the name stays unset; see asm_jump
+  } else if (reg_name == "SB") {
+    a->name = is_static ? AddrName::Static : AddrName::Extern;
+  } else if (reg_name == "SP") {
+    a->name = AddrName::Auto;  // the pseudo-SP: a named local
+  } else {
+    errorf("expected pseudo-register; found " + reg_name);
+  }
+  if (prefix == '$') a->type = AddrType::Addr;
+}
+
+// Optional "<>" (file-local symbol) or "<ABI0>"/"<ABIInternal>" after a name.
+void Parser::sym_ref_attrs(const std::string& name, bool issue_error, bool* is_static, Abi* abi) {
+  *abi = Abi::Abi0;
+  *is_static = false;
+  if (peek() != '<') return;
+  next();
+  Tok t = peek();
+  if (t == '>') {
+    *is_static = true;
+  } else if (t == lex::tok::kIdent) {
+    std::string abistr = get(lex::tok::kIdent).text;
+    if (!compiling_runtime_) {
+      if (issue_error) {
+        errorf("ABI selector only permitted when compiling runtime, reference was to " +
+               lex::go_quote(name));
+      }
+    } else if (abistr == "ABI0") {
+      *abi = Abi::Abi0;
+    } else if (abistr == "ABIInternal") {
+      *abi = Abi::AbiInternal;
+    } else if (issue_error) {
+      errorf("malformed ABI selector " + lex::go_quote(abistr) + " in reference to " +
+             lex::go_quote(name));
+    }
+  }
+  get('>');
+}
+
+// (R), (R*scale), (R)(R*scale), or a pseudo-register such as (FP) after a name.
+void Parser::register_indirect(Addr* a, int prefix) {
+  get('(');
+  Token tok = next();
+  std::string name = tok.text;
+  RegNum r1 = 0, r2 = 0;
+  int16_t scale = 0;
+  if (!register_(name, 0, &r1, &r2, &scale)) errorf("indirect through non-register " + tok.text);
+  get(')');
+  a->type = AddrType::Mem;
+  if (is_pseudo(r1)) {
+    if (r2 != 0) {
+      errorf("cannot use pseudo-register in pair");
+      return;
+    }
+    // (SB), (SP) and (FP) need a name in front: 0(FP) is not legal.
+    if (name != "PC" && a->name == AddrName::None) {
+      errorf("cannot reference " + name + " without a symbol");
+    }
+    set_pseudo_register(a, name, false, prefix);
+    return;
+  }
+  a->reg = r1;
+  if (r2 != 0) errorf("indirect through register pair");
+  if (prefix == '$') a->type = AddrType::Addr;
+  if (scale == 0 && peek() == '(') {
+    // General form (R)(R*scale).
+    next();
+    Token t2 = next();
+    RegNum i1 = 0, i2 = 0;
+    int16_t iscale = 0;
+    if (!register_(t2.text, 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + t2.text);
+    if (i2 != 0) errorf("unimplemented two-register form");
+    a->index = i1;
+    a->scale = iscale;
+    get(')');
+  } else if (scale != 0) {
+    // Only (R*scale): the register is an index.
+    a->reg = reg::NONE;
+    a->index = r1;
+    a->scale = scale;
+  }
+}
+
+// [Rlo-Rhi]: the AVX-512 4VNNIW multi-register source (the '[' has been read).
+void Parser::register_list(Addr* a) {
+  std::string lo_name = next().text;
+  auto lo = find_register(lo_name);
+  if (!lo) {
+    if (lo_name == "EOF") {
+      errorf("register list: expected ']', found EOF");
+    } else {
+      errorf("register list: bad low register in `[" + lo_name + "`");
+    }
+    return;
+  }
+  if (Tok t = next().kind; t != '-') {
+    errorf("register list: expected '-' after `[" + lo_name + "`, found " + lex::tok_string(t));
+    return;
+  }
+  std::string hi_name = next().text;
+  auto hi = find_register(hi_name);
+  if (!hi) {
+    errorf("register list: bad high register in `[" + lo_name + "-" + hi_name + "`");
+    return;
+  }
+  if (Tok t = next().kind; t != ']') {
+    errorf("register list: expected ']' after `[" + lo_name + "-" + hi_name + "`, found " +
+           lex::tok_string(t));
+  }
+  a->type = AddrType::RegList;
+  a->reg = *lo;
+  a->offset = int64_t{*lo} | (int64_t{*hi} << 16) | kRegListX86Lo;
+}
+
+}  // namespace gostack::parse

@@ -1,0 +1,263 @@
+// Statement splitting and the front end's entry points: reads preprocessed tokens a
+// line at a time ({label:} WORD[.suffix] operand, operand ...), dispatches pseudo-ops
+// and instructions, and hands the Unit its functions and data symbols.
+#include "parse/parse.h"
+
+#include "parse/parser.h"
+
+namespace gostack {
+namespace parse {
+
+Parser::Parser(Unit& unit, Diag& diag, lex::Input& input, bool compiling_runtime)
+    : unit_(unit), diag_(diag), lex_(input), compiling_runtime_(compiling_runtime) {}
+
+// One error per source line, as Go reports.
+void Parser::errorf(const std::string& msg) {
+  if (line_num_ == error_line_) return;
+  error_line_ = line_num_;
+  ++error_count_;
+  diag_.error(lex_.file(), line_num_, msg);
+}
+
+Pos Parser::pos() const { return Pos{lex_.file_index(), line_num_}; }
+
+// The next token, skipping //go:build lines (allowed only before any code) and the
+// '#' that marks a processed directive.
+Tok Parser::next_token() {
+  for (;;) {
+    Tok t = lex_.next();
+    if (t == lex::tok::kBuildComment) {
+      if (saw_code_) errorf("misplaced //go:build comment");
+      continue;
+    }
+    if (t != '\n') saw_code_ = true;
+    if (t == '#') continue;
+    return t;
+  }
+}
+
+// Reads one statement. Returns false at EOF or after an error that ends parsing.
+bool Parser::line(std::string* word, std::string* cond, std::vector<Operand>* operands) {
+  for (;;) {  // once per label
+    Tok t;
+    for (;;) {
+      t = next_token();
+      // Errors in this statement are reported at the line where it starts.
+      line_num_ = lex_.line();
+      if (t == '\n' || t == ';') continue;
+      if (t == lex::tok::kEOF) return false;
+      break;
+    }
+    if (t != lex::tok::kIdent) {
+      errorf("expected identifier, found " + lex::go_quote(lex_.text()));
+      return false;
+    }
+    *word = lex_.text();
+    cond->clear();
+    operands->clear();
+    int nesting = 0;
+    int colon = -1;
+    bool is_label = false;
+    while (t != '\n' && t != ';') {
+      Operand items;
+      for (;;) {
+        t = next_token();
+        if (operands->empty() && items.empty()) {
+          if (t == '.') {  // instruction suffix such as .Z or .BCST
+            t = next_token();
+            std::string str = lex_.text();
+            if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + str);
+            *cond += "." + str;
+            continue;
+          }
+          if (t == ':') {
+            pending_labels_.push_back(*word);
+            is_label = true;
+            break;
+          }
+        }
+        if (t == lex::tok::kEOF) {
+          errorf("unexpected EOF");
+          return false;
+        }
+        // Operands split at commas; the old register-pair syntax AX:DX means DX, AX.
+        if (t == '\n' || t == ';' || (nesting == 0 && (t == ',' || t == ':'))) {
+          if (t == ':') {
+            if (colon >= 0) {
+              errorf("invalid ':' in operand");
+              return true;
+            }
+            colon = static_cast<int>(operands->size());
+          }
+          break;
+        }
+        if (t == '(' || t == '[') ++nesting;
+        if (t == ')' || t == ']') --nesting;
+        items.push_back(lex::make_token(t, lex_.text()));
+      }
+      if (is_label) break;
+      if (!items.empty()) {
+        operands->push_back(std::move(items));
+        if (colon >= 0 && static_cast<int>(operands->size()) == colon + 2) {
+          std::swap((*operands)[colon], (*operands)[colon + 1]);
+          colon = -1;
+        }
+      } else if (!operands->empty() || t == ',' || colon >= 0) {
+        errorf("missing operand");
+      }
+    }
+    if (!is_label) return true;
+  }
+}
+
+bool Parser::pseudo(const std::string& word, const std::vector<Operand>& operands) {
+  if (word == "DATA") {
+    asm_data(operands);
+  } else if (word == "FUNCDATA") {
+    asm_funcdata(operands);
+  } else if (word == "GLOBL") {
+    asm_globl(operands);
+  } else if (word == "PCDATA") {
+    asm_pcdata(operands);
+  } else if (word == "PCALIGN") {
+    asm_pcalign(operands);
+  } else if (word == "TEXT") {
+    asm_text(operands);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+void Parser::instruction(Op op, const std::string& word, const std::string& cond,
+                         const std::vector<Operand>& operands) {
+  is_jump_ = is_jump_word(word);
+  std::vector<Addr> addrs;
+  for (const Operand& op_tokens : operands) {
+    Addr a = address(op_tokens);
+    // Jumps may name PC; elsewhere a bare pseudo-register is an error.
+    if (!is_jump_ && (a.reg == reg::SB || a.reg == reg::FP || a.reg == reg::PC)) {
+      errorf("illegal use of pseudo-register in " + word);
+    }
+    addrs.push_back(a);
+  }
+  if (is_jump_) {
+    asm_jump(op, cond, addrs);
+  } else {
+    asm_instruction(op, cond, addrs);
+  }
+}
+
+bool Parser::parse() {
+  std::string word, cond;
+  std::vector<Operand> operands;
+  while (line(&word, &cond, &operands)) {
+    if (pseudo(word, operands)) continue;
+    if (std::optional<Op> op = lookup_op(word)) {
+      instruction(*op, word, cond, operands);
+      continue;
+    }
+    errorf("unrecognized instruction " + lex::go_quote(word));
+  }
+  if (error_count_ > 0) return false;
+  patch();
+  if (error_count_ > 0) return false;
+  finish();
+  return error_count_ == 0;
+}
+
+// Splits the single Prog list into one list per TEXT (Progs before the first TEXT
+// belong to no function and are dropped, as in Go's Flushplist) and resolves N(PC)
+// branch targets to the Prog with that count inside the same function.
+void Parser::finish() {
+  std::vector<Prog*> texts;
+  Prog* tail = nullptr;
+  Symbol* cur = nullptr;
+  for (Prog* p = first_prog_, *next_p = nullptr; p != nullptr; p = next_p) {
+    next_p = p->link;
+    p->link = nullptr;
+    if (p->as == Op::TEXT) {
+      cur = p->from.sym;
+      tail = p;
+      texts.push_back(p);
+      continue;
+    }
+    if (cur == nullptr) continue;
+    if (p->as == Op::FUNCDATA) cur->func->funcdata.push_back(p);
+    tail->link = p;
+    tail = p;
+  }
+  for (Prog* text : texts) {
+    for (Prog* p = text; p != nullptr; p = p->link) {
+      if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) {
+        continue;
+      }
+      Prog* q = text;
+      while (q != nullptr && q->pc != p->to.offset) q = q->link;
+      if (q == nullptr) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));
+        diag_.error(unit_.files[p->pos.file], p->pos.line, std::string("branch out of range (") + buf + ")");
+        ++error_count_;
+        continue;
+      }
+      p->to.target = q;
+    }
+  }
+}
+
+}  // namespace parse
+
+namespace {
+
+bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
+         const ParseOptions& opts) {
+  lex::InputConfig cfg;
+  cfg.include_dirs.push_back(lex::path_dir(name));
+  cfg.include_dirs.insert(cfg.include_dirs.end(), opts.include_dirs.begin(), opts.include_dirs.end());
+  if (!opts.builtin_include_dir.empty()) cfg.include_dirs.push_back(opts.builtin_include_dir);
+  cfg.register_file = [&unit](const std::string& file) {
+    for (size_t i = 0; i < unit.files.size(); ++i) {
+      if (unit.files[i] == file) return static_cast<uint32_t>(i);
+    }
+    unit.files.push_back(file);
+    return static_cast<uint32_t>(unit.files.size() - 1);
+  };
+  cfg.report = [&diag](const std::string& msg) { diag.message(msg); };
+  lex::Input input(std::move(cfg));
+  for (const auto& [def_name, value] : opts.defines) {
+    std::string spec = value ? def_name + "=" + *value : def_name;
+    if (auto err = input.predefine(spec)) {
+      diag.error(*err);
+      return false;
+    }
+  }
+  unit.compiling_runtime = opts.compiling_runtime;
+  try {
+    input.push_file(name, std::move(source));
+    parse::Parser parser(unit, diag, input, opts.compiling_runtime);
+    return parser.parse();
+  } catch (const lex::LexError& e) {
+    diag.error(e.file, e.line, e.msg);
+    return false;
+  }
+}
+
+}  // namespace
+
+bool parse_file(Unit& unit, Diag& diag, const std::string& path, const ParseOptions& opts) {
+  std::string err;
+  std::optional<std::string> src = lex::read_file(path, &err);
+  if (!src) {
+    diag.error(err);
+    return false;
+  }
+  return run(unit, diag, path, std::move(*src), opts);
+}
+
+bool parse_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+                const ParseOptions& opts) {
+  return run(unit, diag, std::string(filename), std::string(text), opts);
+}
+
+}  // namespace gostack

@@ -1,0 +1,121 @@
+// The statement and operand parser (Go's cmd/asm/internal/asm parse.go + asm.go, amd64
+// only): turns preprocessed tokens into Progs, symbols and DATA contents with exactly
+// the Addr conventions Go's parser uses.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/diag.h"
+#include "core/symbol.h"
+#include "lex/input.h"
+#include "lex/token.h"
+
+namespace gostack::parse {
+
+using lex::Tok;
+using lex::Token;
+using Operand = std::vector<Token>;
+
+// Go's objabi.ArgsSizeUnknown: TEXT gave $frame without -args.
+constexpr int32_t kArgsSizeUnknown = INT32_MIN;
+
+class Parser {
+ public:
+  Parser(Unit& unit, Diag& diag, lex::Input& input, bool compiling_runtime);
+
+  // Parses the whole input; returns false if any error was reported.
+  bool parse();
+
+  // Operand parsing on its own (tests): parses `tokens` as one operand.
+  Addr parse_operand(const Operand& tokens, bool is_jump = false);
+
+ private:
+  // Statement level (parse.cpp).
+  bool line(std::string* word, std::string* cond, std::vector<Operand>* operands);
+  Tok next_token();
+  void errorf(const std::string& msg);
+  Pos pos() const;
+  bool pseudo(const std::string& word, const std::vector<Operand>& operands);
+  void instruction(Op op, const std::string& word, const std::string& cond,
+                   const std::vector<Operand>& operands);
+  void finish();  // splits the Prog list into functions, resolves N(PC) targets
+
+  // Pseudo-ops and instruction shapes (asm.cpp).
+  void append(Prog* prog, const std::string& cond, bool do_label);
+  bool valid_symbol(const char* pseudo, const Addr& a, bool offset_ok);
+  bool valid_immediate(const char* pseudo, const Addr& a);
+  int64_t eval_integer(const char* pseudo, const Operand& op);
+  void asm_text(const std::vector<Operand>& operands);
+  void asm_data(const std::vector<Operand>& operands);
+  void asm_globl(const std::vector<Operand>& operands);
+  void asm_pcdata(const std::vector<Operand>& operands);
+  void asm_pcalign(const std::vector<Operand>& operands);
+  void asm_funcdata(const std::vector<Operand>& operands);
+  void asm_jump(Op op, const std::string& cond, std::vector<Addr>& a);
+  void asm_instruction(Op op, const std::string& cond, std::vector<Addr>& a);
+  void patch();
+  void init_text_sym(Symbol* s, int flag);
+  void globl(Symbol* s, int64_t size, int flag);
+  bool prep_write(Symbol* s, int64_t off, int siz);
+
+  // Operands (operand.cpp).
+  Addr address(const Operand& op);
+  void operand(Addr* a);
+  bool at_start_of_register(const std::string& name) const;
+  bool register_ref(const std::string& name, RegNum* r);
+  bool register_(const std::string& name, int prefix, RegNum* r1, RegNum* r2, int16_t* scale);
+  void symbol_reference(Addr* a, const std::string& name, int prefix);
+  void set_pseudo_register(Addr* a, const std::string& reg, bool is_static, int prefix);
+  void sym_ref_attrs(const std::string& name, bool issue_error, bool* is_static, Abi* abi);
+  void register_indirect(Addr* a, int prefix);
+  void register_list(Addr* a);
+  int16_t parse_scale(const std::string& s);
+
+  // Expressions (expr.cpp).
+  uint64_t expr();
+  double float_expr();
+  uint64_t atoi(const std::string& s);
+  double atof(const std::string& s);
+  int64_t positive_atoi(const std::string& s);
+
+  // Token cursor over the current operand.
+  const Token& next();
+  void back();
+  Tok peek() const;
+  bool more() const { return input_pos_ < input_->size(); }
+  const Token& get(Tok expected);
+  void expect(Tok expected, const std::string& what);
+  void expect_operand_end();
+  bool have(Tok t) const;
+
+  Unit& unit_;
+  Diag& diag_;
+  lex::Input& lex_;
+  bool compiling_runtime_;
+
+  int line_num_ = 0;
+  int error_line_ = -1;
+  int error_count_ = 0;
+  bool saw_code_ = false;
+  int64_t pc_ = 0;
+  const Operand* input_ = nullptr;
+  size_t input_pos_ = 0;
+  std::vector<std::string> pending_labels_;
+  std::map<std::string, Prog*> labels_;
+  struct Patch {
+    Addr* addr;
+    std::string label;
+  };
+  std::vector<Patch> to_patch_;
+  Prog* first_prog_ = nullptr;
+  Prog* last_prog_ = nullptr;
+  std::map<std::string, int64_t> data_addr_;
+  bool is_jump_ = false;
+};
+
+// Go's obj.Dconv for the operand forms error messages show.
+std::string describe_addr(const Addr& a, bool abi_detail = false);
+
+}  // namespace gostack::parse

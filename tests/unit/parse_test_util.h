@@ -1,0 +1,122 @@
+// Test helpers for the front end: run the parser on text or files, print its Progs in the
+// format of Go's `asm -debug` (one line per Prog as the parser appends it), and run
+// Go's own assembler as the oracle when it is installed.
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "parse/parse.h"
+#include "parse/parser.h"
+
+namespace gostack::testutil {
+
+inline const char* kGoAsm = "/usr/lib/go-1.19/pkg/tool/linux_amd64/asm";
+inline const char* kGoRoot = "/usr/lib/go-1.19";
+
+inline bool have_go() { return std::filesystem::exists(kGoAsm); }
+
+// Go's Symbol.TextAttrString as the parser leaves it (before the frame pass).
+inline std::string text_attrs(const Symbol& s) {
+  std::string out;
+  auto add = [&](bool on, const char* name) {
+    if (on) out += std::string(out.empty() ? "" : "|") + name;
+  };
+  add(s.dupok, "DUPOK");
+  add(s.flags & textflag::kNoSplit, "NOSPLIT");
+  add(s.flags & textflag::kReflectMethod, "REFLECTMETHOD");
+  add(s.flags & textflag::kWrapper, "WRAPPER");
+  add(s.flags & textflag::kNeedCtxt, "NEEDCTXT");
+  add(s.flags & textflag::kNoFrame, "NOFRAME");
+  add(s.is_static, "STATIC");
+  add(s.flags & textflag::kAbiWrapper, "ABIWRAPPER");
+  add(s.abi == Abi::AbiInternal, "ABIInternal");
+  return out;
+}
+
+inline std::string scond_text(uint8_t sc) {
+  if (sc == 0) return "";
+  std::string s;
+  switch (sc & ~scond::kZ) {
+    case scond::kSAE: s = ".SAE"; break;
+    case scond::kRN_SAE: s = ".RN_SAE"; break;
+    case scond::kRZ_SAE: s = ".RZ_SAE"; break;
+    case scond::kRD_SAE: s = ".RD_SAE"; break;
+    case scond::kRU_SAE: s = ".RU_SAE"; break;
+    case scond::kBCST: s = ".BCST"; break;
+    default: break;
+  }
+  if (sc & scond::kZ) s += ".Z";
+  return s;
+}
+
+// One operand as Go's -debug shows it at append time: a branch to a label that is
+// defined later has not been patched yet and prints as nothing.
+inline std::string debug_addr(const Prog& p, const Addr& a) {
+  if (a.type == AddrType::Branch && a.sym == nullptr && a.target != nullptr) {
+    if (a.offset != 0) return std::to_string(a.offset) + "(PC)";
+    if (a.target->pc >= p.pc) return "";  // not yet patched when Go printed it
+  }
+  return parse::describe_addr(a);
+}
+
+// Prog.String() of Go with the line number -debug puts in front.
+inline std::string debug_line(const Unit& u, const Prog& p) {
+  std::string s = std::to_string(p.pos.line) + " ";
+  char pc[16];
+  std::snprintf(pc, sizeof pc, "%05lld", static_cast<long long>(p.pc));
+  s += pc;
+  s += " (" + u.files[p.pos.file] + ":" + std::to_string(p.pos.line) + ")\t";
+  s += std::string(op_name(p.as)) + scond_text(p.scond);
+  std::string sep = "\t";
+  auto put = [&](const std::string& t) {
+    if (t.empty()) return;
+    s += sep + t;
+    sep = ", ";
+  };
+  if (p.from.type != AddrType::None) put(debug_addr(p, p.from));
+  for (const RestArg& r : p.rest) put(debug_addr(p, r.addr));
+  if (p.as == Op::TEXT) put(text_attrs(*p.from.sym));
+  if (p.to.type != AddrType::None) put(debug_addr(p, p.to));
+  return s;
+}
+
+// All Progs of the unit in source order, one debug line each.
+inline std::vector<std::string> debug_dump(const Unit& u) {
+  std::vector<const Prog*> progs;
+  for (const Symbol* s : u.text) {
+    for (const Prog* p = s->func->text; p != nullptr; p = p->link) progs.push_back(p);
+  }
+  std::vector<std::string> out;
+  for (const Prog* p : progs) out.push_back(debug_line(u, *p));
+  return out;
+}
+
+// Runs a shell command, returns its stdout.
+inline std::string run_command(const std::string& cmd, int* status = nullptr) {
+  std::string out;
+  FILE* f = popen(cmd.c_str(), "r");
+  if (!f) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  int st = pclose(f);
+  if (status) *status = st;
+  return out;
+}
+
+inline std::vector<std::string> split_lines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace gostack::testutil

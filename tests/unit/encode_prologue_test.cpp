@@ -7,39 +7,15 @@
 #include <vector>
 
 #include "encode/encode.h"
+#include "encode_test_util.h"
 
 namespace gostack {
 namespace {
 
-Addr R(RegNum r) {
-  Addr a;
-  a.type = AddrType::Reg;
-  a.reg = r;
-  return a;
-}
-Addr M(RegNum base, int64_t off = 0, RegNum index = reg::NONE, int scale = 0) {
-  Addr a;
-  a.type = AddrType::Mem;
-  a.reg = base;
-  a.offset = off;
-  a.index = index;
-  a.scale = static_cast<int16_t>(scale);
-  return a;
-}
-Addr C(int64_t v) {
-  Addr a;
-  a.type = AddrType::Const;
-  a.offset = v;
-  return a;
-}
-Addr Ext(Symbol* s, int64_t off = 0, AddrType t = AddrType::Mem) {
-  Addr a;
-  a.type = t;
-  a.name = AddrName::Extern;
-  a.sym = s;
-  a.offset = off;
-  return a;
-}
+Addr R(RegNum r) { return test::reg_addr(r); }
+Addr M(RegNum base, int64_t off = 0) { return test::mem_addr(base, off); }
+Addr C(int64_t v) { return test::const_addr(v); }
+Addr Ext(Symbol* s) { return test::extern_addr(s); }
 Addr Br(Prog* target) {
   Addr a;
   a.type = AddrType::Branch;
@@ -80,13 +56,7 @@ struct Fn {
   Symbol* s(const char* name) { return unit.lookup(name); }
   std::string hex() {
     encode_function(unit, sym, diag);
-    std::string out;
-    char buf[4];
-    for (uint8_t b : sym->p) {
-      std::snprintf(buf, sizeof buf, "%02x", b);
-      out += buf;
-    }
-    return out;
+    return test::hex(sym->p);
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <unordered_map>
 
 #include "frame/frame_internal.h"
 
@@ -130,22 +131,24 @@ void add_go_declaration_funcdata(Unit& unit, Symbol* fn) {
 }
 
 // Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
-// which the parser leaves as an absolute instruction number, at their instruction.
+// which the parser leaves as an absolute instruction number (Prog::pc), at the first
+// instruction carrying that number.
 void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   Prog* text = fn->func->text;
+  for (Prog* p = text; p != nullptr; p = p->link) frame::progedit(unit, p);
+  std::unordered_map<int64_t, Prog*> by_pc;
+  for (Prog* p = text; p != nullptr; p = p->link) by_pc.try_emplace(p->pc, p);
   for (Prog* p = text; p != nullptr; p = p->link) {
-    frame::progedit(unit, p);
     if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) continue;
-    Prog* q = text;
-    while (q != nullptr && q->pc != p->to.offset) q = q->link;
-    if (q == nullptr) {
+    auto it = by_pc.find(p->to.offset);
+    if (it == by_pc.end()) {
       char msg[64];
       std::snprintf(msg, sizeof msg, "branch out of range (%#x)", static_cast<uint32_t>(p->to.offset));
       error_at(unit, diag, p, msg);
       p->to.type = AddrType::None;
       continue;
     }
-    p->to.target = q;
+    p->to.target = it->second;
   }
 }
 

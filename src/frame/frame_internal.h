@@ -1,6 +1,7 @@
 // Helpers shared by the frame pass's files (not part of the stage interface).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/diag.h"

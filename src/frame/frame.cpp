@@ -100,13 +100,11 @@ void resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
 
 // Inserts "FUNCDATA $table, name(SB)" right after TEXT.
 void insert_funcdata(Unit& unit, Prog* text, int64_t table, Symbol* sym) {
-  Prog* p = frame::appendp(unit, text);
-  p->as = Op::FUNCDATA;
-  p->from.type = AddrType::Const;
-  p->from.offset = table;
-  p->to.type = AddrType::Mem;
-  p->to.name = AddrName::Extern;
-  p->to.sym = sym;
+  Addr to;
+  to.type = AddrType::Mem;
+  to.name = AddrName::Extern;
+  to.sym = sym;
+  frame::emit(unit, text, Op::FUNCDATA, frame::const_operand(table), to);
 }
 
 // Go gives every ABI0 asm function of the package being assembled ("".name) a
@@ -182,17 +180,8 @@ void lower_adjsp(Symbol* fn) {
 //	MOVQ	(R14)(TLS*2), R14
 //	PCDATA	$0, $-1          ; back to the value before the sequence
 void mark_tls_unsafe_points(Unit& unit, Symbol* fn) {
-  constexpr int64_t kPcdataUnsafePoint = 0, kUnsafe = -2;
+  using frame::kPcdataUnsafePoint, frame::kUnsafePointUnsafe;
   auto uses_tls = [](const Prog* p) { return p->from.index == reg::TLS; };
-  auto pcdata = [&unit](Prog* after, int64_t value) {
-    Prog* q = frame::appendp(unit, after);
-    q->as = Op::PCDATA;
-    q->from.type = AddrType::Const;
-    q->from.offset = kPcdataUnsafePoint;
-    q->to.type = AddrType::Const;
-    q->to.offset = value;
-    return q;
-  };
   int64_t current = -1;  // the table's value at entry
   Prog* prev = fn->func->text;
   for (Prog* p = prev->link; p != nullptr; prev = p, p = p->link) {
@@ -200,11 +189,11 @@ void mark_tls_unsafe_points(Unit& unit, Symbol* fn) {
       current = p->to.offset;
       continue;
     }
-    if (current == kUnsafe || !uses_tls(p)) continue;
-    pcdata(prev, kUnsafe);
+    if (current == kUnsafePointUnsafe || !uses_tls(p)) continue;
+    frame::emit_pcdata(unit, prev, kPcdataUnsafePoint, kUnsafePointUnsafe);
     while (p->link != nullptr && uses_tls(p->link)) p = p->link;
     if (p->link == nullptr) break;
-    p = pcdata(p, current);
+    p = frame::emit_pcdata(unit, p, kPcdataUnsafePoint, current);
   }
 }
 

@@ -12,8 +12,23 @@ namespace gostack::frame {
 // Go's ArgsSizeUnknown: the args size of a TEXT written without "-args".
 inline constexpr int32_t kArgsSizeUnknown = INT32_MIN;
 
+// PCDATA tables and values the frame pass writes (Go's objabi.PCDATA_*).
+inline constexpr int64_t kPcdataUnsafePoint = 0;
+inline constexpr int64_t kPcdataStackMapIndex = 1;
+inline constexpr int64_t kUnsafePointUnsafe = -2;
+
+// Operands as Go's obj.Addr literals: AX, 16(R14), $8, a branch to a Prog.
+Addr reg_operand(RegNum r);
+Addr mem_operand(RegNum base, int64_t off);
+Addr const_operand(int64_t v);
+Addr branch_to(Prog* target);
+
 // Inserts a fresh Prog after p, at p's source position (Go's obj.Appendp).
 Prog* appendp(Unit& unit, Prog* p);
+// Appends "as from, to" after p and returns it.
+Prog* emit(Unit& unit, Prog* p, Op as, const Addr& from, const Addr& to);
+// Appends "PCDATA $table, $value" after p and returns it.
+Prog* emit_pcdata(Unit& unit, Prog* p, int64_t table, int64_t value);
 
 // Turns p into a zero-byte NOP, dropping its operands (Go's obj.Nopout).
 void nopout(Prog* p);

@@ -1,5 +1,6 @@
 // Per-instruction rewrites of the frame pass (Go's obj6.go progedit): TLS access forms,
-// branches to symbols, MOV $addr -> LEA, and float constants moved into memory.
+// branches to symbols, MOV $addr -> LEA, and float constants moved into memory; and the
+// Prog-building helpers the frame pass shares.
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -115,6 +116,47 @@ Prog* appendp(Unit& unit, Prog* p) {
   p->link = q;
   q->pos = p->pos;
   return q;
+}
+
+Addr reg_operand(RegNum r) {
+  Addr a;
+  a.type = AddrType::Reg;
+  a.reg = r;
+  return a;
+}
+
+Addr mem_operand(RegNum base, int64_t off) {
+  Addr a;
+  a.type = AddrType::Mem;
+  a.reg = base;
+  a.offset = off;
+  return a;
+}
+
+Addr const_operand(int64_t v) {
+  Addr a;
+  a.type = AddrType::Const;
+  a.offset = v;
+  return a;
+}
+
+Addr branch_to(Prog* target) {
+  Addr a;
+  a.type = AddrType::Branch;
+  a.target = target;
+  return a;
+}
+
+Prog* emit(Unit& unit, Prog* p, Op as, const Addr& from, const Addr& to) {
+  Prog* q = appendp(unit, p);
+  q->as = as;
+  q->from = from;
+  q->to = to;
+  return q;
+}
+
+Prog* emit_pcdata(Unit& unit, Prog* p, int64_t table, int64_t value) {
+  return emit(unit, p, Op::PCDATA, const_operand(table), const_operand(value));
 }
 
 void nopout(Prog* p) {

@@ -9,54 +9,7 @@
 namespace gostack::frame {
 namespace {
 
-// PCDATA tables the prologue marks (Go's objabi.PCDATA_*).
-constexpr int64_t kPcdataUnsafePoint = 0;
-constexpr int64_t kPcdataStackMapIndex = 1;
-constexpr int64_t kUnsafePointUnsafe = -2;
 constexpr int32_t kPtrSize = 8;
-
-Addr reg_operand(RegNum r) {
-  Addr a;
-  a.type = AddrType::Reg;
-  a.reg = r;
-  return a;
-}
-
-Addr mem_operand(RegNum base, int64_t off) {
-  Addr a;
-  a.type = AddrType::Mem;
-  a.reg = base;
-  a.offset = off;
-  return a;
-}
-
-Addr const_operand(int64_t v) {
-  Addr a;
-  a.type = AddrType::Const;
-  a.offset = v;
-  return a;
-}
-
-Addr branch_to(Prog* target) {
-  Addr a;
-  a.type = AddrType::Branch;
-  a.target = target;
-  return a;
-}
-
-// Appends "as from, to" after p and returns it.
-Prog* emit(Unit& unit, Prog* p, Op as, const Addr& from, const Addr& to) {
-  Prog* q = appendp(unit, p);
-  q->as = as;
-  q->from = from;
-  q->to = to;
-  return q;
-}
-
-// PCDATA $table, $value after p.
-Prog* emit_pcdata(Unit& unit, Prog* p, int64_t table, int64_t value) {
-  return emit(unit, p, Op::PCDATA, const_operand(table), const_operand(value));
-}
 
 // Calls that the leaf test ignores: runtime panics that take no stack arguments and
 // check the stack themselves before using any (Go's isZeroArgRuntimeCall).

@@ -51,13 +51,6 @@ class SliceReader : public TokenReader {
   long pos_ = -1;
 };
 
-std::vector<Token> tokenize(const std::string& text) {
-  Tokenizer tz("command line", text, [](const std::string&) {});
-  std::vector<Token> out;
-  for (Tok t = tz.next(); t != tok::kEOF; t = tz.next()) out.push_back(make_token(t, tz.text()));
-  return out;
-}
-
 // Go's path.Clean for slash-separated paths.
 std::string clean(const std::string& path) {
   if (path.empty()) return ".";

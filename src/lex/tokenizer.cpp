@@ -399,6 +399,13 @@ std::string Tokenizer::text() const {
   }
 }
 
+std::vector<Token> tokenize(const std::string& text) {
+  Tokenizer tz("command line", text, [](const std::string&) {});
+  std::vector<Token> out;
+  for (Tok t = tz.next(); t != tok::kEOF; t = tz.next()) out.push_back(make_token(t, tz.text()));
+  return out;
+}
+
 int Tokenizer::col() const {
   if (s_column_ > 0) return s_column_;
   if (last_line_len_ > 0) return last_line_len_;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lex/token.h"
 
@@ -54,5 +55,8 @@ class Tokenizer {
   long tok_end_ = 0;
   int pos_line_ = 0, pos_column_ = 0;  // start of the current token (line 0 = invalid)
 };
+
+// Splits a string into tokens (Go's lex.Tokenize; used for -D values and in tests).
+std::vector<Token> tokenize(const std::string& text);
 
 }  // namespace gostack::lex

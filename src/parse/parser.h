@@ -30,6 +30,12 @@ class Parser {
 
   // Operand parsing on its own (tests): parses `tokens` as one operand.
   Addr parse_operand(const Operand& tokens, bool is_jump = false);
+  // A pseudo-op with its operands already split (tests); false if `word` is not one.
+  bool parse_pseudo(const std::string& word, const std::vector<Operand>& operands) {
+    return pseudo(word, operands);
+  }
+  // Starts a new source line for error reporting (tests: one error per line).
+  void set_line(int line) { line_num_ = line; }
 
  private:
   // Statement level (parse.cpp).

@@ -12,26 +12,19 @@ namespace {
 
 using testutil::debug_dump;
 using testutil::run_command;
-using testutil::split_lines;
 
 struct GoldenCase {
   std::string file;  // absolute path
   bool runtime = false;
 };
 
-// Go's -debug output: "line pc (file:line)\tINSTR..." for each Prog, in order.
+// Go's -debug output: "pc (file:line)\tINSTR..." for each Prog, in order.
 std::vector<std::string> go_debug(const GoldenCase& c) {
   std::string cmd = std::string(testutil::kGoAsm) + " -debug -p main " +
                     (c.runtime ? "-compiling-runtime " : "") + "-I " + testutil::kGoRoot +
                     "/pkg/include -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -o /dev/null " +
                     c.file + " 2>/dev/null";
-  std::vector<std::string> lines = split_lines(run_command(cmd));
-  // Keep only Prog lines (Go prints nothing else on success).
-  std::vector<std::string> out;
-  for (const std::string& l : lines) {
-    if (!l.empty() && l[0] >= '0' && l[0] <= '9') out.push_back(l);
-  }
-  return out;
+  return testutil::go_debug_progs(run_command(cmd));
 }
 
 void check_golden(const GoldenCase& c) {

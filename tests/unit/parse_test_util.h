@@ -62,13 +62,14 @@ inline std::string debug_addr(const Prog& p, const Addr& a) {
   return parse::describe_addr(a);
 }
 
-// Prog.String() of Go with the line number -debug puts in front.
+// Prog.String() of Go (the part of a -debug line after the parser's line number).
+// A Prog without position (Go's PCALIGN) has line 0.
 inline std::string debug_line(const Unit& u, const Prog& p) {
-  std::string s = std::to_string(p.pos.line) + " ";
   char pc[16];
   std::snprintf(pc, sizeof pc, "%05lld", static_cast<long long>(p.pc));
-  s += pc;
-  s += " (" + u.files[p.pos.file] + ":" + std::to_string(p.pos.line) + ")\t";
+  std::string s = pc;
+  s += p.pos.line == 0 ? std::string(" (<unknown line number>)\t")
+                       : " (" + u.files[p.pos.file] + ":" + std::to_string(p.pos.line) + ")\t";
   s += std::string(op_name(p.as)) + scond_text(p.scond);
   std::string sep = "\t";
   auto put = [&](const std::string& t) {
@@ -105,6 +106,23 @@ inline std::string run_command(const std::string& cmd, int* status = nullptr) {
   int st = pclose(f);
   if (status) *status = st;
   return out;
+}
+
+// Go's -debug output without the leading parser line number: one Prog.String() per Prog.
+inline std::vector<std::string> go_debug_progs(const std::string& out) {
+  std::vector<std::string> progs;
+  size_t start = 0;
+  while (start < out.size()) {
+    size_t nl = out.find('\n', start);
+    if (nl == std::string::npos) nl = out.size();
+    std::string l = out.substr(start, nl - start);
+    start = nl + 1;
+    size_t sp = l.find(' ');
+    if (!l.empty() && l[0] >= '0' && l[0] <= '9' && sp != std::string::npos) {
+      progs.push_back(l.substr(sp + 1));
+    }
+  }
+  return progs;
 }
 
 inline std::vector<std::string> split_lines(const std::string& s) {

@@ -44,16 +44,13 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
   if (!fn->func || !fn->func->text) return;
   Prog* text = fn->func->text;
 
-  bool unsupported = false;
+  // Unsupported instructions are reported and then take no bytes, so that the rest of
+  // the function still gets its pcs and bytes (the listing shows them).
   for (Prog* p = text; p; p = p->link) {
     if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
     if (p->as == Op::ADJSP) lower_adjsp(p);
-    if (!op_supported(p->as)) {
-      report_unsupported(unit, diag, p);
-      unsupported = true;
-    }
+    if (!op_supported(p->as)) report_unsupported(unit, diag, p);
   }
-  if (unsupported) return;
 
   // First pass: every branch short; a branch whose target was already seen is backward.
   for (Prog* p = text; p; p = p->link) {
@@ -93,6 +90,10 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         }
       }
       p->rel = nullptr;
+      if (!op_supported(p->as)) {
+        p->isize = 0;
+        continue;
+      }
       enc.encode(p);
       p->isize = static_cast<uint8_t>(enc.size());
       out.insert(out.end(), enc.bytes(), enc.bytes() + enc.size());

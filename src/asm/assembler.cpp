@@ -25,9 +25,12 @@ bool finish(Unit& unit, Diag& diag) {
 
 }  // namespace
 
-bool assemble_file(Unit& unit, Diag& diag, const std::string& path, const AsmOptions& opts) {
+bool assemble_file(Unit& unit, Diag& diag, const std::string& path, const AsmOptions& opts,
+                   bool* parsed) {
   configure(unit, opts);
-  if (!parse_file(unit, diag, path, opts.parse)) return false;
+  bool ok = parse_file(unit, diag, path, opts.parse);
+  if (parsed) *parsed = ok;
+  if (!ok) return false;
   return finish(unit, diag);
 }
 

@@ -159,14 +159,6 @@ std::string builtin_include_dir() {
   return "";
 }
 
-// Whether the back end ran: the parser never fills a TEXT symbol's bytes, the encoder does.
-// Go keeps the listing of a file whose parse failed; after a back-end error it has one.
-bool backend_ran(const Unit& unit) {
-  for (const Symbol* s : unit.text)
-    if (!s->p.empty()) return true;
-  return false;
-}
-
 }  // namespace
 
 void print_asm_usage() {
@@ -223,12 +215,14 @@ int run_asm(const std::vector<std::string>& args) {
   Unit unit;
   Diag diag(stderr);
   diag.set_all_errors(cmd.all_errors);
-  bool ok = false, backend = false;
+  bool ok = false, parsed = false;
   std::error_code ec;
   try {
-    ok = assemble_file(unit, diag, file, cmd.opts);
-    backend = backend_ran(unit);
-    if (cmd.print_listing > 0 && (ok || backend)) {
+    // No listing when the parse failed. After a later stage's error (e.g. an unsupported
+    // instruction) the listing is printed (Go's is lost in its unflushed buffer), so the
+    // functions that did assemble can still be compared.
+    ok = assemble_file(unit, diag, file, cmd.opts, &parsed);
+    if (cmd.print_listing > 0 && (ok || parsed)) {
       std::string listing;
       write_listing(unit, listing);
       std::fwrite(listing.data(), 1, listing.size(), stdout);
@@ -243,7 +237,7 @@ int run_asm(const std::vector<std::string>& args) {
   if (!ok) {
     // Like Go, leave no output file behind; name the input only when its parse failed.
     fs::remove(output, ec);
-    if (backend) std::fprintf(stderr, "asm: assembly failed\n");
+    if (parsed) std::fprintf(stderr, "asm: assembly failed\n");
     else std::fprintf(stderr, "asm: assembly of %s failed\n", file.c_str());
     return 1;
   }

@@ -33,8 +33,6 @@ AsmOptions main_options() {
 }
 
 std::string gostack_bin() { return GOSTACK_BINARY; }
-std::string include_dir() { return std::string(GOSTACK_SOURCE_DIR) + "/include"; }
-
 // Builds `cpp` with the objects and runs it; returns its output.
 std::string link_and_run(const TempDir& dir, const std::string& cpp, const std::string& objs) {
   write_text(dir / "main.cpp", cpp);

@@ -15,8 +15,6 @@ namespace {
 
 using namespace objtest;
 
-std::string include_dir() { return std::string(GOSTACK_SOURCE_DIR) + "/include"; }
-
 // The hand-built sample is what Go 1.19 really produces (guards the bytes above).
 TEST(ElfObject, SampleMatchesGoOracle) {
   const std::string go_asm = "/usr/lib/go-1.19/pkg/tool/linux_amd64/asm";

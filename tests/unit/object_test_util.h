@@ -174,6 +174,9 @@ class TempDir {
   std::string path_;
 };
 
+// The repository's public headers (gostack/abi0_call.h), for programs built at test time.
+inline std::string include_dir() { return std::string(GOSTACK_SOURCE_DIR) + "/include"; }
+
 inline bool have_tool(const std::string& tool) {
   std::string cmd = "command -v " + tool + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;

@@ -11,6 +11,14 @@ namespace {
 
 constexpr int32_t kPtrSize = 8;
 
+// Go keeps the frame size and the SP delta in int32 and lets them wrap (a $2147483640
+// frame plus the BP slot is printed as -2147483648); signed overflow is undefined in
+// C++, so that arithmetic goes through uint32.
+int32_t add32(int32_t a, int64_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+int32_t neg32(int32_t a) { return static_cast<int32_t>(0u - static_cast<uint32_t>(a)); }
+
 // Calls that the leaf test ignores: runtime panics that take no stack arguments and
 // check the stack themselves before using any (Go's isZeroArgRuntimeCall).
 bool is_zero_arg_runtime_call(const Symbol* s) {
@@ -167,7 +175,7 @@ Prog* stacksplit(Frame& f, Prog* p, RegNum* g) {
   while (last->link != nullptr) last = last->link;
   Prog* spfix = appendp(u, last);
   spfix->as = Op::NOP;
-  spfix->spadj = -f.autoffset;
+  spfix->spadj = neg32(f.autoffset);
   Prog* stackmap = emit_pcdata(u, spfix, kPcdataStackMapIndex, -1);
   stackmap->pos = f.text->pos;
   Prog* unsafe = emit_pcdata(u, stackmap, kPcdataUnsafePoint, kUnsafePointUnsafe);
@@ -222,7 +230,7 @@ Prog* wrapper_prologue(Frame& f, Prog* p, RegNum g) {
 
   Prog* last = end;
   while (last->link != nullptr) last = last->link;
-  p = emit(u, last, Op::LEAQ, mem_operand(reg::SP, f.autoffset + kPtrSize), reg_operand(tmp1));
+  p = emit(u, last, Op::LEAQ, mem_operand(reg::SP, int64_t{f.autoffset} + kPtrSize), reg_operand(tmp1));
   jne->to.target = p;
   p = emit(u, p, Op::CMPQ, mem_operand(tmp0, abi::kPanicArgp), reg_operand(tmp1));
   p = emit(u, p, Op::JNE, Addr{}, branch_to(end));
@@ -258,9 +266,9 @@ void adjust_sp(Frame& f) {
   int32_t deltasp = 0;
   auto rebase = [&](Addr& a) {
     if (a.name == AddrName::Auto) {
-      a.offset += deltasp - f.bpsize;
+      a.offset += int64_t{deltasp} - f.bpsize;
     } else if (a.name == AddrName::Param) {
-      a.offset += deltasp + kPtrSize;
+      a.offset += int64_t{deltasp} + kPtrSize;
     }
   };
   for (Prog* p = f.text; p != nullptr; p = p->link) {
@@ -285,7 +293,7 @@ void adjust_sp(Frame& f) {
         continue;
     }
     if (p->as != Op::RET) {
-      deltasp += push;
+      deltasp = add32(deltasp, push);
       p->spadj = push;
       continue;
     }
@@ -295,15 +303,15 @@ void adjust_sp(Frame& f) {
       Addr to = p->to;
       if (f.bpsize > 0) {
         p->as = Op::MOVQ;
-        p->from = mem_operand(reg::SP, f.autoffset - f.bpsize);
+        p->from = mem_operand(reg::SP, int64_t{f.autoffset} - f.bpsize);
         p->from.scale = 1;
         p->to = reg_operand(reg::BP);
         p = appendp(u, p);
       }
       p->as = Op::ADJSP;
-      p->from = const_operand(-f.autoffset);
+      p->from = const_operand(neg32(f.autoffset));
       p->to = Addr{};
-      p->spadj = -f.autoffset;
+      p->spadj = neg32(f.autoffset);
       p = appendp(u, p);
       p->as = Op::RET;
       p->to = to;
@@ -337,7 +345,7 @@ void preprocess(Unit& unit, Symbol* fn, Diag& diag) {
   // code), in frameless NOSPLIT functions (runtime internals), and in frameless leaves.
   if (!f.noframe() && !(f.autoffset == 0 && fn->nosplit) && !(f.autoffset == 0 && !has_call)) {
     f.bpsize = kPtrSize;
-    f.autoffset += kPtrSize;
+    f.autoffset = add32(f.autoffset, kPtrSize);
     text->to.offset += kPtrSize;
   }
   fi.args = text->to.argsize_set ? text->to.argsize : kArgsSizeUnknown;
@@ -362,7 +370,7 @@ void preprocess(Unit& unit, Symbol* fn, Diag& diag) {
   }
   if (f.bpsize > 0) {
     // MOVQ BP, (frame-8)(SP) ; LEAQ (frame-8)(SP), BP
-    Addr slot = mem_operand(reg::SP, f.autoffset - f.bpsize);
+    Addr slot = mem_operand(reg::SP, int64_t{f.autoffset} - f.bpsize);
     slot.scale = 1;
     p = emit(unit, p, Op::MOVQ, reg_operand(reg::BP), slot);
     p = emit(unit, p, Op::LEAQ, slot, reg_operand(reg::BP));

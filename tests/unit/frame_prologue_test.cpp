@@ -350,6 +350,28 @@ TEST_F(FrameTest, ArgsSizeUnknown) {
   EXPECT_EQ(static_cast<uint32_t>(f.sym()->func->args), 0x80000000u);
 }
 
+// Frame sizes wrap in int32 as in Go (Go's listing of $2147483640-0 with a call).
+TEST_F(FrameTest, FrameSizeWrapsLikeGo) {
+  FnBuilder f(u, "\"\".f", 0, 2147483640, 0, 2);
+  f.call(3, "\"\".f");
+  f.add(4, Op::RET);
+  Lines got = lower(f);
+  EXPECT_EQ(got[0], "(t.s:2)\tTEXT\t\"\".f(SB), $2147483648-0");
+  EXPECT_EQ(got[6], "(t.s:2)\tADDQ\t$2147483648, SP");
+  EXPECT_EQ(got[7], "(t.s:2)\tMOVQ\tBP, -2147483656(SP)");
+  EXPECT_EQ(got[12], "(t.s:4)\tMOVQ\t-2147483656(SP), BP");
+  EXPECT_EQ(got[13], "(t.s:4)\tADDQ\t$2147483648, SP");
+  EXPECT_EQ(static_cast<uint32_t>(f.sym()->func->locals), 0x80000000u);
+
+  FnBuilder g(u, "\"\".g", textflag::kWrapper, 2147483647, 0, 5);
+  g.call(6, "\"\".f");
+  g.add(7, Op::RET);
+  got = lower(g);
+  EXPECT_EQ(errors, (std::vector<std::string>{"t.s:5: unaligned stack size -2147483641"}));
+  EXPECT_EQ(got[6], "(t.s:5)\tADDQ\t$2147483641, SP");
+  EXPECT_EQ(got[25], "(t.s:5)\tLEAQ\t-2147483633(SP), R13");
+}
+
 TEST_F(FrameTest, UnbalancedPushPop) {
   FnBuilder f(u, "\"\".g", 0, 16, 8, 5);
   f.add(6, Op::PUSHQ, R(reg::AX));

@@ -214,7 +214,8 @@ Span* PageHeap::alloc_manual(uintptr_t npages) {
   s->elemsize = 0;
   set_spans(s->base, s->npages, s);
   released_.fetch_sub(unrelease(s->base, s->npages) << kPageShift, std::memory_order_relaxed);
-  manual_.fetch_add(npages << kPageShift, std::memory_order_relaxed);
+  uintptr_t inuse = manual_.fetch_add(npages << kPageShift, std::memory_order_relaxed) + (npages << kPageShift);
+  if (inuse > high_water_) high_water_ = inuse;
   return s;
 }
 
@@ -239,7 +240,7 @@ void PageHeap::free_manual(Span* s) {
   }
   insert_free(s);
   uintptr_t dirty = free_bytes_.load(std::memory_order_relaxed) - released_.load(std::memory_order_relaxed);
-  if (dirty > kRetainDirtyBytes) scavenge_locked(kRetainDirtyBytes);
+  if (dirty > retain_bytes()) scavenge_locked(retain_bytes());
 }
 
 Span* PageHeap::span_of(uintptr_t addr) {
@@ -251,16 +252,18 @@ Span* PageHeap::span_of(uintptr_t addr) {
 }
 
 // Releases the backed pages of a free span, in maximal runs, until want bytes are released.
+// It works down from the top of the span: allocation takes the bottom of a free run, so the
+// pages most likely to be reused soon stay backed.
 uintptr_t PageHeap::release_span(Span* s, uintptr_t want) {
   uintptr_t done = 0;
-  uintptr_t run_start = 0, run_len = 0;
+  uintptr_t run_low = 0, run_len = 0;  // current run of pages to release, growing downwards
   auto flush = [&] {
     if (run_len == 0) return;
-    ::madvise(reinterpret_cast<void*>(run_start), run_len << kPageShift, MADV_DONTNEED);
+    ::madvise(reinterpret_cast<void*>(run_low), run_len << kPageShift, MADV_DONTNEED);
     done += run_len << kPageShift;
     run_len = 0;
   };
-  for (uintptr_t i = 0; i < s->npages && done + (run_len << kPageShift) < want; i++) {
+  for (uintptr_t i = s->npages; i-- > 0 && done + (run_len << kPageShift) < want;) {
     uintptr_t addr = s->base + (i << kPageShift);
     uint64_t* word = &arena_of(addr)->released[page_index(addr) / 64];
     uint64_t bit = uint64_t{1} << (page_index(addr) % 64);
@@ -269,7 +272,7 @@ uintptr_t PageHeap::release_span(Span* s, uintptr_t want) {
       continue;
     }
     *word |= bit;
-    if (run_len == 0) run_start = addr;
+    run_low = addr;
     run_len++;
   }
   flush();
@@ -291,7 +294,20 @@ uintptr_t PageHeap::scavenge_locked(uintptr_t keep_bytes) {
 
 uintptr_t PageHeap::scavenge(uintptr_t keep_bytes) {
   LockGuard guard(lock_);
+  high_water_ = manual_.load(std::memory_order_relaxed);
   return scavenge_locked(keep_bytes);
+}
+
+uintptr_t PageHeap::retain_bytes() const {
+  uintptr_t want = 2 * high_water_;
+  return want > kRetainMinBytes ? want : kRetainMinBytes;
+}
+
+uintptr_t PageHeap::scavenge_tick() {
+  LockGuard guard(lock_);
+  uintptr_t inuse = manual_.load(std::memory_order_relaxed);
+  high_water_ = high_water_ / 2 > inuse ? high_water_ / 2 : inuse;
+  return scavenge_locked(retain_bytes());
 }
 
 HeapStats PageHeap::stats() const {

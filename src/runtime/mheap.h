@@ -72,19 +72,28 @@ class PageHeap {
   // Returns a span of npages pages in state Manual, or nullptr if the OS refuses memory.
   // The memory is not necessarily zeroed.
   Span* alloc_manual(uintptr_t npages);
-  // Returns a Manual span's pages to the heap; they coalesce with free neighbours. When the
-  // heap then holds more than kRetainDirtyBytes of free, backed memory, the excess goes back
-  // to the OS (largest free runs first).
+  // Returns a Manual span's pages to the heap; they coalesce with free neighbours. If the
+  // heap then holds more free, backed memory than retain_bytes(), the excess goes back to the
+  // OS at once (largest free runs first).
   void free_manual(Span* s);
   // The Manual span containing addr, or nullptr (not heap memory, or not in use).
   Span* span_of(uintptr_t addr);
   // Returns free backed pages to the OS (madvise MADV_DONTNEED) until at most keep_bytes of
-  // them remain. Returns the number of bytes released by this call.
+  // them remain, and forgets the in-use high-water mark. Returns the bytes released.
   uintptr_t scavenge(uintptr_t keep_bytes);
+  // Decays the retention: the high-water mark halves (never below what is in use) and free
+  // memory above retain_bytes() goes back to the OS. Meant to run periodically (sysmon, with
+  // the scheduler) and at each runtime·GC; repeated ticks release all but kRetainMinBytes.
+  uintptr_t scavenge_tick();
+  // Free backed memory kept for reuse: twice the most stack memory in use since the last
+  // tick or scavenge, and at least kRetainMinBytes. A program that just grew a 64 MiB stack
+  // is likely to do it again, and re-faulting 64 MiB costs more than copying it; a growth
+  // sequence touches about twice its peak (each size once). Go's heap likewise runs up to
+  // twice the live heap (GOGC=100) before its scavenger returns memory.
+  uintptr_t retain_bytes() const;
   HeapStats stats() const;
 
-  // Free backed memory the heap keeps for reuse before returning the excess to the OS.
-  static constexpr uintptr_t kRetainDirtyBytes = 4 << 20;
+  static constexpr uintptr_t kRetainMinBytes = 4 << 20;
 
  private:
   struct Arena;
@@ -108,6 +117,7 @@ class PageHeap {
   Span* span_free_ = nullptr;                        // recycled Span objects
   Span* span_chunk_ = nullptr;                       // bump allocator for new Span objects
   uintptr_t span_chunk_left_ = 0;
+  uintptr_t high_water_ = 0;  // most Manual bytes since the last tick or scavenge
 
   std::atomic<uint64_t> mapped_{0};
   std::atomic<uint64_t> released_{0};

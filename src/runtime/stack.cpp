@@ -230,6 +230,7 @@ void apply_env_debug() {
     else if (name == "stackfromsystem") debug_flags.from_system = on;
     else if (name == "stacknocache") debug_flags.no_cache = on;
     else if (name == "stackguard") debug_flags.guard_page = on;
+    else if (name == "stacklog") debug_flags.log_moves = on;
   }
 }
 

@@ -17,7 +17,7 @@ namespace gostack::rt {
 // Debug switches (Go's stackPoisonCopy, stackFaultOnFree, stackFromSystem, stackNoCache), plus
 // optional guard pages. Defaults come from the compile-time macros below; stackinit then
 // applies GOSTACK_DEBUG from the environment, a comma-separated list of name=0|1 with the names
-// stackpoison, stackfaultonfree, stackfromsystem, stacknocache, stackguard.
+// stackpoison, stackfaultonfree, stackfromsystem, stacknocache, stackguard, stacklog.
 // Tests may change them through stack_debug() while no stacks are allocated.
 #ifndef GOSTACK_STACK_POISON
 #define GOSTACK_STACK_POISON 0
@@ -49,6 +49,8 @@ struct StackDebug {
   // A PROT_NONE page below every stack. Implies from_system. Off by default: each guard page
   // splits the mapping and costs a VMA (vm.max_map_count limits a process to ~32k of them).
   bool guard_page = GOSTACK_STACK_GUARD_PAGE;
+  // One line on stderr per stack grow and shrink (for `gostack run -debug=stack`).
+  bool log_moves = false;
 };
 
 inline constexpr uint8_t kStackPoisonByte = 0xfd;

@@ -1,15 +1,54 @@
-// Building blocks of stack growth and shrinking: size rules, overflow check, conservative move.
+// Stack growth and shrinking by copying: size rules, overflow check, copystack, growstack, shrinkstack.
 #include "runtime/stackcopy.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "runtime/print.h"
+#include "runtime/proc.h"
 #include "runtime/stack.h"
 
 namespace gostack::rt {
 
 uintptr_t maxstacksize = 1000000000;
 uintptr_t maxstackceiling = 2 * 1000000000ull;
+
+namespace {
+
+std::atomic<uint64_t> n_grows{0}, n_shrinks{0}, n_copied{0};
+
+void log_move(const char* what, const G* gp, uintptr_t oldsize, uintptr_t newsize, uintptr_t used) {
+  printstring("stack ");
+  printstring(what);
+  printstring(" goid=");
+  printint(gp->goid);
+  printstring(" old=");
+  printuint(oldsize);
+  printstring(" new=");
+  printuint(newsize);
+  printstring(" used=");
+  printuint(used);
+  printnl();
+}
+
+// Copies n words and applies the conservative rule in the same pass (the stacks never
+// overlap). Branch-free, so it vectorises where the CPU has 64-bit compares (AVX2; chosen at
+// load time): a word moves by delta when it lies in [old.lo, old.hi), one unsigned compare.
+__attribute__((target_clones("avx2", "default"))) void copy_adjust(const uintptr_t* src, uintptr_t* dst,
+                                                                    uintptr_t n, Stack old, uintptr_t delta) {
+  const uintptr_t lo = old.lo, size = old.hi - old.lo;
+  for (uintptr_t i = 0; i < n; i++) {
+    uintptr_t v = src[i];
+    dst[i] = v + (v - lo < size ? delta : 0);
+  }
+}
+
+}  // namespace
+
+StackMoveStats stack_move_stats() {
+  return StackMoveStats{n_grows.load(std::memory_order_relaxed), n_shrinks.load(std::memory_order_relaxed),
+                        n_copied.load(std::memory_order_relaxed)};
+}
 
 size_t adjust_words_conservative(uintptr_t* from, uintptr_t* to, Stack old, uintptr_t delta) {
   size_t n = 0;
@@ -29,11 +68,70 @@ uintptr_t copy_stack_conservative(Stack old, Stack nw, uintptr_t sp) {
   bool poison = stack_debug().poison;
   if (poison) std::memset(reinterpret_cast<void*>(nw.lo), kStackPoisonByte, nw.hi - nw.lo);
   uintptr_t newsp = nw.hi - used;
-  std::memmove(reinterpret_cast<void*>(newsp), reinterpret_cast<void*>(sp), used);
-  adjust_words_conservative(reinterpret_cast<uintptr_t*>(newsp), reinterpret_cast<uintptr_t*>(nw.hi), old,
-                            nw.hi - old.hi);
+  copy_adjust(reinterpret_cast<const uintptr_t*>(sp), reinterpret_cast<uintptr_t*>(newsp),
+              used / sizeof(uintptr_t), old, nw.hi - old.hi);
   if (poison) std::memset(reinterpret_cast<void*>(old.lo), kStackPoisonByte, old.hi - old.lo);
   return newsp;
+}
+
+void copystack(G* gp, uintptr_t newsize) {
+  if (gp->syscallsp != 0) throw_fatal("stack growth not allowed in system call");
+  Stack old = gp->stack;
+  if (old.lo == 0) throw_fatal("nil stackbase");
+  if (readgstatus(gp) != Gcopystack) throw_fatal("copystack: goroutine not in Gcopystack");
+  uintptr_t used = old.hi - gp->sched.sp;
+  if (newsize > UINT32_MAX) throw_fatal("copystack: stack too large");
+
+  Stack nw = stackalloc(static_cast<uint32_t>(newsize));
+  uintptr_t delta = nw.hi - old.hi;  // modular: correct whichever stack is higher
+  uintptr_t newsp = copy_stack_conservative(old, nw, gp->sched.sp);
+
+  // The G's own pointers into its stack (Go's adjustctxt and adjustpanics). Defers are not
+  // implemented yet; the panic records themselves live on the stack and were adjusted above.
+  adjustpointer(old, delta, reinterpret_cast<uintptr_t*>(&gp->sched.ctxt));
+  adjustpointer(old, delta, &gp->sched.bp);
+  adjustpointer(old, delta, reinterpret_cast<uintptr_t*>(&gp->panic_));
+
+  gp->stack = nw;
+  gp->stackguard0 = nw.lo + abi::kStackGuard;  // may drop a preempt request, as in Go
+  gp->sched.sp = newsp;
+  if (gp->stktopsp != 0) gp->stktopsp += delta;
+  n_copied.fetch_add(used, std::memory_order_relaxed);
+
+  stackfree(old);
+}
+
+void growstack(G* gp, uintptr_t max_spdelta) {
+  if (gp->stack.lo == 0) throw_fatal("missing stack in newstack");
+  uintptr_t oldsize = gp->stack.hi - gp->stack.lo;
+  uintptr_t used = gp->stack.hi - gp->sched.sp;
+  uintptr_t newsize = gp->stackguard0 == kStackForceMove ? oldsize : grow_newsize(oldsize, used, max_spdelta);
+  // The call to morestack pushed a return address below sched.sp; report the SP it saw.
+  check_stack_limit(newsize, gp->sched.sp - sizeof(uintptr_t), gp->stack);
+  if (stack_debug().log_moves) log_move("grow", gp, oldsize, newsize, used);
+  casgstatus(gp, Grunning, Gcopystack);
+  copystack(gp, newsize);
+  casgstatus(gp, Gcopystack, Grunning);
+  n_grows.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool shrinkstack(G* gp) {
+  uintptr_t newsize = shrink_newsize(gp->stack, gp->sched.sp);
+  if (newsize == 0) return false;
+  // The caller must own the stack: gp is stopped, or it is this M's user G and we are on g0
+  // (newstack's preemptShrink path).
+  uint32_t status = readgstatus(gp);
+  bool own_curg = status == Grunning && gp == getg()->m->curg;
+  if (!(own_curg || status == Grunnable || status == Gwaiting || status == Gpreempted))
+    throw_fatal("bad status in shrinkstack");
+  if (stack_debug().log_moves)
+    log_move("shrink", gp, gp->stack.hi - gp->stack.lo, newsize, gp->stack.hi - gp->sched.sp);
+  // copystack wants Gcopystack; restore the caller's status afterwards.
+  casgstatus(gp, status, Gcopystack);
+  copystack(gp, newsize);
+  casgstatus(gp, Gcopystack, status);
+  n_shrinks.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 uintptr_t grow_newsize(uintptr_t oldsize, uintptr_t used, uintptr_t max_spdelta) {

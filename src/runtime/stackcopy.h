@@ -1,8 +1,12 @@
-// Building blocks of stack growth and shrinking (after Go's newstack, copystack, shrinkstack).
+// Stack growth and shrinking by copying (after Go's newstack, copystack, shrinkstack).
 //
-// NOT YET WIRED: newstack and copystack themselves arrive with the assembled context switch
-// (morestack -> newstack on g0 -> copystack -> gogo). What is here needs no assembly: the size
-// rules, the overflow check, and moving a stack's used part with pointer adjustment.
+// Growth path when wired:  prologue check fails -> morestack (asm: save the caller in
+// m.morebuf and g.sched, switch to g0) -> newstack -> growstack here -> gogo(&gp.sched) (asm).
+// NOT YET WIRED: morestack, the newstack entry (reading m.morebuf, the preemption branch:
+// stackPreempt, canPreemptM, preemptShrink, preemptStop, gopreempt_m) and gogo need the
+// assembled context switch; the overflow traceback needs the function tables; pointer maps
+// (FUNCDATA) are not read yet, so every frame is adjusted by the conservative rule below.
+// Everything here runs on g0 on a G that is not running, and works on real stacks now.
 #pragma once
 
 #include <cstddef>
@@ -32,9 +36,40 @@ size_t adjust_words_conservative(uintptr_t* from, uintptr_t* to, Stack old, uint
 // Copies the used part of old ([sp, old.hi)) to the top of nw and conservatively adjusts
 // every word of the copy, then returns the new sp. With the poison debug switch, nw is filled
 // with kStackPoisonByte before the copy and old after it (Go's stackPoisonCopy), so a pointer
-// left behind reads garbage. The g-level parts of copystack (sched.sp/bp/ctxt, defers,
-// panics, stackguard0, freeing old) are not here yet.
+// left behind reads garbage. copystack below adds the G-level parts.
 uintptr_t copy_stack_conservative(Stack old, Stack nw, uintptr_t sp);
+
+// Go's copystack: moves gp to a new stack of newsize bytes. Copies the used part
+// [sched.sp, hi), adjusts the words in it by the conservative rule, adjusts the G's own
+// pointers into the stack (sched.sp, sched.bp, sched.ctxt, _panic, stktopsp), installs the
+// new stack with stackguard0 = lo + StackGuard (dropping a pending preempt request, as Go
+// does) and frees the old one.
+// Preconditions: the caller set gp's status to Gcopystack; gp is not in a system call;
+// newsize is a power of two that holds the used part.
+void copystack(G* gp, uintptr_t newsize);
+
+// The growth half of newstack, for a G stopped in morestack with gp->sched describing the
+// function that needs the stack: picks the new size (double, more if max_spdelta needs it;
+// the same size for a stackForceMove request), ends the program if that exceeds
+// maxstacksize, then Grunning -> Gcopystack -> copystack -> Grunning.
+void growstack(G* gp, uintptr_t max_spdelta);
+
+// Go's shrinkstack: halves gp's stack when shrink_newsize says so. The caller must own the
+// stack: gp is Grunnable, Gwaiting or Gpreempted, or it is the current M's curg in Grunning
+// while we run on g0. Returns true when the stack was moved.
+bool shrinkstack(G* gp);
+
+// Stored in stackguard0 to force the next check to fail and the stack to move without growing
+// (Go's stackForceMove, used for testing moves).
+inline constexpr uintptr_t kStackForceMove = 0xfffffffffffffeed;
+
+// Counters of stack moves (for -stats).
+struct StackMoveStats {
+  uint64_t grows;
+  uint64_t shrinks;
+  uint64_t copied_bytes;  // bytes of used stack copied by copystack
+};
+StackMoveStats stack_move_stats();
 
 // newstack's size rule: double, and keep doubling until the frame about to run fits above
 // the guard: while newsize - used < max_spdelta + StackGuard. used = hi - sched.sp.

@@ -4,13 +4,16 @@
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/stack.h"
+#include "runtime/stackcopy.h"
 
 namespace gostack::rt {
 
 RuntimeStats runtime_stats() {
   ProcStats p = proc_stats();
   StackStats s = stack_stats();
-  return RuntimeStats{p.goroutines_created, p.gfree_reused, s.inuse_bytes, s.peak_bytes, s.sys_bytes};
+  StackMoveStats mv = stack_move_stats();
+  return RuntimeStats{p.goroutines_created, p.gfree_reused, mv.grows,     mv.shrinks,
+                      mv.copied_bytes,      s.inuse_bytes,  s.peak_bytes, s.sys_bytes};
 }
 
 void print_runtime_stats() {
@@ -20,6 +23,8 @@ void print_runtime_stats() {
     uint64_t value;
   } rows[] = {
       {"goroutines_created", st.goroutines_created}, {"gfree_reused", st.gfree_reused},
+      {"stack_grows", st.stack_grows},               {"stack_shrinks", st.stack_shrinks},
+      {"stack_copied_bytes", st.stack_copied_bytes},
       {"stack_inuse_bytes", st.stack_inuse_bytes},   {"stack_peak_bytes", st.stack_peak_bytes},
       {"stack_sys_bytes", st.stack_sys_bytes},
   };

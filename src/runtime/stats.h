@@ -8,6 +8,9 @@ namespace gostack::rt {
 struct RuntimeStats {
   uint64_t goroutines_created;  // Gs handed out by newg_alloc (new or reused)
   uint64_t gfree_reused;        // of those, taken from a free list
+  uint64_t stack_grows;         // growstack moves
+  uint64_t stack_shrinks;       // shrinkstack moves
+  uint64_t stack_copied_bytes;  // used stack bytes copied by all moves
   uint64_t stack_inuse_bytes;   // see StackStats::inuse_bytes
   uint64_t stack_peak_bytes;
   uint64_t stack_sys_bytes;

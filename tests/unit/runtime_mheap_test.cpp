@@ -105,15 +105,53 @@ TEST(PageHeapTest, ScavengeReturnsFreeBackedPagesAndAllocationTakesThemBack) {
   expect_balanced(h);
 }
 
-TEST(PageHeapTest, FreeingPastTheRetentionLimitScavengesByItself) {
+constexpr uintptr_t kMiB = 1 << 20;
+
+Span* touched_span(PageHeap& h, uintptr_t bytes) {
+  Span* s = h.alloc_manual(bytes / kPageSize);
+  std::memset(reinterpret_cast<void*>(s->base), 1, bytes);
+  return s;
+}
+
+uint64_t dirty_free(const PageHeap& h) { return h.stats().free_bytes - h.stats().released_bytes; }
+
+TEST(PageHeapTest, FreedMemoryUpToTwiceTheHighWaterMarkStaysUntilTicksDecayIt) {
   PageHeap h;
-  Span* s = h.alloc_manual(1024);  // 8 MiB
-  uintptr_t lo = s->base, hi = s->limit();
-  std::memset(reinterpret_cast<void*>(lo), 1, hi - lo);
-  h.free_manual(s);
-  EXPECT_LE(resident_bytes(lo, hi), PageHeap::kRetainDirtyBytes);
-  HeapStats st = h.stats();
-  EXPECT_EQ(st.free_bytes - st.released_bytes, PageHeap::kRetainDirtyBytes);
+  Span* a = touched_span(h, 8 * kMiB);
+  Span* b = touched_span(h, 8 * kMiB);
+  uintptr_t lo = a->base, hi = b->limit();
+  EXPECT_EQ(h.retain_bytes(), 32 * kMiB);
+  h.free_manual(a);
+  h.free_manual(b);
+  EXPECT_EQ(resident_bytes(lo, hi), 16 * kMiB) << "within the retention: kept for reuse";
+  EXPECT_EQ(h.scavenge_tick(), 0u);  // high water 8 MiB, retention 16 MiB
+  EXPECT_EQ(h.scavenge_tick(), 8 * kMiB);  // 4 -> 8 MiB
+  EXPECT_EQ(dirty_free(h), 8 * kMiB);
+  EXPECT_EQ(resident_bytes(lo, hi), 8 * kMiB);
+  EXPECT_EQ(h.scavenge_tick(), 4 * kMiB);  // 2 -> 4 MiB, the minimum
+  EXPECT_EQ(h.scavenge_tick(), 0u) << "kRetainMinBytes is kept";
+  EXPECT_EQ(dirty_free(h), PageHeap::kRetainMinBytes);
+  EXPECT_EQ(resident_bytes(lo, hi), PageHeap::kRetainMinBytes);
+}
+
+TEST(PageHeapTest, FreeingPastTheRetentionReleasesTheExcessAtOnceFromTheTop) {
+  PageHeap h;
+  Span* a = touched_span(h, 8 * kMiB);
+  Span* b = touched_span(h, 2 * kMiB);  // high water 10 MiB
+  uintptr_t a_lo = a->base, b_lo = b->base;
+  h.free_manual(a);
+  EXPECT_EQ(h.scavenge_tick(), 0u);        // high water 5 MiB: retention 10 MiB >= 8
+  EXPECT_EQ(h.scavenge_tick(), 3 * kMiB);  // high water 2.5 MiB: retention 5 MiB
+  // A free run is released from its top, so its bottom, where the next allocation lands,
+  // stays backed.
+  EXPECT_EQ(resident_bytes(a_lo, a_lo + 5 * kMiB), 5 * kMiB);
+  EXPECT_EQ(resident_bytes(a_lo + 5 * kMiB, a_lo + 8 * kMiB), 0u);
+  uint64_t scavenged = h.stats().scavenged_bytes;
+  h.free_manual(b);  // 7 MiB free and backed, 2 over
+  EXPECT_EQ(h.stats().scavenged_bytes - scavenged, 2 * kMiB);
+  EXPECT_EQ(dirty_free(h), 5 * kMiB);
+  EXPECT_EQ(resident_bytes(b_lo, b_lo + 2 * kMiB), 0u) << "B tops the merged run";
+  expect_balanced(h);
 }
 
 TEST(PageHeapDeathTest, DoubleFreeThrows) {

@@ -241,7 +241,8 @@ TEST_F(ProcDeathTest, StatsListOneNameValueLinePerCounter) {
         _exit(0);
       },
       ::testing::ExitedWithCode(0),
-      "^goroutines_created: [0-9]+\ngfree_reused: [0-9]+\nstack_inuse_bytes: [0-9]+\n"
+      "^goroutines_created: [0-9]+\ngfree_reused: [0-9]+\nstack_grows: [0-9]+\nstack_shrinks: [0-9]+\n"
+      "stack_copied_bytes: [0-9]+\nstack_inuse_bytes: [0-9]+\n"
       "stack_peak_bytes: [0-9]+\nstack_sys_bytes: [0-9]+\n$");
 }
 

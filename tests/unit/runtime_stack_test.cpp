@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <vector>
@@ -153,17 +154,28 @@ TEST_F(StackTest, ReleaseReturnsFreedLargeStackMemoryToTheOs) {
   stackfree(again);
 }
 
-TEST_F(StackTest, FreeingAHugeStackScavengesWithoutBeingAsked) {
-  // 32 MiB is over stackLarge's retention limit, so the span goes back to the heap, whose free
-  // backed memory is then over its own limit: the excess is returned with madvise.
+TEST_F(StackTest, AFreedHugeStackIsReusedWarmThenReturnedByScavengeTicks) {
+  // 32 MiB is over stackLarge's limit, so the span goes back to the heap, which keeps it
+  // backed (it is within the in-use high-water mark): growing again costs no page faults.
   constexpr uint32_t kSize = 32 << 20;
+  long page = sysconf(_SC_PAGESIZE);
+  stack_release_os_memory();  // forget earlier tests' high-water mark and cached stacks
   Stack s = stackalloc(kSize);
   std::memset(reinterpret_cast<void*>(s.lo), 0x44, kSize);
-  uint64_t scavenged = stack_stats().scavenged_bytes;
   stackfree(s);
-  long page = sysconf(_SC_PAGESIZE);
-  EXPECT_LE(resident_pages(s.lo, s.hi) * page, PageHeap::kRetainDirtyBytes);
-  EXPECT_GE(stack_stats().scavenged_bytes - scavenged, kSize - PageHeap::kRetainDirtyBytes);
+  EXPECT_EQ(resident_pages(s.lo, s.hi) * page, kSize);
+  uint64_t sys = stack_stats().sys_bytes;
+  Stack again = stackalloc(kSize);
+  EXPECT_EQ(again.lo, s.lo);
+  EXPECT_EQ(stack_stats().sys_bytes, sys) << "reused without asking the OS";
+  stackfree(again);
+  // Periodic ticks decay the retention to twice what is in use (at least the minimum).
+  for (int i = 0; i < 64; i++) mheap_.scavenge_tick();
+  uint64_t keep = mheap_.retain_bytes();
+  EXPECT_EQ(keep, std::max<uint64_t>(PageHeap::kRetainMinBytes, 2 * mheap_.stats().manual_bytes));
+  EXPECT_LT(keep, kSize);
+  EXPECT_LE(resident_pages(s.lo, s.hi) * page, keep);
+  EXPECT_LE(mheap_.stats().free_bytes - mheap_.stats().released_bytes, keep);
 }
 
 TEST_F(StackTest, StatisticsTrackInuseAndPeak) {

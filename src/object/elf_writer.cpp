@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <unordered_map>
 
@@ -480,7 +481,9 @@ bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag) {
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) {
     diag.error("write " + path + ": " + std::strerror(errno));
-    std::remove(path.c_str());
+    // Leave no partial object behind, but never delete a device (-o /dev/full as root).
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) std::filesystem::remove(path, ec);
   }
   return ok;
 }

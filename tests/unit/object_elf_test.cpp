@@ -335,5 +335,19 @@ TEST(ElfObject, UnwritablePathIsAnError) {
   EXPECT_EQ(msgs[0].rfind("open /nonexistent-dir/x.o: ", 0), 0u) << msgs[0];
 }
 
+// A failed write reports the error and leaves a device alone.
+TEST(ElfObject, WriteErrorKeepsDevices) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
+  Unit u;
+  build_sample(u);
+  std::vector<std::string> msgs;
+  Diag diag;
+  diag.capture(&msgs);
+  EXPECT_FALSE(write_elf_object(u, std::string("/dev/full"), diag));
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0], "write /dev/full: No space left on device");
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+}
+
 }  // namespace
 }  // namespace gostack

@@ -15,7 +15,8 @@
 // Only for NOSPLIT functions (and calls they make to NOSPLIT functions): the thread
 // stack has no goroutine, so a stack-split prologue would read a g that does not exist.
 // Arguments and results must be trivially copyable types whose C++ layout matches Go's
-// (integers, floats, pointers, bool, structs of those).
+// (integers, floats, pointers, bool, structs of those). The C++ argument types define the
+// frame: pass int64_t{2} for a Go int, not the int literal 2 (which would take 4 bytes).
 #pragma once
 
 #include <array>

@@ -174,7 +174,6 @@ class Writer {
     sections_.push_back(std::move(s));
     return static_cast<uint32_t>(sections_.size() - 1);
   }
-  std::vector<uint8_t> contents(const Symbol& s);
   void plan_sections();
   void build_symtab();
   void fill_relocs();
@@ -190,12 +189,6 @@ class Writer {
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
 };
-
-std::vector<uint8_t> Writer::contents(const Symbol& s) {
-  std::vector<uint8_t> bytes = s.p;
-  bytes.resize(static_cast<size_t>(s.size), 0);
-  return bytes;
-}
 
 // Allocates, for every defined symbol in source order: [COMDAT group], its section,
 // [its .rela section]. The group precedes its members, as the ELF spec requires.
@@ -230,7 +223,8 @@ void Writer::plan_sections() {
       if (sec.type == SHT_NOBITS) {
         sec.nobits_size = static_cast<uint64_t>(std::max<int64_t>(s->size, 0));
       } else {
-        sec.bytes = contents(*s);
+        sec.bytes = s->p;
+        sec.bytes.resize(static_cast<size_t>(s->size), 0);  // zero-padded to the GLOBL size
       }
     }
     d.section = add_section(std::move(sec));

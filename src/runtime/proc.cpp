@@ -11,7 +11,7 @@
 namespace gostack::rt {
 
 extern "C" {
-thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec"))) = nullptr;
+constinit thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec"))) = nullptr;
 }
 
 Sched sched;

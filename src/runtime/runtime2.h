@@ -198,7 +198,8 @@ extern std::vector<P*>& allp;  // all Ps, index = id; fixed after schedinit; nev
 
 // The current G: the thread-local slot that the assembler's (TLS) operand resolves to.
 // It holds g0 while C++ runtime code runs and the user G while Go-syntax code runs.
-extern "C" thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec")));
+// constinit: no dynamic initialisation, so reads need no TLS wrapper call.
+extern "C" constinit thread_local G* gostack_tls_g __attribute__((tls_model("initial-exec")));
 
 inline G* getg() { return gostack_tls_g; }
 inline void setg(G* gp) { gostack_tls_g = gp; }

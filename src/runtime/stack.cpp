@@ -106,6 +106,11 @@ void stackfree_system(Stack stk) {
 
 bool use_system() { return debug_flags.from_system || debug_flags.fault_on_free || debug_flags.guard_page; }
 
+// Whether an M may use its P's stack cache (no debug switch routes stacks elsewhere).
+bool cache_usable(const M* mp) {
+  return mp->p != nullptr && mp->preemptoff == nullptr && !debug_flags.no_cache && !use_system();
+}
+
 // ---- pools ----
 
 // Takes one stack from the pool. Caller holds stackpool[order].mu.
@@ -243,7 +248,8 @@ void stackinit() {
   apply_env_debug();
 }
 
-Stack stackalloc(uint32_t n) {
+// Everything but a cache hit: refills, the pools, large stacks, debug switches, misuse.
+[[gnu::noinline]] static Stack stackalloc_slow(uint32_t n) {
   // Stacks are allocated on the scheduler stack, so allocating can never itself need a
   // bigger stack (Go issue 1547).
   G* thisg = getg();
@@ -297,7 +303,7 @@ Stack stackalloc(uint32_t n) {
   return Stack{v, v + n};
 }
 
-void stackfree(Stack stk) {
+[[gnu::noinline]] static void stackfree_slow(Stack stk) {
   G* gp = getg();
   if (gp == nullptr || gp->m == nullptr || gp != gp->m->g0) throw_fatal("stackfree not on scheduler stack");
   uintptr_t n = stk.hi - stk.lo;
@@ -340,6 +346,41 @@ void stackfree(Stack stk) {
   bool over = stackLarge.bytes > kStackLargeRetainBytes;
   unlock(stackLarge.lock);
   if (over) stacklarge_trim(kStackLargeRetainBytes);
+}
+
+// The fast paths: a pooled size served from, or returned to, the P's cache.
+Stack stackalloc(uint32_t n) {
+  G* thisg = getg();
+  if (thisg != nullptr && thisg->m != nullptr && thisg == thisg->m->g0 && n != 0 && (n & (n - 1)) == 0 &&
+      pooled_size(n) && cache_usable(thisg->m)) {
+    uint8_t order = order_of(n);
+    StackFreeList& c = thisg->m->p->stackcache[order];
+    if (GcLink* x = c.list) {
+      c.list = x->next;
+      c.size -= kFixedStack << order;
+      auto v = reinterpret_cast<uintptr_t>(x);
+      return Stack{v, v + n};
+    }
+  }
+  return stackalloc_slow(n);
+}
+
+void stackfree(Stack stk) {
+  G* gp = getg();
+  uintptr_t n = stk.hi - stk.lo;
+  if (gp != nullptr && gp->m != nullptr && gp == gp->m->g0 && n != 0 && (n & (n - 1)) == 0 && pooled_size(n) &&
+      cache_usable(gp->m) && !debug_flags.poison && system_outstanding.load(std::memory_order_relaxed) == 0) {
+    uint8_t order = order_of(n);
+    StackFreeList& c = gp->m->p->stackcache[order];
+    if (c.size < kStackCacheSize) {
+      auto* x = reinterpret_cast<GcLink*>(stk.lo);
+      x->next = c.list;
+      c.list = x;
+      c.size += n;
+      return;
+    }
+  }
+  stackfree_slow(stk);
 }
 
 void stackcache_clear(P* pp) {

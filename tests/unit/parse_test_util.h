@@ -108,23 +108,6 @@ inline std::string run_command(const std::string& cmd, int* status = nullptr) {
   return out;
 }
 
-// Go's -debug output without the leading parser line number: one Prog.String() per Prog.
-inline std::vector<std::string> go_debug_progs(const std::string& out) {
-  std::vector<std::string> progs;
-  size_t start = 0;
-  while (start < out.size()) {
-    size_t nl = out.find('\n', start);
-    if (nl == std::string::npos) nl = out.size();
-    std::string l = out.substr(start, nl - start);
-    start = nl + 1;
-    size_t sp = l.find(' ');
-    if (!l.empty() && l[0] >= '0' && l[0] <= '9' && sp != std::string::npos) {
-      progs.push_back(l.substr(sp + 1));
-    }
-  }
-  return progs;
-}
-
 inline std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -135,6 +118,18 @@ inline std::vector<std::string> split_lines(const std::string& s) {
     start = nl + 1;
   }
   return out;
+}
+
+// Go's -debug output without the leading parser line number: one Prog.String() per Prog.
+inline std::vector<std::string> go_debug_progs(const std::string& out) {
+  std::vector<std::string> progs;
+  for (const std::string& l : split_lines(out)) {
+    size_t sp = l.find(' ');
+    if (!l.empty() && l[0] >= '0' && l[0] <= '9' && sp != std::string::npos) {
+      progs.push_back(l.substr(sp + 1));
+    }
+  }
+  return progs;
 }
 
 }  // namespace gostack::testutil

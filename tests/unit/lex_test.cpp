@@ -1,0 +1,233 @@
+// The lexer and preprocessor on their own: token kinds and texts, line counting,
+// macros, includes, conditionals, and the exact file:line of their errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "lex/input.h"
+#include "lex/tokenizer.h"
+
+namespace gostack::lex {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Scanned {
+  std::vector<Token> tokens;  // after preprocessing, '\n' included
+  std::vector<int> lines;     // Input::line() at each token
+  std::vector<std::string> messages;
+  std::string fatal;  // "file:line: msg" of a LexError, if any
+};
+
+Scanned scan(const std::string& text, std::vector<std::string> include_dirs = {},
+             std::vector<std::string> defines = {}) {
+  Scanned out;
+  InputConfig cfg;
+  cfg.include_dirs = std::move(include_dirs);
+  cfg.register_file = [](const std::string&) { return 0u; };
+  cfg.report = [&out](const std::string& m) { out.messages.push_back(m); };
+  Input in(cfg);
+  for (const std::string& d : defines) EXPECT_FALSE(in.predefine(d).has_value()) << d;
+  in.push_file("t.s", text);
+  try {
+    for (Tok t = in.next(); t != tok::kEOF; t = in.next()) {
+      out.tokens.push_back(Token{t, in.text()});
+      out.lines.push_back(in.line());
+    }
+  } catch (const LexError& e) {
+    out.fatal = e.file + ":" + std::to_string(e.line) + ": " + e.msg;
+  }
+  return out;
+}
+
+std::string texts(const Scanned& s) {
+  std::string out;
+  for (const Token& t : s.tokens) {
+    if (!out.empty()) out += ' ';
+    out += t.kind == '\n' ? "\\n" : t.text;
+  }
+  return out;
+}
+
+TEST(Lex, TokenKinds) {
+  std::vector<Token> t = tokenize("MOVQ $0x1F, 8(SP) 'a' \"s\" 1.5e3 x<<2>>1 a->b c@>d");
+  std::vector<Tok> kinds;
+  for (const Token& tk : t) kinds.push_back(tk.kind);
+  std::vector<Tok> want = {tok::kIdent, '$', tok::kInt, ',', tok::kInt, '(', tok::kIdent, ')',
+                           tok::kChar, tok::kString, tok::kFloat, tok::kIdent, tok::kLsh,
+                           tok::kInt, tok::kRsh, tok::kInt, tok::kIdent, tok::kArr, tok::kIdent,
+                           tok::kIdent, tok::kRot, tok::kIdent};
+  EXPECT_EQ(kinds, want);
+  EXPECT_EQ(t[12].text, "<<");
+  EXPECT_EQ(t[14].text, ">>");
+}
+
+TEST(Lex, MiddleDotAndDivisionSlash) {
+  std::vector<Token> t = tokenize("\u00B7f runtime\u00B7g sync\u2215atomic\u00B7Add");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[0].text, "\"\".f");
+  EXPECT_EQ(t[1].text, "runtime.g");
+  EXPECT_EQ(t[2].text, "sync/atomic.Add");
+  EXPECT_EQ(t[2].kind, tok::kIdent);
+}
+
+TEST(Lex, NumbersAsGoScansThem) {
+  for (const char* s : {"0", "0x1f", "0X1F", "0b101", "0o17", "017", "1_000", "0x_ff"}) {
+    std::vector<Token> t = tokenize(s);
+    ASSERT_EQ(t.size(), 1u) << s;
+    EXPECT_EQ(t[0].kind, tok::kInt) << s;
+    EXPECT_EQ(t[0].text, s);
+  }
+  for (const char* s : {"1.5", ".5", "1e9", "0x1p-2", "2.5E+3"}) {
+    std::vector<Token> t = tokenize(s);
+    ASSERT_EQ(t.size(), 1u) << s;
+    EXPECT_EQ(t[0].kind, tok::kFloat) << s;
+  }
+}
+
+TEST(Lex, CommentsAndLineCounting) {
+  Scanned s = scan("A // one\n/* two\nthree */ B\nC /* x */ D\n");
+  EXPECT_EQ(texts(s), "A \\n B \\n C D \\n");
+  // A on line 1; B follows a comment holding a newline: line 3.
+  EXPECT_EQ(s.lines[0], 1);
+  EXPECT_EQ(s.lines[2], 3);
+  EXPECT_EQ(s.lines[4], 4);
+}
+
+TEST(Lex, SemicolonsAndCarriageReturns) {
+  Scanned s = scan("A; B\r\nC\n");
+  EXPECT_EQ(texts(s), "A ; B \\n C \\n");
+}
+
+TEST(Lex, ObjectAndFunctionMacros) {
+  Scanned s = scan("#define ONE 1\n#define ADD(a, b) a+b\nX ONE ADD(ONE, (2,3))\n");
+  EXPECT_EQ(texts(s), "# # X 1 1 + ( 2 , 3 ) \\n");
+  EXPECT_EQ(s.fatal, "");
+}
+
+TEST(Lex, MacroParenMustTouchName) {
+  Scanned s = scan("#define A (x)\nA\n");
+  EXPECT_EQ(texts(s), "# ( x ) \\n");
+}
+
+TEST(Lex, ContinuedMacroKeepsNewlines) {
+  Scanned s = scan("#define M A \\\n\tB\nM\nC\n");
+  EXPECT_EQ(texts(s), "# A \\n B \\n C \\n");
+  // Tokens of the expansion report the line of the use; C is on line 4.
+  EXPECT_EQ(s.lines[1], 3);
+  EXPECT_EQ(s.lines.back(), 5);
+}
+
+TEST(Lex, MacroShadowsMnemonicAndUndef) {
+  Scanned s = scan("#define MOVQ MOVL\nMOVQ\n#undef MOVQ\nMOVQ\n");
+  EXPECT_EQ(texts(s), "# MOVL \\n # MOVQ \\n");
+}
+
+TEST(Lex, CommandLineDefines) {
+  Scanned s = scan("X Y\n", {}, {"X=4+4", "Y"});
+  EXPECT_EQ(texts(s), "4 + 4 1 \\n");
+}
+
+TEST(Lex, BadCommandLineDefine) {
+  InputConfig cfg;
+  cfg.register_file = [](const std::string&) { return 0u; };
+  cfg.report = [](const std::string&) {};
+  Input in(cfg);
+  EXPECT_EQ(in.predefine("1x").value_or(""), "parsing -D: \"1\" is not a valid identifier name");
+}
+
+TEST(Lex, Conditionals) {
+  Scanned s = scan("#define A\n#ifdef A\nX\n#ifndef A\nY\n#else\nZ\n#endif\n#else\nW\n#endif\nV\n");
+  EXPECT_EQ(texts(s), "# # X \\n # # Z \\n # # # V \\n");
+}
+
+TEST(Lex, IncludeSearchOrder) {
+  fs::path dir = fs::temp_directory_path() / "gostack_lex_include";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  std::ofstream(dir / "a" / "x.h") << "FROM_A\n";
+  std::ofstream(dir / "b" / "x.h") << "FROM_B\n";
+  std::ofstream(dir / "b" / "y.h") << "Y_B\n";
+  Scanned s = scan("#include \"x.h\"\n#include \"y.h\"\n", {(dir / "a").string(), (dir / "b").string()});
+  EXPECT_EQ(texts(s), "# FROM_A \\n # Y_B \\n");
+  fs::remove_all(dir);
+}
+
+// Each bad input stops with one message at the right line.
+TEST(Lex, FatalErrors) {
+  struct Case {
+    const char* src;
+    const char* want;
+  };
+  const Case cases[] = {
+      {"#ifdef X\nA\n", "t.s:3: unclosed #ifdef or #ifndef"},
+      {"#define A B\n#define B A\nA\n", "t.s:3: recursive macro invocation"},
+      {"#define M(a,b) a\nM(1)\n", "t.s:2: wrong arg count for macro M"},
+      {"#define M(a) a\nM(1\n)\n", "t.s:3: unterminated arg list invoking macro: M"},  // after the newline
+      {"#define X 1\n#define X 2\n", "t.s:3: redefinition of macro: X"},
+      {"#else\n", "t.s:2: unmatched #else"},
+      {"#endif\n", "t.s:2: unmatched #endif"},
+      {"#bogus\n", "t.s:1: unexpected token after '#': bogus"},
+      {"A #define\n", "t.s:1: '#' must be first item on line"},
+      {"#ifdef X Y\n", "t.s:1: expected newline after #if[n]def ; got \"Y\""},
+      {"#define X \\a\n", "t.s:1: can only escape \\ or \\n in definition for macro: X"},
+      {"#define X 1", "t.s:1: missing newline in definition for macro: X"},
+      {"#undef Q\n", "t.s:1: #undef for undefined macro: Q"},
+      {"#include \"/nonexistent/q.h\"\n",
+       "t.s:2: #include: open /nonexistent/q.h: no such file or directory"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(scan(c.src).fatal, c.want) << c.src;
+  }
+}
+
+TEST(Lex, SelfIncludeStops) {
+  fs::path dir = fs::temp_directory_path() / "gostack_lex_self";
+  fs::create_directories(dir);
+  std::ofstream(dir / "self.h") << "#include \"self.h\"\n";
+  Scanned s = scan("#include \"self.h\"\n", {dir.string()});
+  EXPECT_EQ(s.fatal, "self.h:2: input recursion");
+  fs::remove_all(dir);
+}
+
+// Scanner complaints are reported with a column and do not stop the input.
+TEST(Lex, ScannerMessages) {
+  Scanned s = scan("A \"abc\nB /* open");
+  ASSERT_EQ(s.messages.size(), 2u);
+  EXPECT_EQ(s.messages[0], "t.s:1:3: literal not terminated");
+  EXPECT_EQ(s.messages[1], "t.s:2:3: comment not terminated");
+  s = scan("A\xff B\n");
+  ASSERT_EQ(s.messages.size(), 1u);
+  EXPECT_EQ(s.messages[0], "t.s:1:1: invalid UTF-8 encoding");
+  s = scan("08\n");
+  ASSERT_EQ(s.messages.size(), 1u);
+  EXPECT_EQ(s.messages[0], "t.s:1:1: invalid digit '8' in octal literal");
+}
+
+TEST(Lex, RandomBytesNeverHang) {
+  uint32_t seed = 12345;
+  for (int round = 0; round < 50; ++round) {
+    std::string src;
+    for (int i = 0; i < 2000; ++i) {
+      seed = seed * 1664525u + 1013904223u;
+      src += static_cast<char>(seed >> 24);
+    }
+    Scanned s = scan(src);
+    EXPECT_LT(s.tokens.size(), 4000u);
+  }
+}
+
+TEST(Lex, Quoting) {
+  EXPECT_EQ(go_quote("a\"b\\\n\x16\xff"), "\"a\\\"b\\\\\\n\\x16\\xff\"");
+  EXPECT_EQ(go_quote_rune('('), "'('");
+  EXPECT_EQ(go_quote_rune('\''), "'\\''");
+  EXPECT_EQ(go_unquote("\"a\\tb\\x41\\101\\u00e9\"").value_or("?"), "a\tbAA\xc3\xa9");
+  EXPECT_EQ(go_unquote("'\\n'").value_or("?"), "\n");
+  EXPECT_FALSE(go_unquote("'ab'").has_value());
+  EXPECT_FALSE(go_unquote("\"a\\q\"").has_value());
+}
+
+}  // namespace
+}  // namespace gostack::lex

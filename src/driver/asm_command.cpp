@@ -159,6 +159,13 @@ std::string builtin_include_dir() {
   return "";
 }
 
+// Go removes its -o file after a failure; gostack removes only a regular file, never a device
+// or anything else a path like /dev/null may name (Go as root deletes /dev/null).
+void remove_failed_output(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(fs::symlink_status(path, ec))) fs::remove(path, ec);
+}
+
 }  // namespace
 
 void print_asm_usage() {
@@ -216,7 +223,6 @@ int run_asm(const std::vector<std::string>& args) {
   Diag diag(stderr);
   diag.set_all_errors(cmd.all_errors);
   bool ok = false, parsed = false;
-  std::error_code ec;
   try {
     // No listing when the parse failed. After a later stage's error (e.g. an unsupported
     // instruction) the listing is printed (Go's is lost in its unflushed buffer), so the
@@ -230,13 +236,13 @@ int run_asm(const std::vector<std::string>& args) {
     }
     if (ok) ok = write_elf_object(unit, output, diag);
   } catch (const TooManyErrors&) {
-    fs::remove(output, ec);
+    remove_failed_output(output);
     std::fprintf(stderr, "asm: too many errors\n");
     return 1;
   }
   if (!ok) {
     // Like Go, leave no output file behind; name the input only when its parse failed.
-    fs::remove(output, ec);
+    remove_failed_output(output);
     if (parsed) std::fprintf(stderr, "asm: assembly failed\n");
     else std::fprintf(stderr, "asm: assembly of %s failed\n", file.c_str());
     return 1;

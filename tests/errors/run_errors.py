@@ -11,8 +11,9 @@ in the case file:
 Every run must end within the timeout, without a signal or a sanitizer report.
 
 Generated cases (--generated NAME): random_bytes (4 KiB of random bytes, three seeds: any
-error report is fine, a crash or hang is not) and huge_expression (a 200,000-term constant
-expression that must assemble and evaluate to 200000).
+error report is fine, a crash or hang is not), huge_expression (a 200,000-term constant
+expression that must assemble and evaluate to 200000) and special_output (a failed run removes
+a stale -o file but never a non-regular one such as a FIFO or /dev/null).
 
 --go GOROOT runs Go 1.19's asm instead of gostack, to check that the cases say what Go does
 (the summary line is not checked then: Go's preprocessor errors stop without one). Exit
@@ -146,6 +147,28 @@ class Runner:
             if not self.go and (not lines or lines[-1] not in ends):
                 self.fail(name, "last stderr line %r" % (lines[-1] if lines else ""))
 
+    def special_output(self):
+        """A failed run removes its -o file only if it is a regular file: a FIFO (like a device
+        such as /dev/null) stays; a stale regular output goes."""
+        name = "bad.s"
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, name), "w") as f:
+                f.write("TEXT ·f(SB),$0\n\tMOVQ (AX)(BX*3), CX\n")
+            fifo, stale = os.path.join(tmp, "fifo"), os.path.join(tmp, "stale.o")
+            os.mkfifo(fifo)
+            open(stale, "w").close()
+            for out, must_stay in ((fifo, True), (stale, False)):
+                try:
+                    r = subprocess.run(self.cmd + ["-o", out, name], cwd=tmp, capture_output=True,
+                                       timeout=self.timeout)
+                except subprocess.TimeoutExpired:
+                    self.fail(name, "timed out with -o %s" % out)
+                    continue
+                if r.returncode != 1:
+                    self.fail(name, "exit status %d with -o %s" % (r.returncode, out))
+                if os.path.lexists(out) != must_stay:
+                    self.fail(name, "-o %s was %s" % (out, "removed" if must_stay else "left behind"))
+
     def huge_expression(self):
         name = "huge_expression.s"
         terms = 200000
@@ -166,7 +189,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gostack", help="the gostack binary")
     ap.add_argument("--go", metavar="GOROOT", help="check the cases against Go's asm instead")
-    ap.add_argument("--generated", choices=["random_bytes", "huge_expression"])
+    ap.add_argument("--generated", choices=["random_bytes", "huge_expression", "special_output"])
     ap.add_argument("--timeout", type=int, default=60)
     ap.add_argument("cases", nargs="*")
     opts = ap.parse_args()
@@ -183,6 +206,8 @@ def main():
         runner.random_bytes()
     elif opts.generated == "huge_expression":
         runner.huge_expression()
+    elif opts.generated == "special_output":
+        runner.special_output()
     for f in runner.failures:
         print("FAIL " + f)
     if not runner.failures:

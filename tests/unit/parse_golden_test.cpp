@@ -2,6 +2,7 @@
 // every Prog our parser produces must print exactly as `go tool asm -debug` prints Go's
 // (same order, pc count, position, operands). Skipped when Go 1.19 is not installed.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -20,11 +21,16 @@ struct GoldenCase {
 
 // Go's -debug output: "pc (file:line)\tINSTR..." for each Prog, in order.
 std::vector<std::string> go_debug(const GoldenCase& c) {
+  // A scratch object file: Go removes its -o file on failure, so never /dev/null.
+  std::string obj = (std::filesystem::temp_directory_path() /
+                     ("gostack_golden_" + std::to_string(::getpid()) + ".o")).string();
   std::string cmd = std::string(testutil::kGoAsm) + " -debug -p main " +
                     (c.runtime ? "-compiling-runtime " : "") + "-I " + testutil::kGoRoot +
-                    "/pkg/include -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -o /dev/null " +
+                    "/pkg/include -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -o " + obj + " " +
                     c.file + " 2>/dev/null";
-  return testutil::go_debug_progs(run_command(cmd));
+  std::vector<std::string> progs = testutil::go_debug_progs(run_command(cmd));
+  std::filesystem::remove(obj);
+  return progs;
 }
 
 void check_golden(const GoldenCase& c) {

@@ -28,9 +28,11 @@ struct Outcome {
 };
 
 Outcome run_go(const fs::path& dir, const OracleCase& c) {
+  // Go removes its -o file when assembly fails: never point it at /dev/null (as root that
+  // deletes the device), write into the case's own directory instead.
   std::string cmd = "cd " + dir.string() + " && " + testutil::kGoAsm + " -debug -p main " +
                     (c.runtime ? "-compiling-runtime " : "") + c.flags +
-                    " -o /dev/null main.s 2>stderr.txt";
+                    " -o main.o main.s 2>stderr.txt";
   Outcome o;
   o.progs = testutil::go_debug_progs(run_command(cmd));
   // Errors with a source position come from the front end; the ones without (such as

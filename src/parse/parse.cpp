@@ -225,6 +225,11 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
   };
   cfg.report = [&diag](const std::string& msg) { diag.message(msg); };
   lex::Input input(std::move(cfg));
+  // The runtime sees the Go experiments enabled by default on amd64 as macros.
+  if (opts.compiling_runtime) {
+    input.predefine("GOEXPERIMENT_regabiwrappers");
+    input.predefine("GOEXPERIMENT_regabiargs");
+  }
   for (const auto& [def_name, value] : opts.defines) {
     std::string spec = value ? def_name + "=" + *value : def_name;
     if (auto err = input.predefine(spec)) {

@@ -142,13 +142,18 @@ std::vector<OracleCase> cases() {
       one("undef_label_next_text", head + "\tJMP nowhere\n\tRET\nTEXT \u00B7g(SB), 0, $0\n\tRET\n"),
       one("text_forms", "#include \"textflag.h\"\nTEXT \u00B7a(SB), NOSPLIT|NOFRAME, $0\n\tRET\n"
                         "TEXT \u00B7b(SB), $-8-16\n\tRET\nTEXT \u00B7c(SB), DUPOK|WRAPPER, $0-0\n\tRET\n"
-                        "TEXT \u00B7d<>(SB), $8\n\tRET\n",
+                        "TEXT \u00B7d<>(SB), $8\n\tRET\nTEXT \u00B7e(SB), NOSPLIT|TOPFRAME|DUPOK, $0\n\tRET\n",
           "-I " + std::string(testutil::kGoRoot) + "/pkg/include"),
       one("text_errors", "TEXT \u00B7a(SB), $x\nTEXT \u00B7b(SB), $8-x\nTEXT \u00B7c(SB), 4, 8\n"
                          "TEXT \u00B7d(SB), $1, $2\nTEXT \u00B7e+8(SB), $0\n"),
       one("abi_not_runtime", "TEXT \u00B7a<ABIInternal>(SB), 4, $0\n\tRET\n"),
       OracleCase{"abi_runtime", {{"main.s", "TEXT \u00B7a<ABIInternal>(SB), 4, $0\n\tRET\n"
                                             "TEXT \u00B7b<ABIInternal>(SB), 0, $0\n\tRET\n"}},
+                 "", true},
+      OracleCase{"goexperiment",
+                 {{"main.s", "#ifdef GOEXPERIMENT_regabiargs\nTEXT \u00B7a(SB), 0, $0\n\tRET\n#endif\n"
+                             "#ifdef GOEXPERIMENT_regabiwrappers\nTEXT \u00B7b(SB), 0, $0\n\tRET\n#endif\n"
+                             "#ifdef GOEXPERIMENT_unified\nTEXT \u00B7c(SB), 0, $0\n\tRET\n#endif\n"}},
                  "", true},
       one("data_globl", "DATA d<>+0(SB)/8, $1\nDATA d<>+8(SB)/4, $1.5\nDATA d<>+12(SB)/4, $\"ab\"\n"
                         "GLOBL d<>(SB), 8, $16\nDATA d<>+4(SB)/4, $0\nGLOBL e(SB), $x\n"

@@ -33,6 +33,7 @@ inline std::string text_attrs(const Symbol& s) {
   add(s.is_static, "STATIC");
   add(s.flags & textflag::kAbiWrapper, "ABIWRAPPER");
   add(s.abi == Abi::AbiInternal, "ABIInternal");
+  add(s.func && s.func->topframe, "TOPFRAME");  // a FuncFlag, printed last
   return out;
 }
 

@@ -91,6 +91,16 @@ void GQueue::pushBack(G* gp) {
   tail = gp;
 }
 
+void GQueue::pushBackAll(GQueue q) {
+  if (q.tail == nullptr) return;
+  q.tail->schedlink = nullptr;
+  if (tail != nullptr)
+    tail->schedlink = q.head;
+  else
+    head = q.head;
+  tail = q.tail;
+}
+
 G* GQueue::pop() {
   G* gp = head;
   if (gp != nullptr) {

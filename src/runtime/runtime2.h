@@ -122,6 +122,7 @@ struct GQueue {
   bool empty() const { return head == nullptr; }
   void push(G* gp);       // at the head
   void pushBack(G* gp);   // at the tail
+  void pushBackAll(GQueue q);  // appends the whole queue, keeping its order
   G* pop();               // from the head; nullptr when empty
 };
 
@@ -158,11 +159,12 @@ struct P {
   uint64_t goidcache = 0;
   uint64_t goidcacheend = 0;
 
-  // Run queue, accessed without a lock: the owner pushes at the tail, stealers CAS the head.
-  // The scheduler that drives it arrives with issue 6.
+  // Run queue (runq.h), without a lock: only the owner pushes at the tail; the owner and
+  // stealers take from the head with a CAS. Slots are atomics because a stealer may read a
+  // slot the owner is refilling (its CAS then fails and the value is dropped).
   std::atomic<uint32_t> runqhead{0};
   std::atomic<uint32_t> runqtail{0};
-  G* runq[kLocalRunQueue] = {};
+  std::atomic<G*> runq[kLocalRunQueue] = {};
   std::atomic<G*> runnext{nullptr};  // runs before runq, inheriting the time slice
 
   // Dead Gs for reuse (gfput/gfget).
@@ -183,6 +185,10 @@ struct P {
 // Global scheduler state.
 struct Sched {
   std::atomic<uint64_t> goidgen{0};
+
+  Mutex lock;      // protects the global run queue
+  GQueue runq;     // global run queue
+  int32_t runqsize = 0;
 
   // Global pool of dead Gs, split by whether they still own a stack.
   struct {

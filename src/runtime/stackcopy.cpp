@@ -32,15 +32,31 @@ void log_move(const char* what, const G* gp, uintptr_t oldsize, uintptr_t newsiz
 }
 
 // Copies n words and applies the conservative rule in the same pass (the stacks never
-// overlap). Branch-free, so it vectorises where the CPU has 64-bit compares (AVX2; chosen at
-// load time): a word moves by delta when it lies in [old.lo, old.hi), one unsigned compare.
-__attribute__((target_clones("avx2", "default"))) void copy_adjust(const uintptr_t* src, uintptr_t* dst,
-                                                                    uintptr_t n, Stack old, uintptr_t delta) {
+// overlap). Branch-free, so it vectorises where the CPU has 64-bit compares: a word moves by
+// delta when it lies in [old.lo, old.hi), tested with one unsigned compare.
+[[gnu::always_inline]] inline void copy_adjust_loop(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old,
+                                                    uintptr_t delta) {
   const uintptr_t lo = old.lo, size = old.hi - old.lo;
   for (uintptr_t i = 0; i < n; i++) {
     uintptr_t v = src[i];
     dst[i] = v + (v - lo < size ? delta : 0);
   }
+}
+
+[[gnu::target("avx2")]] void copy_adjust_avx2(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old,
+                                              uintptr_t delta) {
+  copy_adjust_loop(src, dst, n, old, delta);
+}
+
+void copy_adjust_generic(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old, uintptr_t delta) {
+  copy_adjust_loop(src, dst, n, old, delta);
+}
+
+// Chosen on first use, not with an ifunc: ifunc resolvers run before the sanitizers'
+// runtimes are up, and ThreadSanitizer crashes in them.
+void copy_adjust(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old, uintptr_t delta) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  (avx2 ? copy_adjust_avx2 : copy_adjust_generic)(src, dst, n, old, delta);
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 // `gostack asm`: parses Go's assembler flags, runs the pipeline on one file, prints the
 // -S listing, writes the ELF object and reports failure the way `go tool asm` does.
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -43,6 +41,12 @@ std::string set_string(std::string& dst, std::string_view v) {
 
 std::string set_bool(bool& dst, std::string_view v) {
   return parse_go_bool(v, dst) ? "" : "parse error";
+}
+
+// A boolean Go flag whose effect gostack has no use for (Go's traces, object-file details).
+std::string ignore_bool(std::string_view v) {
+  bool on = false;
+  return set_bool(on, v);
 }
 
 // A flag gostack recognises but cannot honour yet: setting it to true is refused after parsing.
@@ -102,10 +106,7 @@ void define_flags(FlagSet& fs, AsmCommand& cmd) {
                });
   // -debug and -v only print Go's internal traces; gostack accepts them and prints nothing extra.
   fs.add_bool("debug", "dump instructions as they are parsed (gostack: accepted, no effect)",
-              [](std::string_view v) {
-                bool on;
-                return parse_go_bool(v, on) ? std::string() : std::string("parse error");
-              });
+              ignore_bool);
   fs.add_bool("dynlink", "support references to Go symbols defined in other shared libraries",
               refuse_if_true(cmd, "dynlink"));
   fs.add_bool("e", "no limit on number of errors reported",
@@ -116,10 +117,7 @@ void define_flags(FlagSet& fs, AsmCommand& cmd) {
   fs.add_bool("linkshared",
               "generate code that will be linked against Go shared libraries (gostack: accepted, "
               "no effect)",
-              [](std::string_view v) {
-                bool on;
-                return parse_go_bool(v, on) ? std::string() : std::string("parse error");
-              });
+              ignore_bool);
   fs.add_value("o", "string",
                "output file; default foo.o for /a/b/c/foo.s as first argument (gostack: an ELF "
                "object)",
@@ -138,10 +136,7 @@ void define_flags(FlagSet& fs, AsmCommand& cmd) {
                });
   fs.add_value("trimpath", "string", "remove prefix from recorded source file paths",
                [&p](std::string_view v) { return set_string(p.trimpath, v); });
-  fs.add_bool("v", "print debug output (gostack: accepted, no effect)", [](std::string_view v) {
-    bool on;
-    return parse_go_bool(v, on) ? std::string() : std::string("parse error");
-  });
+  fs.add_bool("v", "print debug output (gostack: accepted, no effect)", ignore_bool);
 }
 
 // textflag.h and funcdata.h: next to an installed binary (<prefix>/bin/gostack ->

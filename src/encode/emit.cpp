@@ -50,11 +50,15 @@ constexpr uint8_t kDuffAfter[] = {0x48, 0x8b, 0x6d, 0x00};
 
 const char* class_name(YClass c) { return c < Ymax ? kClassNames[c] : "Y?"; }
 
+std::string_view source_file(const Unit& unit, const Prog& p) {
+  if (p.pos.file < unit.files.size()) return unit.files[p.pos.file];
+  return {};
+}
+
 void InstrEncoder::fail(Prog* p, const std::string& msg) {
   bad_ = true;
   ++errors_;
-  std::string_view file = p->pos.file < unit_.files.size() ? unit_.files[p->pos.file] : "";
-  diag_.error(file, p->pos.line, msg);
+  diag_.error(source_file(unit_, *p), p->pos.line, msg);
 }
 
 // Go: vaddr. The value an operand contributes to a displacement or immediate; globals
@@ -332,6 +336,52 @@ void InstrEncoder::emit_branch(Prog* p, const Form& f) {
   }
 }
 
+// Go: asmvex. The 2-byte (C5) form when only VEX.R is needed, the map is 0F and W is 0;
+// else the 3-byte (C4) form. `vex` holds W (bit 7), the map (bits 3-5), L (bit 2), pp.
+void InstrEncoder::emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_t vex,
+                            uint8_t opcode) {
+  vex_ = true;
+  const int rex_r = r ? reg_rex(r->reg) & kRexR : 0;
+  const int rex_b = rm ? reg_rex(rm->reg) & kRexB : 0;
+  const int rex_x = rm ? reg_rex(rm->index) & kRexX : 0;
+  const int map = (vex >> 3) & 7;
+  const int wlp = vex & 0x87;
+  int vvvv = v ? (reg_low3(v->reg) | ((reg_rex(v->reg) & kRexR) << 1)) & 0xF : 0;
+  vvvv ^= 0xF;
+  if (map == 1 && (rex_x | rex_b) == 0 && !(vex & 0x80)) {
+    put(0xC5);
+    put(static_cast<uint8_t>(((rex_r << 5) ^ 0x80) | vvvv << 3 | wlp));
+  } else {
+    put(0xC4);
+    put(static_cast<uint8_t>((((rex_r | rex_x | rex_b) << 5) ^ 0xE0) | map));
+    put(static_cast<uint8_t>(vvvv << 3 | wlp));
+  }
+  put(opcode);
+}
+
+// AVX2 gathers fault (#UD) unless mask, index and destination are distinct registers.
+bool InstrEncoder::gather_regs_distinct(Prog* p) {
+  switch (p->as) {
+    case Op::VGATHERDPD: case Op::VGATHERQPD: case Op::VGATHERDPS: case Op::VGATHERQPS:
+    case Op::VPGATHERDD: case Op::VPGATHERQD: case Op::VPGATHERDQ: case Op::VPGATHERQQ:
+      break;
+    default:
+      return true;
+  }
+  const Addr* f3 = p->from3();
+  if (f3 == nullptr || is_k(f3->reg)) return true;  // AVX-512 forms: not encoded here
+  auto number = [](RegNum r) {
+    return reg_low3(r) | ((reg_rex(r) & kRexR) << 1) | (reg_rex(r) & kRexEvexR);
+  };
+  const int index = number(f3->index), mask = number(p->from.reg), dest = number(p->to.reg);
+  if (dest == mask || dest == index || mask == index) {
+    fail(p, "mask, index, and destination registers should be distinct: " +
+                std::string(op_name(p->as)));
+    return false;
+  }
+  return true;
+}
+
 bool InstrEncoder::do_form(Prog* p, const Form& f) {
   if (f.flags & F_W) rex_ |= kRexW;
   if (f.flags & F_ByteRegs) {
@@ -573,6 +623,67 @@ bool InstrEncoder::do_form(Prog* p, const Form& f) {
       emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
       if (f.enc == Enc::shift3_ib) put(static_cast<uint8_t>(p->from.offset));
       break;
+    case Enc::v_rm_v_r:
+      emit_vex(&p->from, from3, &p->to, f.code[0], f.code[1]);
+      emit_modrm(p, p->from, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::v_rm_v_ro:
+      emit_vex(&p->from, from3, &p->to, f.code[0], f.code[1]);
+      emit_modrm(p, p->from, f.digit, 0);
+      break;
+    case Enc::v_r_v_rm:
+      emit_vex(&p->to, from3, &p->from, f.code[0], f.code[1]);
+      emit_modrm(p, p->to, reg_of(p->from), reg_rex_of(p->from));
+      break;
+    case Enc::v_i_rm_vo:
+      emit_vex(from3, &p->to, nullptr, f.code[0], f.code[1]);
+      emit_modrm(p, f3, f.digit, 0);
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::v_v_rm_r:
+      emit_vex(from3, &p->from, &p->to, f.code[0], f.code[1]);
+      emit_modrm(p, f3, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::v_i_rm_r:
+      emit_vex(from3, nullptr, &p->to, f.code[0], f.code[1]);
+      emit_modrm(p, f3, reg_of(p->to), reg_rex_of(p->to));
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::v_i_r_v:
+      emit_vex(from3, &p->to, nullptr, f.code[0], f.code[1]);
+      put(static_cast<uint8_t>(f.digit | (reg_low3(f3.reg) & 7)));
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::v_i_rm_v_r:
+    case Enc::v_hr_rm_v_r: {
+      // Four operands: from, rest[0], rest[1], to.
+      const Addr& rm = p->rest.size() > 0 ? p->rest[0].addr : kNone;
+      const Addr& v = p->rest.size() > 1 ? p->rest[1].addr : kNone;
+      emit_vex(&rm, &v, &p->to, f.code[0], f.code[1]);
+      emit_modrm(p, rm, reg_of(p->to), reg_rex_of(p->to));
+      if (f.enc == Enc::v_i_rm_v_r) {
+        put(static_cast<uint8_t>(p->from.offset));
+      } else {
+        RegNum hr = p->from.reg;
+        put(static_cast<uint8_t>((reg_low3(hr) | ((reg_rex(hr) & kRexR) << 1) |
+                                  (reg_rex(hr) & kRexEvexR)) << 4));
+      }
+      break;
+    }
+    case Enc::v_only:
+      emit_vex(&p->from, from3, &p->to, f.code[0], f.code[1]);
+      break;
+    case Enc::v_rm_r_vo:
+      emit_vex(&p->from, &p->to, from3, f.code[0], f.code[1]);
+      emit_modrm(p, p->from, f.digit, 0);
+      break;
+    case Enc::v_i_r_rm:
+      emit_vex(&p->to, nullptr, from3, f.code[0], f.code[1]);
+      emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::evex:
+      break;  // never selected: see encode()
     case Enc::tls_load:
       if (!unit_.shared) {
         fail(p, "invalid instruction: MOVQ TLS, reg: linux/amd64 without -shared reads g as "
@@ -623,6 +734,7 @@ void InstrEncoder::no_form(Prog* p) {
   }
   msg += "; forms:";
   for (const Form* f = forms.begin; f != forms.end; ++f) {
+    if (f->enc == Enc::evex) continue;
     msg += f == forms.begin ? " " : " | ";
     for (int i = 0; i < kMaxArgs && f->args[i] != Yxxx; ++i) {
       if (i) msg += ",";
@@ -636,7 +748,8 @@ void InstrEncoder::no_form(Prog* p) {
 // relocations: absolute offsets, the REX shift, and PC-relative addends measured from
 // the end of the instruction (an immediate may follow the displacement).
 void InstrEncoder::finish(Prog* p, size_t first_reloc) {
-  if (rex_ != 0) {
+  const bool rex = rex_ != 0 && !vex_;
+  if (rex) {
     int at = 0;
     while (at < n_ && is_legacy_prefix(buf_[at])) ++at;
     std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
@@ -646,7 +759,7 @@ void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   for (size_t i = first_reloc; i < fn_->r.size(); ++i) {
     Reloc& r = fn_->r[i];
     r.off += static_cast<int32_t>(p->pc);
-    if (rex_ != 0) ++r.off;
+    if (rex) ++r.off;
     if (r.type == RelocType::PCRel) r.add -= p->pc + n_ - (r.off + r.siz);
   }
 }
@@ -654,6 +767,7 @@ void InstrEncoder::finish(Prog* p, size_t first_reloc) {
 void InstrEncoder::encode(Prog* p) {
   n_ = 0;
   rex_ = 0;
+  vex_ = false;
   bad_ = false;
   const size_t first_reloc = fn_->r.size();
   FormRange forms = forms_for(p->as);
@@ -668,6 +782,10 @@ void InstrEncoder::encode(Prog* p) {
     return;
   }
 
+  if (!gather_regs_distinct(p)) {
+    n_ = 0;
+    return;
+  }
   if (p->ft == 0) p->ft = operand_class(p->from);
   if (p->tt == 0) p->tt = operand_class(p->to);
   const auto ft = static_cast<YClass>(p->ft);
@@ -681,7 +799,12 @@ void InstrEncoder::encode(Prog* p) {
   if (tt != Ynone) args[nargs++] = tt;
   const YClass f3t = p->rest.empty() ? Ynone : operand_class(p->rest.front().addr);
 
+  bool has_evex = false;
   for (const Form* f = forms.begin; f != forms.end; ++f) {
+    if (f->enc == Enc::evex) {
+      has_evex = true;
+      continue;
+    }
     bool match;
     if (f->flags & F_Positional) {
       match = kCover[ft][f->args[0]] && kCover[f3t][f->args[1]] && kCover[tt][f->args[2]];
@@ -702,6 +825,12 @@ void InstrEncoder::encode(Prog* p) {
     return;
   }
   n_ = 0;
+  if (has_evex) {
+    // Go would try its EVEX forms next; gostack does not encode those yet.
+    fail(p, "unsupported instruction: " + std::string(op_name(p->as)) +
+                " (no VEX form takes these operands; EVEX forms are not implemented)");
+    return;
+  }
   no_form(p);
 }
 

@@ -44,6 +44,8 @@ class InstrEncoder {
   void emit_imm32(Prog* p, const Addr& a);
   void emit_rel32(RelocType type, Symbol* sym, int64_t add);
   void emit_branch(Prog* p, const Form& f);
+  void emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_t vex, uint8_t opcode);
+  bool gather_regs_distinct(Prog* p);
   void add_reloc(Reloc r) { fn_->r.push_back(r); }
   void fail(Prog* p, const std::string& msg);
   void no_form(Prog* p);
@@ -55,9 +57,13 @@ class InstrEncoder {
   uint8_t buf_[64];
   int n_ = 0;
   int rex_ = 0;
+  bool vex_ = false;  // a VEX prefix carries the REX bits
   int errors_ = 0;
   bool bad_ = false;
 };
+
+// The file name of p's position, as diagnostics print it.
+std::string_view source_file(const Unit& unit, const Prog& p);
 
 // The class names ("Yrl", "Ym", ...) for messages and tests.
 const char* class_name(YClass c);

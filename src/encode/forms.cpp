@@ -1,4 +1,4 @@
-// The form table (generated rows, forms_legacy.inc) and its per-op index, both built at
+// The form table (generated rows, forms_x86.inc) and its per-op index, both built at
 // compile time.
 #include "encode/forms.h"
 
@@ -8,7 +8,7 @@ namespace {
 using enum Op;
 using enum Enc;
 constexpr Form kForms[] = {
-#include "encode/forms_legacy.inc"
+#include "encode/forms_x86.inc"
 };
 
 constexpr int kNumForms = sizeof(kForms) / sizeof(kForms[0]);
@@ -16,6 +16,7 @@ constexpr int kNumForms = sizeof(kForms) / sizeof(kForms[0]);
 struct Index {
   std::array<uint16_t, kNumOps> first{};
   std::array<uint16_t, kNumOps> count{};
+  std::array<bool, kNumOps> encodable{};  // has a form gostack encodes (not just EVEX)
 };
 
 // Rows of one op are contiguous in the table; this records where each op's run starts.
@@ -25,6 +26,7 @@ constexpr Index build_index() {
     auto op = static_cast<int>(kForms[i].op);
     if (ix.count[op] == 0) ix.first[op] = static_cast<uint16_t>(i);
     ++ix.count[op];
+    if (kForms[i].enc != Enc::evex) ix.encodable[op] = true;
   }
   return ix;
 }
@@ -47,6 +49,11 @@ FormRange forms_for(Op op) {
   if (i >= kIndex.first.size() || kIndex.count[i] == 0) return {nullptr, nullptr};
   const Form* b = &kForms[kIndex.first[i]];
   return {b, b + kIndex.count[i]};
+}
+
+bool has_encodable_forms(Op op) {
+  auto i = static_cast<size_t>(op);
+  return i < kIndex.encodable.size() && kIndex.encodable[i];
 }
 
 }  // namespace gostack::x86

@@ -166,6 +166,21 @@ enum class Enc : uint8_t {
   shift3_ib,    // SHLQ $i, r, rm: from imm8, from3 -> reg, to -> rm
   shift3_cl,    // SHLQ CX, r, rm
   tls_load,     // MOVQ TLS, reg (initial-exec TLS, -shared only)
+  // VEX forms: code = {VEX byte (Go's W|M|L|P layout), opcode}. Names list the operands in
+  // Go order: "v" is VEX.vvvv, "hr" a register in imm8[7:4], "o" a ModRM digit.
+  v_rm_v_r,     // from -> rm, from3 -> vvvv, to -> reg
+  v_rm_v_ro,    // from -> rm /digit, from3 -> vvvv
+  v_r_v_rm,     // from -> reg, from3 -> vvvv, to -> rm
+  v_i_rm_vo,    // from imm8, from3 -> rm /digit, to -> vvvv
+  v_v_rm_r,     // from -> vvvv, from3 -> rm, to -> reg (gathers)
+  v_i_rm_r,     // from imm8, from3 -> rm, to -> reg
+  v_i_r_v,      // from imm8, from3 -> opcode register, to -> vvvv
+  v_i_rm_v_r,   // from imm8, rest[0] -> rm, rest[1] -> vvvv, to -> reg
+  v_only,       // no operands (VZEROUPPER)
+  v_rm_r_vo,    // from -> rm /digit, from3 -> reg, to -> vvvv
+  v_i_r_rm,     // from imm8, from3 -> reg, to -> rm
+  v_hr_rm_v_r,  // from -> imm8[7:4], rest[0] -> rm, rest[1] -> vvvv, to -> reg
+  evex,         // marker: Go would go on to EVEX forms, which gostack does not encode yet
 };
 
 // Form flags.
@@ -180,7 +195,7 @@ enum : uint8_t {
   F_Only32 = 1 << 7,      // valid only in 32-bit mode: an error on amd64
 };
 
-constexpr int kMaxArgs = 3;
+constexpr int kMaxArgs = 4;
 constexpr int kMaxCode = 6;
 
 struct Form {
@@ -207,5 +222,7 @@ struct FormRange {
   const Form* end;
 };
 FormRange forms_for(Op op);
+// Whether op has forms gostack encodes (an op with only EVEX forms has none).
+bool has_encodable_forms(Op op);
 
 }  // namespace gostack::x86

@@ -28,16 +28,14 @@ void lower_adjsp(Prog* p) {
 }
 
 void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
-  std::string_view file = p->pos.file < unit.files.size() ? unit.files[p->pos.file] : "";
-  diag.error(file, p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
+  diag.error(x86::source_file(unit, *p), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
 }
 
 }  // namespace
 
 bool op_supported(Op op) {
   if (op == Op::ADJSP) return true;  // lowered to ADDQ/SUBQ here
-  x86::FormRange r = x86::forms_for(op);
-  return r.begin != r.end;
+  return x86::has_encodable_forms(op);
 }
 
 void encode_function(Unit& unit, Symbol* fn, Diag& diag) {

@@ -63,7 +63,8 @@ std::vector<Operand> operand_pool(Unit& unit) {
   auto reg = [&](RegNum r) { pool.push_back({reg_name(r), test::reg_addr(r)}); };
   for (int r : std::initializer_list<int>{reg::AL, reg::CL, reg::DL, reg::SIB, reg::R8B, reg::R15B, reg::AH, reg::BH,
                    reg::AX, reg::CX, reg::DX, reg::BX, reg::SP, reg::BP, reg::SI, reg::R8,
-                   reg::R12, reg::R13, reg::R15, reg::X0, reg_x(1), reg_x(9), reg::M0,
+                   reg::R12, reg::R13, reg::R15, reg::X0, reg_x(1), reg_x(9), reg_x(15),
+                   reg_y(0), reg_y(5), reg_y(12), reg_x(17), reg::K1, reg::M0,
                    static_cast<RegNum>(reg::M0 + 5), static_cast<RegNum>(reg::F0 + 2),
                    reg::CR0, static_cast<RegNum>(reg::CR0 + 8),
                    static_cast<RegNum>(reg::DR0 + 7), reg::FS, reg::GS}) {
@@ -82,6 +83,8 @@ std::vector<Operand> operand_pool(Unit& unit) {
   mem("(R13)(CX*1)", reg::R13, 0, reg::CX, 1);
   mem("256(BP)(R15*2)", reg::BP, 256, reg::R15, 2);
   mem("(TLS)", reg::TLS, 0);
+  mem("(AX)(X1*4)", reg::AX, 0, reg_x(1), 4);
+  mem("8(R13)(Y9*8)", reg::R13, 8, reg_y(9), 8);
   mem("0x28(GS)", reg::GS, 0x28);
   mem("0x1000", reg::NONE, 0x1000);
   Symbol* sym = unit.lookup("sym");
@@ -160,9 +163,13 @@ std::vector<Case> make_cases(const std::vector<Operand>& pool, std::mt19937& rng
     } else {
       for (int i = 0; i < pairs; ++i) cases.push_back({op, {&pool[pick(rng)], &pool[pick(rng)]}});
     }
-    const int triples = all_ops ? 20 : 200;
+    const int triples = all_ops ? 40 : 200;
     for (int i = 0; i < triples; ++i) {
       cases.push_back({op, {&pool[pick(rng)], &pool[pick(rng)], &pool[pick(rng)]}});
+    }
+    for (int i = 0; all_ops && i < 20; ++i) {
+      cases.push_back(
+          {op, {&pool[pick(rng)], &pool[pick(rng)], &pool[pick(rng)], &pool[pick(rng)]}});
     }
   }
   return cases;
@@ -239,7 +246,7 @@ Outcome run_go(GoOracle& go, const std::vector<Case>& cases, std::vector<int> li
   return out;
 }
 
-void compare_with_go(bool all_ops, int* matched, int* total) {
+void compare_with_go(bool all_ops, int* matched, int* total, int* unsupported) {
   GoOracle go;
   if (!go.available()) GTEST_SKIP() << "Go 1.19 not installed";
   Unit unit;
@@ -264,7 +271,17 @@ void compare_with_go(bool all_ops, int* matched, int* total) {
   constexpr size_t kChunk = 20000;
   for (size_t start = 0; start < cases.size(); start += kChunk) {
   std::vector<int> chunk;
-  for (size_t i = start; i < std::min(cases.size(), start + kChunk); ++i) chunk.push_back(i);
+  for (size_t i = start; i < std::min(cases.size(), start + kChunk); ++i) {
+    // What we report as unsupported (EVEX-only operand combinations) is not compared;
+    // leaving it out also spares Go's position-less EVEX errors.
+    std::vector<std::string> errors;
+    encode_one(static_cast<int>(i), &errors);
+    if (!errors.empty() && errors.front().find("unsupported instruction") != std::string::npos) {
+      ++*unsupported;
+      continue;
+    }
+    chunk.push_back(static_cast<int>(i));
+  }
   Outcome go_out = run_go(go, cases, chunk);
   for (int i : go_out.encoder_errors) {
     std::vector<std::string> errors;
@@ -302,17 +319,18 @@ void compare_with_go(bool all_ops, int* matched, int* total) {
 }
 
 TEST(EncodeOracle, BaseOpsAgainstGo) {
-  int matched = 0, total = 0;
-  compare_with_go(false, &matched, &total);
+  int matched = 0, total = 0, unsupported = 0;
+  compare_with_go(false, &matched, &total, &unsupported);
   std::printf("base ops: %d of %d instructions Go accepts match byte for byte\n", matched, total);
+  EXPECT_EQ(unsupported, 0);
   EXPECT_EQ(matched, total);
 }
 
-TEST(EncodeOracle, AllLegacyOpsAgainstGo) {
-  int matched = 0, total = 0;
-  compare_with_go(true, &matched, &total);
-  std::printf("all legacy ops: %d of %d instructions Go accepts match byte for byte\n", matched,
-              total);
+TEST(EncodeOracle, AllOpsAgainstGo) {
+  int matched = 0, total = 0, unsupported = 0;
+  compare_with_go(true, &matched, &total, &unsupported);
+  std::printf("all legacy and VEX ops: %d of %d instructions Go accepts match byte for byte, "
+              "%d cases need EVEX (unsupported)\n", matched, total, unsupported);
   EXPECT_EQ(matched, total);
 }
 

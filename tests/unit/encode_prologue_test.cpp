@@ -156,10 +156,18 @@ TEST(EncodeSpan, BranchSizing) {
 TEST(EncodeErrors, UnsupportedAndInvalid) {
   {
     Fn f;
-    f.add(Op::VADDPD, R(reg::X0), R(reg_x(1)));
+    f.add(Op::VPERMB, R(reg::X0), R(reg_x(1)));  // EVEX only
     f.hex();
     ASSERT_EQ(f.errors.size(), 1u);
-    EXPECT_EQ(f.errors[0], "t.s:1: unsupported instruction: VADDPD");
+    EXPECT_EQ(f.errors[0], "t.s:1: unsupported instruction: VPERMB");
+  }
+  {
+    Fn f;
+    Prog* p = f.add(Op::VADDPD, R(reg_x(16)), R(reg_x(1)));  // X16 needs EVEX
+    p->rest.push_back({R(reg_x(2)), false});
+    f.hex();
+    ASSERT_EQ(f.errors.size(), 1u);
+    EXPECT_EQ(f.errors[0].rfind("t.s:1: unsupported instruction: VADDPD (", 0), 0u) << f.errors[0];
   }
   {
     Fn f;

@@ -12,6 +12,7 @@
 #include "asm/assembler.h"
 #include "driver/commands.h"
 #include "driver/flags.h"
+#include "functab/nosplit.h"
 #include "listing/listing.h"
 #include "object/elf_writer.h"
 
@@ -229,6 +230,7 @@ int run_asm(const std::vector<std::string>& args) {
       std::fwrite(listing.data(), 1, listing.size(), stdout);
       std::fflush(stdout);
     }
+    if (ok) ok = functab::check_nosplit(unit, diag);
     if (ok) ok = write_elf_object(unit, output, diag);
   } catch (const TooManyErrors&) {
     remove_failed_output(output);

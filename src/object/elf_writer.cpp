@@ -11,6 +11,9 @@
 #include <optional>
 #include <unordered_map>
 
+#include "functab/cfi.h"
+#include "functab/functab.h"
+
 namespace gostack {
 namespace {
 
@@ -164,6 +167,12 @@ class Writer {
     uint32_t section = 0;
     uint32_t rela = 0;
     Placement where;
+    // A TEXT symbol's function table and .eh_frame sections (docs/functab.md): each has one
+    // 32-bit PC-relative field relocated against the function.
+    struct Aux {
+      uint32_t section, rela, field;
+    };
+    std::vector<Aux> aux;
   };
 
   void error(const std::string& msg) {
@@ -175,6 +184,7 @@ class Writer {
     return static_cast<uint32_t>(sections_.size() - 1);
   }
   void plan_sections();
+  void add_function_tables(Defined& d, uint64_t group_flag);
   void build_symtab();
   void fill_relocs();
   void fill_groups();
@@ -188,6 +198,7 @@ class Writer {
   std::unordered_map<const Symbol*, uint32_t> symindex_;  // Go symbol -> ELF symbol index
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
+  functab::FuncTable functab_;
 };
 
 // Allocates, for every defined symbol in source order: [COMDAT group], its section,
@@ -203,7 +214,7 @@ void Writer::plan_sections() {
   syms.insert(syms.end(), unit_.const_syms.begin(), unit_.const_syms.end());
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
-    Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s)};
+    Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}};
     if (std::string why = s->kind == SymKind::Text ? "" : data_size_problem(*s); !why.empty()) {
       error(d.name + ": " + why);
       continue;
@@ -234,9 +245,33 @@ void Writer::plan_sections() {
                                    SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela), symtab_,
                                    d.section));
     }
+    if (s->kind == SymKind::Text) add_function_tables(d, group_flag);
     defined_.push_back(std::move(d));
   }
   shstrtab_ = add_section(section(".shstrtab", SHT_STRTAB));
+}
+
+// The function's gostack_functab record and its .eh_frame CIE+FDE, in the function's
+// COMDAT group if it has one (so a discarded copy takes its tables along).
+void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
+  auto it = std::find_if(functab_.funcs.begin(), functab_.funcs.end(),
+                         [&](const functab::FuncEntry& f) { return f.name == d.name; });
+  if (it == functab_.funcs.end()) return;
+  auto add = [&](const char* name, uint32_t type, std::vector<uint8_t> bytes, uint32_t field) {
+    Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
+    sec.bytes = std::move(bytes);
+    uint32_t at = add_section(std::move(sec));
+    uint32_t rela = add_section(section(std::string(".rela") + name, SHT_RELA, SHF_INFO_LINK | group_flag,
+                                        8, sizeof(Elf64_Rela), symtab_, at));
+    d.aux.push_back({at, rela, field});
+  };
+  uint32_t field = 0;
+  std::vector<uint8_t> table = functab::serialize(functab_, *it, &field);
+  add(functab::kSectionName, SHT_PROGBITS, std::move(table), field);
+  if (it->size > 0) {
+    std::vector<uint8_t> cfi = functab::eh_frame(*it, &field);
+    add(".eh_frame", SHT_X86_64_UNWIND, std::move(cfi), field);
+  }
 }
 
 // Symbol table: null, the source file, file-local symbols, then globals (defined, then
@@ -330,6 +365,14 @@ void Writer::fill_relocs() {
                      [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; });
     for (const Elf64_Rela& e : entries) append_pod(sections_[d.rela].bytes, e);
   }
+  for (const Defined& d : defined_) {
+    for (const Defined::Aux& a : d.aux) {
+      Elf64_Rela e{};
+      e.r_offset = a.field;
+      e.r_info = ELF64_R_INFO(static_cast<uint64_t>(symindex_.at(d.sym)), R_X86_64_PC32);
+      append_pod(sections_[a.rela].bytes, e);
+    }
+  }
 }
 
 void Writer::fill_groups() {
@@ -340,6 +383,10 @@ void Writer::fill_groups() {
     append_pod(g.bytes, uint32_t{GRP_COMDAT});
     append_pod(g.bytes, d.section);
     if (d.rela) append_pod(g.bytes, d.rela);
+    for (const Defined::Aux& a : d.aux) {
+      append_pod(g.bytes, a.section);
+      append_pod(g.bytes, a.rela);
+    }
   }
 }
 
@@ -414,6 +461,7 @@ bool Writer::run(std::vector<uint8_t>& out) {
       }
     }
   }
+  functab_ = functab::build(unit_, diag_);
   plan_sections();
   if (sections_.size() >= SHN_LORESERVE) {
     error("too many sections for an ELF object (" + std::to_string(sections_.size()) + ")");

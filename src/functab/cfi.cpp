@@ -1,0 +1,140 @@
+// Builds .eh_frame CIE+FDE pairs from SP-delta runs (see cfi.h and docs/functab.md).
+#include "functab/cfi.h"
+
+#include <map>
+
+namespace gostack::functab {
+namespace {
+
+// DWARF register numbers and call-frame opcodes used here (x86-64 psABI, DWARF 4 §6.4.2).
+constexpr uint8_t kRegRbp = 6, kRegRsp = 7, kRegRa = 16;
+constexpr uint8_t kAdvanceLoc = 0x40, kOffset = 0x80, kRestore = 0xc0;
+constexpr uint8_t kAdvanceLoc1 = 0x02, kAdvanceLoc2 = 0x03, kAdvanceLoc4 = 0x04;
+constexpr uint8_t kDefCfa = 0x0c, kDefCfaOffset = 0x0e, kDefCfaOffsetSf = 0x13, kNop = 0x00;
+constexpr int kDataAlign = -8;
+constexpr uint8_t kPcrelSdata4 = 0x1b;  // DW_EH_PE_pcrel | DW_EH_PE_sdata4
+
+void uleb(std::vector<uint8_t>& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out.push_back(v ? (b | 0x80) : b);
+  } while (v);
+}
+
+void sleb(std::vector<uint8_t>& out, int64_t v) {
+  for (;;) {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+    out.push_back(done ? b : (b | 0x80));
+    if (done) return;
+  }
+}
+
+void u32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void set_u32(std::vector<uint8_t>& out, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// Pads an entry that started at `start` (its length field) to a multiple of 8 with
+// DW_CFA_nop and fills in the length.
+void finish_entry(std::vector<uint8_t>& out, size_t start) {
+  while ((out.size() - start) % 8 != 0) out.push_back(kNop);
+  set_u32(out, start, static_cast<uint32_t>(out.size() - start - 4));
+}
+
+void advance(std::vector<uint8_t>& out, uint32_t delta) {
+  if (delta == 0) return;
+  if (delta < 0x40) {
+    out.push_back(kAdvanceLoc | static_cast<uint8_t>(delta));
+  } else if (delta <= 0xff) {
+    out.push_back(kAdvanceLoc1);
+    out.push_back(static_cast<uint8_t>(delta));
+  } else if (delta <= 0xffff) {
+    out.push_back(kAdvanceLoc2);
+    out.push_back(static_cast<uint8_t>(delta));
+    out.push_back(static_cast<uint8_t>(delta >> 8));
+  } else {
+    out.push_back(kAdvanceLoc4);
+    u32(out, delta);
+  }
+}
+
+}  // namespace
+
+std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field) {
+  std::vector<uint8_t> out;
+  // CIE: "zR", code alignment 1, data alignment -8, return address column 16;
+  // initial rules: CFA = RSP+8, return address at CFA-8.
+  size_t cie = out.size();
+  u32(out, 0);  // length, filled in
+  u32(out, 0);  // CIE id
+  out.push_back(1);  // version
+  for (char c : std::string_view("zR")) out.push_back(static_cast<uint8_t>(c));
+  out.push_back(0);
+  uleb(out, 1);
+  sleb(out, kDataAlign);
+  uleb(out, kRegRa);
+  uleb(out, 1);  // augmentation data length
+  out.push_back(kPcrelSdata4);
+  out.push_back(kDefCfa);
+  uleb(out, kRegRsp);
+  uleb(out, 8);
+  out.push_back(kOffset | kRegRa);
+  uleb(out, 1);  // CFA-8
+  finish_entry(out, cie);
+
+  size_t fde = out.size();
+  u32(out, 0);
+  u32(out, static_cast<uint32_t>(out.size() - cie));  // CIE pointer: back to the CIE
+  if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(out.size());
+  u32(out, 0);          // pc_begin, relocated
+  u32(out, fn.size);    // pc_range
+  uleb(out, 0);         // no augmentation data
+
+  // Changes by pc: the CFA offset (from the SP runs) and whether RBP is saved.
+  std::map<uint32_t, std::pair<int, int>> changes;  // pc -> (sp or INT_MIN, bp: 1 saved, 0 restored, -1 none)
+  for (const SpRun& r : fn.pcsp) {
+    if (r.pc < fn.size) changes[r.pc] = {r.sp, -1};
+  }
+  for (size_t i = 0; i < fn.bp_saved.size(); ++i) {
+    uint32_t pc = fn.bp_saved[i];
+    if (pc >= fn.size) continue;
+    auto [it, fresh] = changes.try_emplace(pc, std::pair<int, int>{INT32_MIN, -1});
+    it->second.second = i % 2 == 0 ? 1 : 0;
+  }
+  uint32_t loc = 0;
+  int sp = 0;
+  for (const auto& [pc, ch] : changes) {
+    auto [new_sp, bp] = ch;
+    bool sp_changes = new_sp != INT32_MIN && new_sp != sp;
+    if (!sp_changes && bp < 0) continue;
+    advance(out, pc - loc);
+    loc = pc;
+    if (sp_changes) {
+      sp = new_sp;
+      int64_t cfa = int64_t{8} + sp;
+      if (cfa >= 0) {
+        out.push_back(kDefCfaOffset);
+        uleb(out, static_cast<uint64_t>(cfa));
+      } else {
+        out.push_back(kDefCfaOffsetSf);  // factored by the data alignment (-8)
+        sleb(out, cfa / kDataAlign);
+      }
+    }
+    if (bp == 1) {
+      out.push_back(kOffset | kRegRbp);
+      uleb(out, 2);  // CFA-16
+    } else if (bp == 0) {
+      out.push_back(kRestore | kRegRbp);
+    }
+  }
+  finish_entry(out, fde);
+  return out;
+}
+
+}  // namespace gostack::functab

@@ -1,0 +1,18 @@
+// DWARF call-frame information (.eh_frame) derived from a function table's SP deltas, so
+// gdb, perf and C++ unwinders walk through assembled frames.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "functab/functab.h"
+
+namespace gostack::functab {
+
+// One self-contained .eh_frame fragment for `fn`: a CIE and one FDE. The FDE's pc_begin is
+// a 32-bit PC-relative field at *pc_begin_field, to be relocated against the function's
+// entry (R_X86_64_PC32, addend 0). Rules: CFA = RSP + 8 + spdelta at every pc; the return
+// address at CFA-8; the caller's RBP at CFA-16 wherever the frame has saved it.
+std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field);
+
+}  // namespace gostack::functab

@@ -1,0 +1,381 @@
+// Builds function tables from an assembled Unit, looks PCs up, and reads/writes the
+// serialized blobs of the gostack_functab section (format in docs/functab.md).
+#include "functab/functab.h"
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_map>
+
+#include "object/elf_writer.h"
+
+namespace gostack::functab {
+namespace {
+
+constexpr int64_t kFuncdataArgs = 0;    // FUNCDATA_ArgsPointerMaps
+constexpr int64_t kFuncdataLocals = 1;  // FUNCDATA_LocalsPointerMaps
+
+// The end pc of the instruction p: where the next instruction starts (Prog::pc is set by
+// the encoder; pseudo-instructions take no bytes and share the next one's pc).
+uint32_t end_pc(const Prog* p, uint32_t size) {
+  return p->link != nullptr ? static_cast<uint32_t>(p->link->pc) : size;
+}
+
+bool is_reg(const Addr& a, RegNum r) { return a.type == AddrType::Reg && a.reg == r; }
+bool is_sp_slot(const Addr& a, int64_t off) {
+  return a.type == AddrType::Mem && a.name == AddrName::None && a.reg == reg::SP &&
+         a.index == reg::NONE && a.offset == off;
+}
+
+// Reads a Go runtime.stackmap {int32 n; int32 nbit; uint8 bytes[n*((nbit+7)/8)]} from a
+// DATA-initialised symbol. Returns an error text, or "" on success.
+std::string read_stackmap(const Symbol& s, PtrMap& m) {
+  auto word = [&](size_t off) {
+    int32_t v = 0;
+    if (off + 4 <= s.p.size()) std::memcpy(&v, s.p.data() + off, 4);
+    return v;
+  };
+  int32_t n = word(0), nbit = word(4);
+  if (s.size < 8 || n < 0 || nbit < 0 || nbit > (1 << 24) || n > (1 << 20)) {
+    return "malformed stack map " + m.symbol + " (n=" + std::to_string(n) +
+           ", nbit=" + std::to_string(nbit) + ")";
+  }
+  size_t bytes = static_cast<size_t>(n) * ((static_cast<size_t>(nbit) + 7) / 8);
+  if (8 + bytes > static_cast<size_t>(s.size)) {
+    return "stack map " + m.symbol + " needs " + std::to_string(8 + bytes) +
+           " bytes but has size " + std::to_string(s.size);
+  }
+  m.count = n;
+  m.nbit = nbit;
+  m.bits.assign(bytes, 0);
+  for (size_t i = 0; i < bytes && 8 + i < s.p.size(); ++i) m.bits[i] = s.p[8 + i];
+  m.kind = nbit == 0 ? PtrMapKind::NoPointers : PtrMapKind::Bitmap;
+  return "";
+}
+
+PtrMap ptr_map(const Unit& unit, const Symbol& fn, const Symbol* sym, Diag& diag,
+               const Prog* where) {
+  PtrMap m;
+  if (sym == nullptr) return m;
+  m.symbol = elf_symbol_name(*sym, unit.pkgpath);
+  if (sym->name == fn.name + ".args_stackmap") {
+    m.kind = PtrMapKind::GoDeclaration;
+  } else if (sym->defined || sym->on_list) {
+    if (std::string why = read_stackmap(*sym, m); !why.empty()) {
+      const std::string& file = where->pos.file < unit.files.size() ? unit.files[where->pos.file] : "";
+      diag.error(file, where->pos.line, why);
+    }
+  } else {
+    m.kind = PtrMapKind::External;
+  }
+  return m;
+}
+
+template <class T>
+void put(std::vector<uint8_t>& out, T v) {
+  const auto* p = reinterpret_cast<const uint8_t*>(&v);
+  out.insert(out.end(), p, p + sizeof(T));
+}
+void put_at(std::vector<uint8_t>& out, size_t off, uint32_t v) { std::memcpy(out.data() + off, &v, 4); }
+
+// Blob header and record layout (docs/functab.md). All fields little-endian.
+constexpr uint32_t kMagic = 0x54465347;  // "GSFT"
+constexpr uint32_t kVersion = 1;
+constexpr size_t kHeaderSize = 64;
+
+struct Reader {
+  const uint8_t* p;
+  size_t n;
+  bool ok = true;
+  template <class T>
+  T at(size_t off) {
+    T v{};
+    if (off + sizeof(T) > n) {
+      ok = false;
+      return v;
+    }
+    std::memcpy(&v, p + off, sizeof(T));
+    return v;
+  }
+  std::string str(size_t off) {
+    if (off >= n) {
+      ok = false;
+      return "";
+    }
+    const void* end = std::memchr(p + off, 0, n - off);
+    if (end == nullptr) {
+      ok = false;
+      return "";
+    }
+    return std::string(reinterpret_cast<const char*>(p + off));
+  }
+};
+
+}  // namespace
+
+int32_t FuncEntry::sp_delta(uint32_t pc) const {
+  auto it = std::upper_bound(pcsp.begin(), pcsp.end(), pc,
+                             [](uint32_t v, const SpRun& r) { return v < r.pc; });
+  if (it == pcsp.begin() || pc >= size) return 0;
+  return std::prev(it)->sp;
+}
+
+const LineRun* FuncEntry::line_at(uint32_t pc) const {
+  auto it = std::upper_bound(pcline.begin(), pcline.end(), pc,
+                             [](uint32_t v, const LineRun& r) { return v < r.pc; });
+  if (it == pcline.begin() || pc >= size) return nullptr;
+  return &*std::prev(it);
+}
+
+bool FuncEntry::bp_saved_at(uint32_t pc) const {
+  for (size_t i = 0; i + 1 < bp_saved.size(); i += 2) {
+    if (pc >= bp_saved[i] && pc < bp_saved[i + 1]) return true;
+  }
+  return false;
+}
+
+void FuncTable::sort_by_entry() {
+  std::stable_sort(funcs.begin(), funcs.end(),
+                   [](const FuncEntry& a, const FuncEntry& b) { return a.entry < b.entry; });
+}
+
+const FuncEntry* FuncTable::lookup(uint64_t pc) const {
+  auto it = std::upper_bound(funcs.begin(), funcs.end(), pc,
+                             [](uint64_t v, const FuncEntry& f) { return v < f.entry; });
+  if (it == funcs.begin()) return nullptr;
+  const FuncEntry& f = *std::prev(it);
+  return pc - f.entry < f.size ? &f : nullptr;
+}
+
+FuncTable build(const Unit& unit, Diag& diag) {
+  FuncTable t;
+  t.files = unit.files;
+  for (const Symbol* s : unit.text) {
+    if (!s->func || s->func->text == nullptr) continue;
+    const FuncInfo& fi = *s->func;
+    FuncEntry f;
+    f.name = elf_symbol_name(*s, unit.pkgpath);
+    f.size = static_cast<uint32_t>(s->p.size());
+    f.args = fi.args;
+    f.frame = fi.locals;
+    f.flags = static_cast<uint32_t>(fi.textflags & 0xffff);
+    if (s->abi == Abi::AbiInternal) f.flags |= kFlagAbiInternal;
+    if (fi.spwrite) f.flags |= kFlagSpWrite;
+    if (s->nosplit) f.flags |= kFlagNoSplitEff;
+    if (fi.topframe) f.flags |= textflag::kTopFrame;
+    f.funcid = fi.funcid;
+    f.decl_file = fi.text->pos.file;
+    f.decl_line = fi.text->pos.line;
+
+    // SP delta in effect at each instruction: the sum of the spadj of every instruction
+    // before it (an instruction's own adjustment takes effect after it, as in Go's
+    // pctospadj). The caller's BP is saved from the instruction after the prologue's
+    // `MOVQ BP, (sp-8)(SP)` until the epilogue's `MOVQ (sp-8)(SP), BP`.
+    int32_t sp = 0;
+    bool bp_saved = false, after_ret = false;
+    int32_t save_sp = 0;  // SP delta where the prologue saved BP
+    const Prog* first = fi.text->link;
+    for (const Prog* p = first; p != nullptr; p = p->link) {
+      uint32_t pc = static_cast<uint32_t>(p->pc), next = end_pc(p, f.size);
+      if (next > pc) {
+        // Code after a RET is reached by a branch; it runs inside the full frame (BP
+        // saved) if its SP delta is the one the save happened at.
+        if (after_ret && !bp_saved && !f.bp_saved.empty() && sp == save_sp) {
+          f.bp_saved.push_back(pc);
+          bp_saved = true;
+        }
+        after_ret = false;
+        if (f.pcsp.empty() || f.pcsp.back().sp != sp) f.pcsp.push_back({pc, sp});
+        const LineRun lr{pc, p->pos.file, p->pos.line};
+        if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
+          f.pcline.push_back(lr);
+        }
+      }
+      if (p->as == Op::MOVQ && sp > 0 && is_reg(p->from, reg::BP) && is_sp_slot(p->to, sp - 8) && !bp_saved) {
+        f.bp_saved.push_back(next);
+        bp_saved = true;
+        save_sp = sp;
+      } else if (p->as == Op::MOVQ && bp_saved && is_sp_slot(p->from, sp - 8) && is_reg(p->to, reg::BP)) {
+        f.bp_saved.push_back(next);
+        bp_saved = false;
+      } else if (p->as == Op::RET) {
+        after_ret = true;
+      }
+      sp += p->spadj;
+      if (p->as == Op::FUNCDATA && p->from.type == AddrType::Const) {
+        if (p->from.offset == kFuncdataArgs) f.args_map = ptr_map(unit, *s, p->to.sym, diag, p);
+        if (p->from.offset == kFuncdataLocals) f.locals_map = ptr_map(unit, *s, p->to.sym, diag, p);
+      }
+    }
+    if (bp_saved) f.bp_saved.push_back(f.size);
+    for (const Reloc& r : s->r) {
+      if (r.type == RelocType::Call && r.sym != nullptr) {
+        f.calls.push_back({static_cast<uint32_t>(r.off), elf_symbol_name(*r.sym, unit.pkgpath),
+                           r.sym->abi == Abi::AbiInternal});
+      } else if (r.type == RelocType::CallInd) {
+        f.calls.push_back({static_cast<uint32_t>(r.off), ""});
+      }
+    }
+    t.funcs.push_back(std::move(f));
+  }
+  return t;
+}
+
+// ---- serialization ---------------------------------------------------------------------
+//
+// One blob per function (so each can sit in its function's COMDAT group):
+//   header (64 bytes):
+//     0  u32 magic "GSFT"      4  u32 version        8  u32 total size (multiple of 8)
+//     12 i32 entry, PC-relative to this field (entry = address of field + value)
+//     16 u32 size   20 i32 args   24 i32 frame   28 u32 flags
+//     32 u8 funcid  33 u8 args kind  34 u8 locals kind  35 u8 reserved
+//     36 u32 name offset (strings)
+//     40 u32 pcsp offset, 44 u32 pcsp count       (u32 pc, i32 sp) pairs
+//     48 u32 line offset, 52 u32 line count       (u32 pc, u32 file string offset, i32 line)
+//     56 u32 bp offset,   60 u32 bp count         u32 pcs, pairs [a,b)
+//   then the arrays, the two pointer maps (i32 count, i32 nbit, bytes, padded to 4; absent
+//   unless the kind is Bitmap or NoPointers), the call sites (u32 count, then u32 pc and
+//   u32 target string offset, 0xffffffff for indirect), and NUL-terminated strings. The
+//   pointer-map and call offsets follow the bp array in that order.
+
+std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
+  std::vector<uint8_t> out(kHeaderSize, 0);
+  std::vector<uint8_t> strings;
+  std::unordered_map<std::string, uint32_t> str_off;
+  auto str = [&](const std::string& s) {
+    auto [it, fresh] = str_off.try_emplace(s, static_cast<uint32_t>(strings.size()));
+    if (fresh) {
+      strings.insert(strings.end(), s.begin(), s.end());
+      strings.push_back(0);
+    }
+    return it->second;  // relative to the string area; fixed up below
+  };
+  std::vector<std::pair<size_t, uint32_t>> str_fixups;  // (field offset, string-relative offset)
+  auto put_str = [&](const std::string& s) {
+    str_fixups.emplace_back(out.size(), str(s));
+    put<uint32_t>(out, 0);
+  };
+
+  put_at(out, 0, kMagic);
+  put_at(out, 4, kVersion);
+  put_at(out, 16, fn.size);
+  put_at(out, 20, static_cast<uint32_t>(fn.args));
+  put_at(out, 24, static_cast<uint32_t>(fn.frame));
+  put_at(out, 28, fn.flags);
+  out[32] = fn.funcid;
+  out[33] = static_cast<uint8_t>(fn.args_map.kind);
+  out[34] = static_cast<uint8_t>(fn.locals_map.kind);
+  str_fixups.emplace_back(36, str(fn.name));
+
+  put_at(out, 40, static_cast<uint32_t>(out.size()));
+  put_at(out, 44, static_cast<uint32_t>(fn.pcsp.size()));
+  for (const SpRun& r : fn.pcsp) {
+    put<uint32_t>(out, r.pc);
+    put<int32_t>(out, r.sp);
+  }
+  put_at(out, 48, static_cast<uint32_t>(out.size()));
+  put_at(out, 52, static_cast<uint32_t>(fn.pcline.size()));
+  for (const LineRun& r : fn.pcline) {
+    put<uint32_t>(out, r.pc);
+    put_str(r.file < table.files.size() ? table.files[r.file] : std::string("?"));
+    put<int32_t>(out, r.line);
+  }
+  put_at(out, 56, static_cast<uint32_t>(out.size()));
+  put_at(out, 60, static_cast<uint32_t>(fn.bp_saved.size()));
+  for (uint32_t pc : fn.bp_saved) put<uint32_t>(out, pc);
+  for (const PtrMap* m : {&fn.args_map, &fn.locals_map}) {
+    put_str(m->symbol);
+    if (m->kind != PtrMapKind::Bitmap && m->kind != PtrMapKind::NoPointers) continue;
+    put<int32_t>(out, m->count);
+    put<int32_t>(out, m->nbit);
+    out.insert(out.end(), m->bits.begin(), m->bits.end());
+    out.resize((out.size() + 3) / 4 * 4, 0);
+  }
+  put<uint32_t>(out, static_cast<uint32_t>(fn.calls.size()));
+  for (const Call& c : fn.calls) {
+    put<uint32_t>(out, c.pc);
+    if (c.target.empty()) {
+      put<uint32_t>(out, 0xffffffffu);
+    } else {
+      put_str(c.target);
+    }
+  }
+  uint32_t strings_at = static_cast<uint32_t>(out.size());
+  for (auto [field, off] : str_fixups) put_at(out, field, strings_at + off);
+  out.insert(out.end(), strings.begin(), strings.end());
+  out.resize((out.size() + 7) / 8 * 8, 0);
+  put_at(out, 8, static_cast<uint32_t>(out.size()));
+  if (entry_field != nullptr) *entry_field = 12;
+  return out;
+}
+
+bool deserialize(const uint8_t* data, size_t size, uint64_t base, FuncTable& out) {
+  std::unordered_map<std::string, uint32_t> file_index;
+  for (uint32_t i = 0; i < out.files.size(); ++i) file_index.emplace(out.files[i], i);
+  size_t pos = 0;
+  while (pos < size) {
+    if (size - pos < 4 || (size - pos >= 4 && Reader{data + pos, size - pos}.at<uint32_t>(0) == 0)) {
+      pos += 4;  // alignment padding between objects' sections
+      continue;
+    }
+    Reader r{data + pos, size - pos};
+    uint32_t total = r.at<uint32_t>(8);
+    if (r.at<uint32_t>(0) != kMagic || r.at<uint32_t>(4) != kVersion || total < kHeaderSize ||
+        total > size - pos) {
+      return false;
+    }
+    r.n = total;
+    FuncEntry f;
+    f.entry = base + pos + 12 + static_cast<int64_t>(r.at<int32_t>(12));
+    f.size = r.at<uint32_t>(16);
+    f.args = r.at<int32_t>(20);
+    f.frame = r.at<int32_t>(24);
+    f.flags = r.at<uint32_t>(28);
+    f.funcid = r.at<uint8_t>(32);
+    f.args_map.kind = static_cast<PtrMapKind>(r.at<uint8_t>(33));
+    f.locals_map.kind = static_cast<PtrMapKind>(r.at<uint8_t>(34));
+    f.name = r.str(r.at<uint32_t>(36));
+    size_t off = r.at<uint32_t>(40);
+    uint32_t n = r.at<uint32_t>(44);
+    if (n > total / 8) return false;
+    for (uint32_t i = 0; i < n; ++i, off += 8) f.pcsp.push_back({r.at<uint32_t>(off), r.at<int32_t>(off + 4)});
+    off = r.at<uint32_t>(48);
+    n = r.at<uint32_t>(52);
+    if (n > total / 12) return false;
+    for (uint32_t i = 0; i < n; ++i, off += 12) {
+      std::string file = r.str(r.at<uint32_t>(off + 4));
+      auto [it, fresh] = file_index.try_emplace(file, static_cast<uint32_t>(out.files.size()));
+      if (fresh) out.files.push_back(file);
+      f.pcline.push_back({r.at<uint32_t>(off), it->second, r.at<int32_t>(off + 8)});
+    }
+    off = r.at<uint32_t>(56);
+    n = r.at<uint32_t>(60);
+    if (n > total / 4) return false;
+    for (uint32_t i = 0; i < n; ++i, off += 4) f.bp_saved.push_back(r.at<uint32_t>(off));
+    for (PtrMap* m : {&f.args_map, &f.locals_map}) {
+      m->symbol = r.str(r.at<uint32_t>(off));
+      off += 4;
+      if (m->kind != PtrMapKind::Bitmap && m->kind != PtrMapKind::NoPointers) continue;
+      m->count = r.at<int32_t>(off);
+      m->nbit = r.at<int32_t>(off + 4);
+      off += 8;
+      if (m->count < 0 || m->nbit < 0) return false;
+      size_t bytes = static_cast<size_t>(m->count) * ((static_cast<size_t>(m->nbit) + 7) / 8);
+      if (bytes > total || off + bytes > total) return false;
+      m->bits.assign(data + pos + off, data + pos + off + bytes);
+      off = (off + bytes + 3) / 4 * 4;
+    }
+    n = r.at<uint32_t>(off);
+    off += 4;
+    if (n > total / 8) return false;
+    for (uint32_t i = 0; i < n; ++i, off += 8) {
+      uint32_t target = r.at<uint32_t>(off + 4);
+      f.calls.push_back({r.at<uint32_t>(off), target == 0xffffffffu ? "" : r.str(target)});
+    }
+    if (!r.ok) return false;
+    out.funcs.push_back(std::move(f));
+    pos += total;
+  }
+  return true;
+}
+
+}  // namespace gostack::functab

@@ -1,0 +1,253 @@
+// The NOSPLIT stack check (the rules of Go 1.19's cmd/link stackcheck.go, own code):
+// a function's height is the most stack it and its callees can use without a split check.
+//   splittable function: 8 (its call to morestack, which runs on the system stack)
+//   indirect call:       8 + 8 (assumed to reach a splittable function)
+//   external function:   0 (not in any table: assumed to run on the system stack)
+//   NOSPLIT function:    max over its calls of (SP delta at the call + 8 + callee height),
+//                        and its largest SP delta
+// A height above StackLimit-8 is reported with every chain from a root that goes over.
+#include "functab/nosplit.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "gostack/abi.h"
+
+namespace gostack::functab {
+namespace {
+
+constexpr int kCallSize = 8;          // a CALL pushes the return address
+constexpr int kCycle = (1 << 15) - 1; // Go stores heights as int16; a cycle is "infinite"
+constexpr const char* kMorestack = "runtime.morestack";
+
+// Nodes: index into funcs_, or one of these.
+constexpr int kLeaf = -1;
+constexpr int kIndirect = -2;
+constexpr int kMorestackNode = -3;
+
+struct Edge {
+  int growth;
+  int target;  // a node
+};
+
+class Checker {
+ public:
+  Checker(const std::vector<const FuncTable*>& tables, bool record) : record_(record) {
+    for (const FuncTable* t : tables) {
+      for (const FuncEntry& f : t->funcs) {
+        by_name_.try_emplace(f.name, static_cast<int>(nodes_.size()));
+        nodes_.push_back({&f, f.name, (f.flags & kFlagAbiInternal) != 0});
+      }
+    }
+    defined_ = nodes_.size();
+  }
+
+  size_t size() const { return defined_; }
+  // The function of a node; nullptr for an external one.
+  const FuncEntry* func(int n) const { return nodes_[static_cast<size_t>(n)].f; }
+
+  int check(int node) {
+    if (auto it = height_.find(node); it != height_.end()) return it->second;
+    height_[node] = kCycle;
+    std::vector<Edge> edges;
+    int h = std::min(compute(node, edges), kCycle);
+    height_[node] = h;
+    if (record_) graph_[node] = std::move(edges);
+    return h;
+  }
+
+  std::string name(int node) const {
+    switch (node) {
+      case kIndirect: return "indirect";
+      case kLeaf: return "leaf";
+      case kMorestackNode: return std::string(kMorestack) + "<0>";
+      default: break;
+    }
+    const Node& n = nodes_[static_cast<size_t>(node)];
+    return n.name + (n.abiinternal ? "<1>" : "<0>");
+  }
+
+  std::map<int, std::vector<Edge>> graph_;
+  std::unordered_map<int, int> height_;
+
+ private:
+  struct Node {
+    const FuncEntry* f;  // nullptr: external (called, but in no table)
+    std::string name;
+    bool abiinternal;
+  };
+
+  int resolve(const Call& c) {
+    if (c.target.empty()) return kIndirect;
+    if (c.target == kMorestack) return kMorestackNode;
+    auto [it, fresh] = by_name_.try_emplace(c.target, static_cast<int>(nodes_.size()));
+    if (fresh) nodes_.push_back({nullptr, c.target, c.target_abiinternal});
+    return it->second;
+  }
+
+  int compute(int node, std::vector<Edge>& edges) {
+    if (node == kMorestackNode || node == kLeaf || (node >= 0 && func(node) == nullptr)) return 0;
+    int max_height = 0;
+    auto add_edge = [&](int growth, int target) {
+      if (record_) edges.push_back({growth, target});
+      int h = growth + (target != kLeaf ? check(target) : 0);
+      max_height = std::max(max_height, h);
+    };
+    if (node == kIndirect) {
+      add_edge(kCallSize, kMorestackNode);
+      return max_height;
+    }
+    const FuncEntry& f = *func(node);
+    if (!f.nosplit()) {
+      add_edge(kCallSize, kMorestackNode);
+      return max_height;
+    }
+    std::vector<const Call*> calls;
+    for (const Call& c : f.calls) calls.push_back(&c);
+    std::stable_sort(calls.begin(), calls.end(), [](const Call* a, const Call* b) { return a->pc < b->pc; });
+    size_t ci = 0;
+    int max_local = 0;
+    for (size_t i = 0; i < f.pcsp.size(); ++i) {
+      uint32_t next = i + 1 < f.pcsp.size() ? f.pcsp[i + 1].pc : f.size;
+      int h = f.pcsp[i].sp;
+      max_local = std::max(max_local, h);
+      for (; ci < calls.size() && calls[ci]->pc < next; ++ci) {
+        add_edge(h + kCallSize, resolve(*calls[ci]));
+      }
+    }
+    if (max_local > max_height) add_edge(max_local, kLeaf);
+    return max_height;
+  }
+
+  bool record_;
+  std::vector<Node> nodes_;
+  size_t defined_ = 0;
+  std::unordered_map<std::string, int> by_name_;
+};
+
+}  // namespace
+
+int nosplit_limit() { return static_cast<int>(abi::kStackLimit) - kCallSize; }
+
+std::vector<NosplitViolation> check_nosplit(const std::vector<const FuncTable*>& tables) {
+  const int limit = nosplit_limit();
+  std::vector<int> failed;
+  {
+    Checker quick(tables, false);
+    for (size_t i = 0; i < quick.size(); ++i) {
+      if (quick.check(static_cast<int>(i)) > limit) failed.push_back(static_cast<int>(i));
+    }
+  }
+  if (failed.empty()) return {};
+
+  // Second pass: record the call graph of the failing functions.
+  Checker sc(tables, true);
+  for (int n : failed) sc.check(n);
+
+  // Roots: nodes no other recorded node reaches; an unrooted cycle keeps its lowest node.
+  std::map<int, bool> nodes;
+  for (const auto& [n, e] : sc.graph_) nodes[n] = true;
+  std::function<std::pair<bool, int>(int, int)> walk = [&](int origin, int n) -> std::pair<bool, int> {
+    auto it = nodes.find(n);
+    if (it == nodes.end()) return {false, 0};
+    nodes.erase(it);
+    if (origin == n) return {true, n};
+    bool cycle = false;
+    int lowest = 0;
+    bool have_lowest = false;
+    for (const Edge& e : sc.graph_[n]) {
+      auto [c, l] = walk(origin, e.target);
+      if (!c) continue;
+      cycle = true;
+      if (!have_lowest) {
+        lowest = n;
+        have_lowest = true;
+      }
+      lowest = std::min(lowest, l);
+    }
+    return {cycle, lowest};
+  };
+  std::vector<int> keys;
+  for (const auto& [n, _] : nodes) keys.push_back(n);
+  for (int k : keys) {
+    if (!nodes.count(k)) continue;
+    for (const Edge& e : sc.graph_[k]) {
+      auto [cycle, lowest] = walk(k, e.target);
+      if (cycle) nodes[lowest] = true;
+    }
+  }
+  std::vector<int> roots;
+  for (const auto& [n, _] : nodes) roots.push_back(n);
+  std::stable_sort(roots.begin(), roots.end(), [&](int a, int b) {
+    int ha = sc.height_[a], hb = sc.height_[b];
+    return ha != hb ? ha > hb : a < b;
+  });
+
+  std::vector<NosplitViolation> out;
+  for (int root : roots) {
+    NosplitViolation v;
+    if (root >= 0) v.root = sc.func(root);
+    struct Link {
+      Edge edge;
+      bool printed;
+    };
+    std::vector<Link> chain{{{0, root}, false}};
+    // Depth-first over the out-edges; a chain ends at a node without edges (morestack,
+    // a leaf growth) or where it comes back around a cycle. Over-limit chains are printed,
+    // sharing the lines already printed for their common prefix.
+    std::function<void(int, int)> report = [&](int n, int depth) {
+      auto it = sc.graph_.find(n);
+      bool is_cycle = it == sc.graph_.end() && n != kLeaf;
+      std::vector<Edge> edges;
+      if (it != sc.graph_.end()) {
+        edges = std::move(it->second);
+        sc.graph_.erase(it);
+      }
+      for (const Edge& e : edges) {
+        chain.push_back({e, false});
+        report(e.target, depth - e.growth);
+        chain.pop_back();
+      }
+      sc.graph_[n] = edges;  // put back (a cycle node now has none, as in Go)
+      if (!edges.empty() || !(depth < 0 || is_cycle)) return;
+      std::string indent;
+      for (size_t i = 0; i < chain.size(); ++i) {
+        if (chain[i].printed) continue;
+        chain[i].printed = true;
+        if (i == 0) {
+          v.lines.push_back(sc.name(chain[i].edge.target));
+          continue;
+        }
+        indent.assign(4 * i, ' ');
+        std::string line = indent + "grows " + std::to_string(chain[i].edge.growth) + " bytes";
+        if (chain[i].edge.target != kLeaf) line += ", calls " + sc.name(chain[i].edge.target);
+        v.lines.push_back(line);
+      }
+      v.lines.push_back(is_cycle ? indent + "infinite cycle"
+                                 : indent + std::to_string(-depth) + " bytes over limit");
+    };
+    report(root, limit);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+int report_nosplit(const FuncTable& table, const std::vector<NosplitViolation>& violations, Diag& diag) {
+  for (const NosplitViolation& v : violations) {
+    std::string msg = (v.root ? v.root->name : std::string("?")) + ": nosplit stack overflow (over " +
+                      std::to_string(nosplit_limit()) + " byte limit)";
+    for (const std::string& l : v.lines) msg += "\n\t" + l;
+    std::string file = v.root && v.root->decl_file < table.files.size() ? table.files[v.root->decl_file] : "";
+    diag.error(file, v.root ? v.root->decl_line : 0, msg);
+  }
+  return static_cast<int>(violations.size());
+}
+
+bool check_nosplit(const Unit& unit, Diag& diag) {
+  FuncTable t = build(unit, diag);
+  return report_nosplit(t, check_nosplit({&t}), diag) == 0;
+}
+
+}  // namespace gostack::functab

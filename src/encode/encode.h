@@ -12,7 +12,9 @@ namespace gostack {
 // set is reported as "file:line: unsupported instruction: NAME" and emits no bytes.
 void encode_function(Unit& unit, Symbol* fn, Diag& diag);
 
-// Whether the encoder implements this op (the base set now; everything later).
+// Whether the encoder implements this op: Go's legacy and VEX forms. Ops that have only
+// EVEX (AVX-512) forms are not implemented yet; an op with both reports an instruction
+// that only an EVEX form would fit as unsupported too.
 bool op_supported(Op op);
 
 }  // namespace gostack

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -106,7 +105,10 @@ class GoOracle {
     }
   }
   ~GoOracle() {
-    if (!dir_.empty() && !std::getenv("GOSTACK_ORACLE_KEEP")) std::system(("rm -rf " + dir_).c_str());
+    // GOSTACK_ORACLE_KEEP=1 keeps the last source and Go's output for inspection.
+    if (!dir_.empty() && !std::getenv("GOSTACK_ORACLE_KEEP")) {
+      std::system(("rm -rf " + dir_).c_str());
+    }
   }
   bool available() const { return !dir_.empty(); }
   const std::string& goroot() const { return goroot_; }
@@ -121,11 +123,7 @@ class GoOracle {
                       "/pkg/tool/linux_amd64/asm -p main -I " + goroot_ +
                       "/pkg/include -D GOOS_linux -D GOARCH_amd64 -D GOAMD64_v1 -e -S -o t.o "
                       "./t.s >out.txt 2>err.txt";
-    auto t0 = std::chrono::steady_clock::now();
     r.failed = std::system(cmd.c_str()) != 0;
-    if (std::getenv("GOSTACK_ORACLE_TIME")) {
-      std::fprintf(stderr, "go asm: %.2fs\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    }
     r.listing = slurp(dir_ + "/out.txt");
     r.errors = slurp(dir_ + "/err.txt");
     std::istringstream err(r.errors);

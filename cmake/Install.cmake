@@ -28,10 +28,8 @@ install(TARGETS gostack_asm gostack_runtime gostack_headers EXPORT gostackTarget
 install(DIRECTORY include/gostack/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gostack)
 install(DIRECTORY include/goasm/ DESTINATION ${GOSTACK_ASM_INCLUDE_INSTALL_DIR})
 # Every library stage's headers (not the driver's, which belong to the command).
-foreach(stage core lex parse frame encode listing asm object runtime)
-  install(DIRECTORY src/${stage}/ DESTINATION ${GOSTACK_LIB_INCLUDE_INSTALL_DIR}/${stage}
-    FILES_MATCHING PATTERN "*.h" PATTERN "*.def")
-endforeach()
+install(DIRECTORY src/ DESTINATION ${GOSTACK_LIB_INCLUDE_INSTALL_DIR}
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.def" PATTERN "driver" EXCLUDE)
 
 install(EXPORT gostackTargets NAMESPACE gostack:: DESTINATION ${GOSTACK_CMAKE_INSTALL_DIR})
 configure_package_config_file(cmake/gostackConfig.cmake.in

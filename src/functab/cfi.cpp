@@ -13,6 +13,7 @@ constexpr uint8_t kAdvanceLoc1 = 0x02, kAdvanceLoc2 = 0x03, kAdvanceLoc4 = 0x04;
 constexpr uint8_t kDefCfa = 0x0c, kDefCfaOffset = 0x0e, kDefCfaOffsetSf = 0x13, kNop = 0x00;
 constexpr int kDataAlign = -8;
 constexpr uint8_t kPcrelSdata4 = 0x1b;  // DW_EH_PE_pcrel | DW_EH_PE_sdata4
+constexpr uint8_t kAbsptr = 0x00;       // DW_EH_PE_absptr: 8-byte addresses
 
 void uleb(std::vector<uint8_t>& out, uint64_t v) {
   do {
@@ -66,7 +67,7 @@ void advance(std::vector<uint8_t>& out, uint32_t delta) {
 
 }  // namespace
 
-std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field) {
+std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, bool absolute) {
   std::vector<uint8_t> out;
   // CIE: "zR", code alignment 1, data alignment -8, return address column 16;
   // initial rules: CFA = RSP+8, return address at CFA-8.
@@ -80,7 +81,7 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field) {
   sleb(out, kDataAlign);
   uleb(out, kRegRa);
   uleb(out, 1);  // augmentation data length
-  out.push_back(kPcrelSdata4);
+  out.push_back(absolute ? kAbsptr : kPcrelSdata4);
   out.push_back(kDefCfa);
   uleb(out, kRegRsp);
   uleb(out, 8);
@@ -92,8 +93,15 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field) {
   u32(out, 0);
   u32(out, static_cast<uint32_t>(out.size() - cie));  // CIE pointer: back to the CIE
   if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(out.size());
-  u32(out, 0);          // pc_begin, relocated
-  u32(out, fn.size);    // pc_range
+  if (absolute) {
+    u32(out, static_cast<uint32_t>(fn.entry));
+    u32(out, static_cast<uint32_t>(fn.entry >> 32));
+    u32(out, fn.size);  // pc_range, 8 bytes
+    u32(out, 0);
+  } else {
+    u32(out, 0);        // pc_begin, relocated
+    u32(out, fn.size);  // pc_range
+  }
   uleb(out, 0);         // no augmentation data
 
   // Changes by pc: the CFA offset (from the SP runs) and whether RBP is saved.

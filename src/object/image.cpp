@@ -19,11 +19,20 @@
 #include <optional>
 #include <vector>
 
+#include "functab/cfi.h"
+#include "functab/nosplit.h"
+#include "functab/registry.h"
 #include "object/elf_writer.h"
+
+// libgcc's unwinder registry for run-time generated code (unwind-dw2-fde.h).
+extern "C" void __register_frame(void*);
+extern "C" void __deregister_frame(void*);
 
 namespace gostack {
 
 Image::~Image() {
+  if (!eh_frame_.empty()) __deregister_frame(eh_frame_.data());
+  if (functab_) functab::unregister_table(functab_.get());
   if (base_ != nullptr) munmap(base_, size_);
 }
 
@@ -94,6 +103,7 @@ class ImageLoader {
   uintptr_t target(const Reloc& r) const;
   void apply(const Placed& p, const Reloc& r);
   bool protect();
+  void register_tables(Image& image);
 
   const Unit& unit_;
   const SymbolResolver& resolve_;
@@ -343,7 +353,28 @@ std::unique_ptr<Image> ImageLoader::run() {
     }
   }
   if (!ok_ || !protect()) return nullptr;  // the Image's destructor unmaps
+  register_tables(*image);
   return image;
+}
+
+// Registers the function table (for functab::lookup) and the CFI (for C++ unwinding and
+// exceptions through the image's frames): one CIE+FDE per function, back to back, with
+// absolute pc_begin fields, and the zero terminator __register_frame expects.
+void ImageLoader::register_tables(Image& image) {
+  auto table = std::make_shared<functab::FuncTable>(functab::build(unit_, diag_));
+  for (functab::FuncEntry& f : table->funcs) f.entry = reinterpret_cast<uint64_t>(image.address(f.name));
+  std::vector<uint8_t>& eh = image.eh_frame_;
+  for (const functab::FuncEntry& f : table->funcs) {
+    if (f.size == 0) continue;
+    std::vector<uint8_t> one = functab::eh_frame(f, nullptr, /*absolute=*/true);
+    eh.insert(eh.end(), one.begin(), one.end());
+  }
+  if (!eh.empty()) {
+    eh.resize(eh.size() + 4, 0);
+    __register_frame(eh.data());
+  }
+  image.functab_ = table;
+  functab::register_table(std::move(table));
 }
 
 std::unique_ptr<Image> load_image(const Unit& unit, const SymbolResolver& resolve, Diag& diag) {
@@ -355,6 +386,7 @@ std::unique_ptr<Image> assemble_image(std::string_view filename, std::string_vie
                                       Diag& diag) {
   Unit unit;
   if (!assemble_text(unit, diag, filename, text, opts)) return nullptr;
+  if (!functab::check_nosplit(unit, diag)) return nullptr;
   return load_image(unit, resolve, diag);
 }
 

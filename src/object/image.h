@@ -9,10 +9,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "asm/assembler.h"
 #include "core/diag.h"
 #include "core/symbol.h"
+#include "functab/functab.h"
 
 namespace gostack {
 
@@ -39,6 +41,10 @@ class Image {
   const void* base() const { return base_; }
   size_t size() const { return size_; }
 
+  // The image's function table (entries are addresses in the image). It is registered with
+  // functab::lookup and its CFI with the C++ unwinder while the Image lives.
+  const functab::FuncTable& functab() const { return *functab_; }
+
  private:
   friend class ImageLoader;
   Image() = default;
@@ -46,6 +52,8 @@ class Image {
   void* base_ = nullptr;
   size_t size_ = 0;
   std::unordered_map<std::string, void*> symbols_;
+  std::shared_ptr<functab::FuncTable> functab_;
+  std::vector<uint8_t> eh_frame_;  // registered with __register_frame; ends with a zero word
 };
 
 // Loads `unit` (already assembled) into memory. Symbols the unit references but does not

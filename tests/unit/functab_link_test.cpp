@@ -6,25 +6,14 @@
 #include <filesystem>
 #include <regex>
 
+#include "functab_test_util.h"
 #include "object_test_util.h"
 
 namespace gostack {
 namespace {
 
 using namespace objtest;
-
-constexpr const char* kOuterSource = R"(#include "textflag.h"
-
-// outer(x) stores x for the callback and calls it with the stack 16-byte aligned
-// (entry SP is 8 mod 16; the $16 frame plus the saved BP make 24).
-TEXT ·outer(SB),NOSPLIT,$16-16
-	MOVQ x+0(FP), AX
-	MOVQ AX, callback_arg(SB)
-	CALL callback(SB)
-	MOVQ callback_arg(SB), AX
-	MOVQ AX, ret+8(FP)
-	RET
-)";
+using functab_test::kOuterSource;
 
 constexpr const char* kMain = R"(
 #include <unwind.h>

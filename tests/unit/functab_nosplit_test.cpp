@@ -4,12 +4,14 @@
 
 #include "asm/assembler.h"
 #include "functab/nosplit.h"
+#include "functab_test_util.h"
 #include "object_test_util.h"
 
 namespace gostack::functab {
 namespace {
 
 using namespace objtest;
+using functab_test::main_options;
 
 // a calls b; b has a frame of `frame` bytes (plus the BP slot Go adds to a nonzero frame).
 std::string chain_source(int frame) {
@@ -24,16 +26,9 @@ std::string chain_source(int frame) {
          "\tRET\n";
 }
 
-AsmOptions options() {
-  AsmOptions opts;
-  opts.pkgpath = "main";
-  opts.parse.builtin_include_dir = std::string(GOSTACK_SOURCE_DIR) + "/include/goasm";
-  return opts;
-}
-
 FuncTable table_of(const std::string& src, Unit& unit) {
   Diag diag;
-  EXPECT_TRUE(assemble_text(unit, diag, "chain.s", src, options()));
+  EXPECT_TRUE(assemble_text(unit, diag, "chain.s", src, main_options()));
   return build(unit, diag);
 }
 

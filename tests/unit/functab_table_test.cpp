@@ -10,12 +10,14 @@
 #include "asm/assembler.h"
 #include "functab/cfi.h"
 #include "functab/functab.h"
+#include "functab_test_util.h"
 #include "object_test_util.h"
 
 namespace gostack::functab {
 namespace {
 
 using namespace objtest;
+using functab_test::main_options;
 
 constexpr const char* kSource = R"(#include "textflag.h"
 #include "funcdata.h"
@@ -44,18 +46,11 @@ TEXT other·f(SB),NOSPLIT|NOFRAME,$0-0
 	RET
 )";
 
-AsmOptions options() {
-  AsmOptions opts;
-  opts.pkgpath = "main";
-  opts.parse.builtin_include_dir = std::string(GOSTACK_SOURCE_DIR) + "/include/goasm";
-  return opts;
-}
-
 FuncTable assemble(const char* src, Unit& unit) {
   Diag diag;
   std::vector<std::string> errors;
   diag.capture(&errors);
-  EXPECT_TRUE(assemble_text(unit, diag, "t.s", src, options())) << ::testing::PrintToString(errors);
+  EXPECT_TRUE(assemble_text(unit, diag, "t.s", src, main_options())) << ::testing::PrintToString(errors);
   FuncTable t = build(unit, diag);
   EXPECT_TRUE(errors.empty()) << ::testing::PrintToString(errors);
   return t;
@@ -144,7 +139,7 @@ GLOBL ·m<>(SB), 8, $12
 TEXT ·f(SB),4,$0-0
 	FUNCDATA $1, ·m<>(SB)
 	RET
-)", options()));
+)", main_options()));
   build(unit, diag);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "bad.s:6: stack map main.m<> needs 40 bytes but has size 12");

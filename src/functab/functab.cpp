@@ -232,10 +232,10 @@ FuncTable build(const Unit& unit, Diag& diag) {
 //     40 u32 pcsp offset, 44 u32 pcsp count       (u32 pc, i32 sp) pairs
 //     48 u32 line offset, 52 u32 line count       (u32 pc, u32 file string offset, i32 line)
 //     56 u32 bp offset,   60 u32 bp count         u32 pcs, pairs [a,b)
-//   then the arrays, the two pointer maps (i32 count, i32 nbit, bytes, padded to 4; absent
-//   unless the kind is Bitmap or NoPointers), the call sites (u32 count, then u32 pc and
-//   u32 target string offset, 0xffffffff for indirect), and NUL-terminated strings. The
-//   pointer-map and call offsets follow the bp array in that order.
+//   then the three arrays; the args and locals maps, each a u32 symbol-name string offset
+//   followed, for kinds Bitmap and NoPointers only, by i32 count, i32 nbit and the bytes
+//   padded to 4; the call sites (u32 count, then u32 pc and u32 target string offset,
+//   0xffffffff for indirect); the NUL-terminated strings; zero padding to 8.
 
 std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
   std::vector<uint8_t> out(kHeaderSize, 0);

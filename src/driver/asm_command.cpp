@@ -62,23 +62,7 @@ FlagSet::Setter refuse_if_true(AsmCommand& cmd, std::string name) {
 
 void define_flags(FlagSet& fs, AsmCommand& cmd) {
   ParseOptions& p = cmd.opts.parse;
-  fs.add_value("D", "value",
-               "predefined symbol with optional simple value -D=identifier=value; can be set "
-               "multiple times",
-               [&p](std::string_view v) {
-                 // "name=value" defines name as value; a bare name (or "=x") has no value part.
-                 size_t eq = v.find('=');
-                 if (eq != std::string_view::npos && eq > 0)
-                   p.defines.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
-                 else
-                   p.defines.emplace_back(std::string(v), std::nullopt);
-                 return std::string();
-               });
-  fs.add_value("I", "value", "include directory; can be set multiple times",
-               [&p](std::string_view v) {
-                 p.include_dirs.emplace_back(v);
-                 return std::string();
-               });
+  add_source_flags(fs, p);
   fs.add_bool("S", "print assembly and machine code", [&cmd](std::string_view v) {
     bool on = false;
     if (v == "true") ++cmd.print_listing;
@@ -140,6 +124,35 @@ void define_flags(FlagSet& fs, AsmCommand& cmd) {
   fs.add_bool("v", "print debug output (gostack: accepted, no effect)", ignore_bool);
 }
 
+// Go removes its -o file after a failure; gostack removes only a regular file, never a device
+// or anything else a path like /dev/null may name (Go as root deletes /dev/null).
+void remove_failed_output(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(fs::symlink_status(path, ec))) fs::remove(path, ec);
+}
+
+}  // namespace
+
+void add_source_flags(FlagSet& fs, ParseOptions& p) {
+  fs.add_value("D", "value",
+               "predefined symbol with optional simple value -D=identifier=value; can be set "
+               "multiple times",
+               [&p](std::string_view v) {
+                 // "name=value" defines name as value; a bare name (or "=x") has no value part.
+                 size_t eq = v.find('=');
+                 if (eq != std::string_view::npos && eq > 0)
+                   p.defines.emplace_back(std::string(v.substr(0, eq)), std::string(v.substr(eq + 1)));
+                 else
+                   p.defines.emplace_back(std::string(v), std::nullopt);
+                 return std::string();
+               });
+  fs.add_value("I", "value", "include directory; can be set multiple times",
+               [&p](std::string_view v) {
+                 p.include_dirs.emplace_back(v);
+                 return std::string();
+               });
+}
+
 // textflag.h and funcdata.h: next to an installed binary (<prefix>/bin/gostack ->
 // <prefix>/share/gostack/include), else the source tree the binary was built from.
 std::string builtin_include_dir() {
@@ -154,15 +167,6 @@ std::string builtin_include_dir() {
 #endif
   return "";
 }
-
-// Go removes its -o file after a failure; gostack removes only a regular file, never a device
-// or anything else a path like /dev/null may name (Go as root deletes /dev/null).
-void remove_failed_output(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_regular_file(fs::symlink_status(path, ec))) fs::remove(path, ec);
-}
-
-}  // namespace
 
 void print_asm_usage() {
   FlagSet fs;

@@ -1,4 +1,4 @@
-// gostack: the command-line entry point. Dispatches to the subcommands (asm; run comes later).
+// gostack: the command-line entry point. Dispatches to the subcommands (asm, run).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -22,6 +22,7 @@ void print_usage() {
                "The commands are:\n"
                "\n"
                "\tasm         assemble a Go assembly file (the flags of `go tool asm`)\n"
+               "\trun         assemble Go assembly in memory and run main·main on goroutines\n"
                "\thelp        print this help, or `gostack help asm` for the asm flags\n"
                "\tversion     print the gostack version\n");
 }
@@ -37,11 +38,16 @@ int main(int argc, char** argv) {
   const std::string cmd = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (cmd == "asm") return gostack::driver::run_asm(rest);
+  if (cmd == "run") return gostack::driver::run_run(rest);
   if (cmd == "version" || cmd == "-V" || cmd == "--version") {
     std::printf("gostack version %s (Go 1.19 amd64 assembler)\n", GOSTACK_VERSION);
     return 0;
   }
   if (cmd == "help" || cmd == "-h" || cmd == "-help" || cmd == "--help") {
+    if (rest.size() == 1 && rest[0] == "run") {
+      gostack::driver::print_run_usage();
+      return 0;
+    }
     if (rest.size() == 1 && rest[0] == "asm") {
       gostack::driver::print_asm_usage();
       return 0;

@@ -60,11 +60,21 @@ void printhex(uint64_t v) {
 void printsp() { printstring(" "); }
 void printnl() { printstring("\n"); }
 
+namespace {
+void (*throw_hook)() = nullptr;
+}
+
+void set_throw_hook(void (*hook)()) { throw_hook = hook; }
+
 void throw_fatal(const char* msg) {
   printstring("fatal error: ");
   printstring(msg);
   printnl();
-  // TODO(runtime core, issue 5): print the goroutine traceback once frames can be walked.
+  if (throw_hook != nullptr) {
+    void (*hook)() = throw_hook;
+    throw_hook = nullptr;  // a throw inside the hook ends the process without recursing
+    hook();
+  }
   ::_exit(2);
 }
 

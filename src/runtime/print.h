@@ -19,4 +19,8 @@ void printnl();
 // without running atexit handlers or destructors. Used for broken runtime invariants.
 [[noreturn]] void throw_fatal(const char* msg);
 
+// Installs the function throw_fatal calls after its message and before exiting: the
+// scheduler's goroutine traceback.
+void set_throw_hook(void (*hook)());
+
 }  // namespace gostack::rt

@@ -194,6 +194,11 @@ size_t allglen() {
   return allgs.size();
 }
 
+void forEachG(void (*f)(G* gp, void* arg), void* arg) {
+  LockGuard guard(allglock);
+  for (G* gp : allgs) f(gp, arg);
+}
+
 uint32_t readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
 
 void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {

@@ -27,6 +27,8 @@ G* malg(int32_t stacksize);
 // Records gp in allgs. Gs are never freed, so allgs only grows.
 void allgadd(G* gp);
 size_t allglen();
+// Calls f(g, arg) for every G in allgs, in creation order (Go's forEachG). f must not add Gs.
+void forEachG(void (*f)(G* gp, void* arg), void* arg);
 
 uint32_t readgstatus(const G* gp);
 // Moves gp from oldval to newval; throws if gp is not in oldval (nobody else may own it).

@@ -77,6 +77,17 @@ struct G {
   bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
   uintptr_t gopc = 0;           // PC of the go statement that created this G
   uintptr_t startpc = 0;        // PC of the G's function
+  uintptr_t argoff = 0;         // its argument frame starts at stack.hi - argoff (fixed across moves)
+  struct ExitWaiter* waiter = nullptr;  // told when the G exits (the C++ API's wait)
+};
+
+// Someone waiting for a G to finish: goexit0 copies `len` bytes of the G's argument frame
+// (arguments then results) to `frame`, sets done, and leaves the scheduler if `leave`.
+struct ExitWaiter {
+  void* frame = nullptr;
+  size_t len = 0;
+  bool done = false;
+  bool leave = true;
 };
 
 static_assert(offsetof(Stack, lo) == 0 && offsetof(Stack, hi) == 8);

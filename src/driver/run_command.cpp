@@ -1,0 +1,164 @@
+// `gostack run`: assembles Go assembly in memory as package main, loads it next to the
+// runtime (whose symbols the loader resolves), and runs main·main as the first goroutine.
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "asm/assembler.h"
+#include "driver/commands.h"
+#include "driver/flags.h"
+#include "functab/functab.h"
+#include "functab/registry.h"
+#include "object/image.h"
+#include "runtime/proc.h"
+#include "runtime/runtime2.h"
+#include "runtime/sched.h"
+#include "runtime/stack.h"
+#include "runtime/stackcopy.h"
+#include "runtime/stats.h"
+
+namespace gostack::driver {
+namespace {
+
+struct RunCommand {
+  AsmOptions opts;
+  int maxprocs = 1;
+  bool stats = false;
+  bool debug_stack = false;
+  uint64_t maxstack = 0;
+};
+
+bool print_stats_at_exit = false;
+
+void exit_hook(int32_t code) {
+  std::fflush(stdout);
+  if (print_stats_at_exit) rt::print_runtime_stats();
+  std::_Exit(code);
+}
+
+std::string parse_uint(std::string_view v, uint64_t& out) {
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos)
+    return "invalid value \"" + std::string(v) + "\"";
+  out = std::stoull(std::string(v));
+  return std::string();
+}
+
+void define_flags(FlagSet& fs, RunCommand& cmd) {
+  ParseOptions& p = cmd.opts.parse;
+  add_source_flags(fs, p);
+  fs.add_value("maxprocs", "int", "number of Ps (accepted; this version runs 1 P)", [&cmd](std::string_view v) {
+    uint64_t n = 0;
+    std::string err = parse_uint(v, n);
+    if (err.empty() && n == 0) err = "must be at least 1";
+    cmd.maxprocs = static_cast<int>(n);
+    return err;
+  });
+  fs.add_value("maxstack", "bytes", "largest goroutine stack (default 1000000000, as Go)", [&cmd](std::string_view v) {
+    return parse_uint(v, cmd.maxstack);
+  });
+  fs.add_value("debug", "value", "runtime debug output: stack (one line per stack grow/shrink)", [&cmd](std::string_view v) {
+    if (v != "stack") return "unknown -debug value \"" + std::string(v) + "\" (known: stack)";
+    cmd.debug_stack = true;
+    return std::string();
+  });
+  fs.add_bool("stats", "print runtime statistics (name: value) to stderr at exit", [&cmd](std::string_view v) {
+    return parse_go_bool(v, cmd.stats) ? std::string() : "invalid boolean \"" + std::string(v) + "\"";
+  });
+}
+
+// Loads one assembled file and registers its function tables for tracebacks and frame sizes.
+std::unique_ptr<Image> load(const std::string& path, const AsmOptions& opts,
+                            const std::vector<std::unique_ptr<Image>>& loaded, Diag& diag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "gostack run: open %s: no such file or not readable\n", path.c_str());
+    return nullptr;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  Unit unit;
+  if (!assemble_text(unit, diag, path, text, opts)) return nullptr;
+  auto resolve = [&loaded](std::string_view name) -> const void* {
+    std::string n(name);
+    if (const void* a = rt::runtime_symbol(n.c_str())) return a;
+    if (name == "gostack_tls_g") return &rt::gostack_tls_g;
+    for (const auto& img : loaded)
+      if (void* a = img->address(name)) return a;
+    return nullptr;
+  };
+  std::unique_ptr<Image> img = load_image(unit, resolve, diag);
+  if (!img) return nullptr;
+  auto table = std::make_shared<functab::FuncTable>(functab::build(unit, diag));
+  for (functab::FuncEntry& fn : table->funcs)
+    fn.entry = reinterpret_cast<uint64_t>(img->address(fn.name));
+  functab::register_table(table);
+  return img;
+}
+
+}  // namespace
+
+void print_run_usage() {
+  RunCommand cmd;
+  FlagSet fs;
+  define_flags(fs, cmd);
+  std::fprintf(stderr, "usage: gostack run [options] file.s...\nFlags:\n%s", fs.defaults().c_str());
+}
+
+int run_run(const std::vector<std::string>& args) {
+  RunCommand cmd;
+  FlagSet flags;
+  define_flags(flags, cmd);
+  if (!flags.parse(args)) {
+    if (!flags.error().empty()) std::fprintf(stderr, "%s\n", flags.error().c_str());
+    print_run_usage();
+    return 2;
+  }
+  if (flags.positional().empty()) {
+    print_run_usage();
+    return 2;
+  }
+  cmd.opts.pkgpath = "main";
+  cmd.opts.parse.builtin_include_dir = builtin_include_dir();
+
+  rt::schedinit(1);  // one P whatever -maxprocs says: multi-core scheduling is not built yet
+  if (cmd.debug_stack) rt::stack_debug().log_moves = true;
+  if (cmd.maxstack != 0) rt::maxstacksize = cmd.maxstack;
+  functab::register_linked_tables();
+
+  Diag diag(stderr);
+  std::vector<std::unique_ptr<Image>> images;
+  for (const std::string& path : flags.positional()) {
+    std::unique_ptr<Image> img = load(path, cmd.opts, images, diag);
+    if (!img) return 1;
+    images.push_back(std::move(img));
+  }
+  void* entry = nullptr;
+  for (const auto& img : images)
+    if ((entry = img->address("main.main")) != nullptr) break;
+  if (entry == nullptr) {
+    std::fprintf(stderr, "gostack run: function main.main is undeclared in the main package\n");
+    return 1;
+  }
+
+  print_stats_at_exit = cmd.stats;
+  rt::set_exit_hook(exit_hook);
+  // main·main runs as goroutine 1; when it returns the process exits 0, as in Go.
+  static rt::FuncVal main_fv;
+  main_fv.fn = reinterpret_cast<uintptr_t>(entry);
+  static rt::ExitWaiter main_done;
+  rt::G* maing = rt::spawn_goroutine(&main_fv, nullptr, 0);
+  maing->waiter = &main_done;
+  rt::run_scheduler();
+  if (!main_done.done) {
+    std::fprintf(stderr, "fatal error: all goroutines are asleep - deadlock!\n");
+    exit_hook(2);
+  }
+  exit_hook(0);
+  return 0;
+}
+
+}  // namespace gostack::driver

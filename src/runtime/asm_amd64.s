@@ -1,0 +1,226 @@
+// The runtime's context switches in Go syntax, assembled by gostack at build time (-p runtime).
+//
+// Two calling conventions meet here. Functions called from assembled Go code use ABI0
+// (arguments on the stack, no callee-saved registers but SP/BP). Functions called from C++
+// (gogo, gostack_rt_enter, gostack_rt_leave) read their argument from DI (System V) and are
+// NOSPLIT with a zero frame, so gostack inserts no prologue. C++ only ever runs on g0's
+// stack, with SP aligned to 16 at the call, as System V requires.
+
+#include "textflag.h"
+
+// Offsets shared with include/gostack/abi.h (static_asserted in runtime2.h).
+#define g_stackguard0 16
+#define g_m 48
+#define g_sched 56
+#define gobuf_sp 0
+#define gobuf_pc 8
+#define gobuf_g 16
+#define gobuf_ctxt 24
+#define gobuf_ret 32
+#define gobuf_bp 48
+#define m_g0 0
+#define m_morebuf 8
+
+// gostack_rt_enter(fn) [System V, fn in DI]: called by C++ on g0. Saves the System V
+// callee-saved registers on g0's stack, records that SP as g0.sched.sp (where mcall,
+// morestack and asmcgocall run C++ from now on) and calls fn(), which never returns:
+// gostack_rt_leave unwinds back here and returns to enter's caller.
+TEXT gostack_rt_enter(SB),NOSPLIT,$0
+	PUSHQ	BP
+	PUSHQ	BX
+	PUSHQ	R12
+	PUSHQ	R13
+	PUSHQ	R14
+	PUSHQ	R15
+	PUSHQ	DI	// keeps SP 16-aligned for the call below
+	MOVQ	(TLS), AX
+	MOVQ	SP, (g_sched+gobuf_sp)(AX)
+	CALL	DI
+	INT	$3	// fn returned
+
+// gostack_rt_leave() [System V, on g0]: returns from the innermost gostack_rt_enter.
+TEXT gostack_rt_leave(SB),NOSPLIT,$0
+	MOVQ	(TLS), AX
+	MOVQ	(g_sched+gobuf_sp)(AX), SP
+	MOVQ	8(SP), R15	// the registers enter pushed, above the slot it pushed last
+	MOVQ	16(SP), R14
+	MOVQ	24(SP), R13
+	MOVQ	32(SP), R12
+	MOVQ	40(SP), BX
+	MOVQ	48(SP), BP
+	LEAQ	56(SP), SP
+	RET
+
+// gogo(buf *gobuf) [System V, buf in DI]: installs buf.g as the current g and continues at
+// buf.pc on buf.sp with buf.bp and the closure context buf.ctxt in DX. Never returns.
+TEXT runtime·gogo(SB),NOSPLIT,$0
+	MOVQ	gobuf_g(DI), BX
+	MOVQ	BX, (TLS)
+	MOVQ	gobuf_sp(DI), SP
+	MOVQ	gobuf_ctxt(DI), DX
+	MOVQ	gobuf_bp(DI), BP
+	MOVQ	gobuf_pc(DI), BX
+	MOVQ	$0, gobuf_sp(DI)	// the G runs now: nothing may resume it from here
+	MOVQ	$0, gobuf_ctxt(DI)
+	MOVQ	$0, gobuf_bp(DI)
+	JMP	BX
+
+// func mcall(fn) [ABI0]: saves the caller's context in g.sched (resuming it later looks
+// like mcall returned), switches to g0 and calls the C++ function fn(g) on g0's stack.
+// fn must not return: it ends with gogo or the scheduler.
+TEXT runtime·mcall(SB),NOSPLIT,$0-8
+	MOVQ	fn+0(FP), R12
+	MOVQ	(TLS), AX
+	MOVQ	0(SP), BX	// the caller's PC
+	MOVQ	BX, (g_sched+gobuf_pc)(AX)
+	LEAQ	fn+0(FP), BX	// the caller's SP after mcall returns
+	MOVQ	BX, (g_sched+gobuf_sp)(AX)
+	MOVQ	BP, (g_sched+gobuf_bp)(AX)
+	MOVQ	g_m(AX), BX
+	MOVQ	m_g0(BX), SI
+	CMPQ	SI, AX
+	JNE	switch
+	CALL	gostack_rt_badmcall(SB)
+switch:
+	MOVQ	SI, (TLS)
+	MOVQ	(g_sched+gobuf_sp)(SI), SP
+	ANDQ	$~15, SP
+	MOVQ	AX, DI
+	CALL	R12
+	CALL	gostack_rt_badmcall2(SB)
+	RET
+
+// func asmcgocall(fn, arg) [ABI0]: calls the C++ function fn(arg) on g0's stack and
+// returns (Go's systemstack/asmcgocall). On g0 already, it calls fn on the same stack.
+TEXT runtime·asmcgocall(SB),NOSPLIT,$0-16
+	MOVQ	fn+0(FP), AX
+	MOVQ	arg+8(FP), DI
+	MOVQ	(TLS), CX
+	MOVQ	g_m(CX), R8
+	MOVQ	m_g0(R8), SI
+	CMPQ	SI, CX
+	JEQ	ong0
+	MOVQ	SP, R12	// R12, R13 are callee-saved in System V: they survive fn
+	MOVQ	CX, R13
+	MOVQ	SI, (TLS)
+	MOVQ	(g_sched+gobuf_sp)(SI), SP
+	ANDQ	$~15, SP
+	CALL	AX
+	MOVQ	R13, (TLS)
+	MOVQ	R12, SP
+	RET
+ong0:
+	MOVQ	SP, R12
+	ANDQ	$~15, SP
+	CALL	AX
+	MOVQ	R12, SP
+	RET
+
+// morestack: reached from a function f's prologue when SP is below g.stackguard0.
+// Records f's caller in m.morebuf and f itself in g.sched (pc is f's instruction after the
+// call, the jump back to its prologue), switches to g0 and calls newstack (C++), which
+// moves the stack and resumes f through gogo, so the prologue runs again.
+TEXT runtime·morestack(SB),NOSPLIT,$0-0
+	MOVQ	(TLS), SI
+	MOVQ	g_m(SI), BX
+	MOVQ	m_g0(BX), AX
+	CMPQ	AX, SI
+	JNE	notg0
+	CALL	gostack_rt_badmorestackg0(SB)
+notg0:
+	NOP	SP
+	MOVQ	8(SP), AX	// f's caller's PC
+	MOVQ	AX, (m_morebuf+gobuf_pc)(BX)
+	LEAQ	16(SP), AX	// f's caller's SP
+	MOVQ	AX, (m_morebuf+gobuf_sp)(BX)
+	MOVQ	SI, (m_morebuf+gobuf_g)(BX)
+	MOVQ	0(SP), AX	// f's PC
+	MOVQ	AX, (g_sched+gobuf_pc)(SI)
+	LEAQ	8(SP), AX	// f's SP
+	MOVQ	AX, (g_sched+gobuf_sp)(SI)
+	MOVQ	BP, (g_sched+gobuf_bp)(SI)
+	MOVQ	DX, (g_sched+gobuf_ctxt)(SI)
+	MOVQ	m_g0(BX), BX
+	MOVQ	BX, (TLS)
+	MOVQ	(g_sched+gobuf_sp)(BX), SP
+	ANDQ	$~15, SP
+	CALL	gostack_newstack(SB)
+	CALL	gostack_rt_badmcall2(SB)	// newstack does not return
+	RET
+
+// morestack_noctxt: morestack for functions without a closure context.
+TEXT runtime·morestack_noctxt(SB),NOSPLIT,$0-0
+	MOVL	$0, DX
+	JMP	runtime·morestack(SB)
+
+// goexit: the return address below every goroutine's first frame (newproc1 pushes
+// goexit+1, after the NOP, so a traceback of the entry function finds goexit). When the
+// goroutine's function returns here, goexit1 switches to g0 and retires the G.
+TEXT runtime·goexit(SB),NOSPLIT|TOPFRAME,$0-0
+	BYTE	$0x90	// NOP
+	CALL	runtime·goexit1(SB)	// does not return
+
+TEXT runtime·goexit1(SB),NOSPLIT,$8-0
+	LEAQ	gostack_goexit0(SB), AX
+	MOVQ	AX, 0(SP)
+	CALL	runtime·mcall(SB)
+	RET
+
+// func Gosched(): yields the processor; the caller continues later (Go's runtime.Gosched).
+TEXT runtime·Gosched(SB),NOSPLIT,$8-0
+	LEAQ	gostack_gosched_m(SB), AX
+	MOVQ	AX, 0(SP)
+	CALL	runtime·mcall(SB)
+	RET
+
+// func GC(): scans every goroutine's stack, the caller's included, and shrinks those that
+// use less than a quarter of it. The caller is stopped in mcall while its stack moves.
+TEXT runtime·GC(SB),NOSPLIT,$8-0
+	LEAQ	gostack_gc_m(SB), AX
+	MOVQ	AX, 0(SP)
+	CALL	runtime·mcall(SB)
+	RET
+
+// CALLC calls the C++ function `fn(argp)` on g0, argp pointing at this function's arguments.
+#define CALLC(fn) \
+	LEAQ	fn(SB), AX; \
+	MOVQ	AX, 0(SP); \
+	LEAQ	argp+0(FP), AX; \
+	MOVQ	AX, 8(SP); \
+	CALL	runtime·asmcgocall(SB)
+
+// func newproc(siz int32, fn *funcval): starts fn in a new goroutine with the siz bytes of
+// arguments that follow fn in the caller's frame (the pre-1.17 ABI0 form used by the seed).
+TEXT runtime·newproc(SB),NOSPLIT,$16-16
+	CALLC(gostack_newproc)
+	RET
+
+// Go's print builtins, to stderr.
+TEXT runtime·printint(SB),NOSPLIT,$16-8
+	CALLC(gostack_printint)
+	RET
+
+TEXT runtime·printuint(SB),NOSPLIT,$16-8
+	CALLC(gostack_printuint)
+	RET
+
+TEXT runtime·printhex(SB),NOSPLIT,$16-8
+	CALLC(gostack_printhex)
+	RET
+
+TEXT runtime·printstring(SB),NOSPLIT,$16-16
+	CALLC(gostack_printstring)
+	RET
+
+TEXT runtime·printsp(SB),NOSPLIT,$16-0
+	CALLC(gostack_printsp)
+	RET
+
+TEXT runtime·printnl(SB),NOSPLIT,$16-0
+	CALLC(gostack_printnl)
+	RET
+
+// func exit(code int32): ends the process (after -stats output, if requested).
+TEXT runtime·exit(SB),NOSPLIT,$16-4
+	CALLC(gostack_exit)
+	RET

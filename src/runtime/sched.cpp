@@ -1,0 +1,277 @@
+// The one-P scheduler loop, goroutine creation and exit, Gosched, the stack-scanning GC and
+// newstack: the C++ halves of the context switches in asm_amd64.s. All of it runs on g0.
+#include "runtime/sched.h"
+
+#include <unistd.h>
+
+#include <cstring>
+
+#include "functab/registry.h"
+#include "runtime/print.h"
+#include "runtime/proc.h"
+#include "runtime/runq.h"
+#include "runtime/stack.h"
+#include "runtime/stackcopy.h"
+
+// The assembly side (asm_amd64.s).
+extern "C" {
+[[noreturn]] void rt_gogo(gostack::rt::Gobuf* buf) __asm__("runtime.gogo");
+void gostack_rt_enter(void (*fn)());
+[[noreturn]] void gostack_rt_leave();
+void rt_goexit() __asm__("runtime.goexit");
+void rt_morestack() __asm__("runtime.morestack");
+void rt_morestack_noctxt() __asm__("runtime.morestack_noctxt");
+void rt_mcall() __asm__("runtime.mcall");
+void rt_asmcgocall() __asm__("runtime.asmcgocall");
+void rt_newproc() __asm__("runtime.newproc");
+void rt_gosched() __asm__("runtime.Gosched");
+void rt_gc() __asm__("runtime.GC");
+void rt_printint() __asm__("runtime.printint");
+void rt_printuint() __asm__("runtime.printuint");
+void rt_printhex() __asm__("runtime.printhex");
+void rt_printstring() __asm__("runtime.printstring");
+void rt_printsp() __asm__("runtime.printsp");
+void rt_printnl() __asm__("runtime.printnl");
+void rt_exit() __asm__("runtime.exit");
+}
+
+namespace gostack::rt {
+namespace {
+
+void (*exit_hook)(int32_t) = nullptr;
+uint64_t n_gosched = 0;
+uint64_t n_gc = 0;
+
+M* curm() { return getg()->m; }
+
+[[noreturn]] void schedule();
+
+// Go's execute: runs gp on the current M; never returns.
+[[noreturn]] void execute(G* gp) {
+  M* mp = curm();
+  mp->curg = gp;
+  gp->m = mp;
+  casgstatus(gp, Grunnable, Grunning);
+  if (gp->stackguard0 == abi::kStackPreempt) gp->stackguard0 = gp->stack.lo + abi::kStackGuard;
+  rt_gogo(&gp->sched);
+}
+
+// Go's schedule: finds a runnable G (local queue, then the global queue) and runs it. With
+// none left, the scheduler returns to run_scheduler's caller.
+[[noreturn]] void schedule() {
+  P* pp = curm()->p;
+  for (;;) {
+    bool inherit = false;
+    G* gp = runqget(pp, &inherit);
+    if (gp == nullptr) {
+      LockGuard guard(sched.lock);
+      gp = globrunqget(pp, 0);
+    }
+    if (gp != nullptr) execute(gp);
+    gostack_rt_leave();
+  }
+}
+
+void schedule_entry() { schedule(); }
+
+uintptr_t round_up(uintptr_t n, uintptr_t a) { return (n + a - 1) & ~(a - 1); }
+
+// The largest SP delta of the function containing pc (Go's funcMaxSPDelta), 0 if unknown.
+uintptr_t max_spdelta(uintptr_t pc) {
+  functab::Found f = functab::lookup(pc);
+  if (!f) return 0;
+  int32_t max = 0;
+  for (const auto& run : f.fn->pcsp) max = run.sp > max ? run.sp : max;
+  return static_cast<uintptr_t>(max);
+}
+
+void gc_scan_one(G* gp, void*) {
+  uint32_t st = readgstatus(gp);
+  if (st == Grunnable || st == Gwaiting || (st == Grunning && gp == curm()->curg)) shrinkstack(gp);
+}
+
+void throw_traceback() { traceback_curg(); }
+
+}  // namespace
+
+G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintptr_t callerpc) {
+  if (fn == nullptr) throw_fatal("go of nil func value");
+  if (siz < 0) throw_fatal("newproc: negative argument size");
+  P* pp = curm()->p;
+  G* newg = newg_alloc(pp);
+  // Room for the arguments, plus spare words as Go leaves, 16-byte aligned.
+  uintptr_t total = round_up(4 * sizeof(uintptr_t) + round_up(static_cast<uintptr_t>(siz), 8), 16);
+  if (total + static_cast<uintptr_t>(abi::kStackGuard) >= startingStackSize)
+    throw_fatal("newproc: function arguments too large for new goroutine");
+  uintptr_t sp = newg->stack.hi - total;
+  std::memset(reinterpret_cast<void*>(sp), 0, total);
+  if (siz > 0) std::memcpy(reinterpret_cast<void*>(sp), argp, static_cast<size_t>(siz));
+  newg->argoff = total;
+  newg->sched = Gobuf{};
+  newg->stktopsp = sp;
+  // gostartcall: the entry function "returns" to goexit+1 (past its NOP).
+  sp -= sizeof(uintptr_t);
+  *reinterpret_cast<uintptr_t*>(sp) = reinterpret_cast<uintptr_t>(&rt_goexit) + 1;
+  newg->sched.sp = sp;
+  newg->sched.pc = fn->fn;
+  newg->sched.g = newg;
+  newg->sched.ctxt = const_cast<FuncVal*>(fn);
+  newg->gopc = callerpc;
+  newg->startpc = fn->fn;
+  newg->waiter = nullptr;
+  newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+  (void)callergp;
+  casgstatus(newg, Gdead, Grunnable);
+  return newg;
+}
+
+G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz) {
+  G* gp = newproc1(fn, argp, siz, nullptr, 0);
+  runqput(curm()->p, gp, true);
+  return gp;
+}
+
+void run_scheduler() {
+  G* g = getg();
+  if (g == nullptr || g != g->m->g0) throw_fatal("run_scheduler not on g0");
+  set_throw_hook(throw_traceback);
+  // The outer g0 context is restored on return, so run_scheduler may nest in a test.
+  Gobuf saved = g->sched;
+  gostack_rt_enter(schedule_entry);
+  g->sched = saved;
+}
+
+void set_exit_hook(void (*hook)(int32_t)) { exit_hook = hook; }
+
+SchedStats sched_stats() { return {n_gosched, n_gc}; }
+
+const void* runtime_symbol(const char* name) {
+  struct Entry {
+    const char* name;
+    const void* addr;
+  };
+  static const Entry table[] = {
+      {"runtime.morestack", reinterpret_cast<const void*>(&rt_morestack)},
+      {"runtime.morestack_noctxt", reinterpret_cast<const void*>(&rt_morestack_noctxt)},
+      {"runtime.mcall", reinterpret_cast<const void*>(&rt_mcall)},
+      {"runtime.asmcgocall", reinterpret_cast<const void*>(&rt_asmcgocall)},
+      {"runtime.goexit", reinterpret_cast<const void*>(&rt_goexit)},
+      {"runtime.newproc", reinterpret_cast<const void*>(&rt_newproc)},
+      {"runtime.Gosched", reinterpret_cast<const void*>(&rt_gosched)},
+      {"runtime.GC", reinterpret_cast<const void*>(&rt_gc)},
+      {"runtime.printint", reinterpret_cast<const void*>(&rt_printint)},
+      {"runtime.printuint", reinterpret_cast<const void*>(&rt_printuint)},
+      {"runtime.printhex", reinterpret_cast<const void*>(&rt_printhex)},
+      {"runtime.printstring", reinterpret_cast<const void*>(&rt_printstring)},
+      {"runtime.printsp", reinterpret_cast<const void*>(&rt_printsp)},
+      {"runtime.printnl", reinterpret_cast<const void*>(&rt_printnl)},
+      {"runtime.exit", reinterpret_cast<const void*>(&rt_exit)},
+  };
+  for (const Entry& e : table)
+    if (std::strcmp(e.name, name) == 0) return e.addr;
+  return nullptr;
+}
+
+}  // namespace gostack::rt
+
+// ---- entry points called by asm_amd64.s (System V, on g0) ----
+
+using namespace gostack::rt;
+
+extern "C" {
+
+[[noreturn]] void gostack_rt_badmcall() { throw_fatal("runtime: mcall called on m->g0 stack"); }
+[[noreturn]] void gostack_rt_badmcall2() { throw_fatal("runtime: mcall function returned"); }
+[[noreturn]] void gostack_rt_badmorestackg0() { throw_fatal("morestack on g0"); }
+
+// Go's newstack: the G in m.curg failed its prologue check; g.sched describes it.
+[[noreturn]] void gostack_newstack() {
+  G* thisg = getg();
+  M* mp = thisg->m;
+  G* gp = mp->curg;
+  if (thisg != mp->g0 || gp == nullptr) throw_fatal("newstack not on g0 with a user g");
+  uintptr_t sp = gp->sched.sp;
+  if (sp < gp->stack.lo) {
+    printstring("runtime: newstack sp=");
+    printhex(sp);
+    printstring(" stack=[");
+    printhex(gp->stack.lo);
+    printstring(", ");
+    printhex(gp->stack.hi);
+    printstring("]\n");
+    throw_fatal("runtime: split stack overflow");
+  }
+  if (gp->stackguard0 == gostack::abi::kStackPreempt) {
+    // A preemption request: this M never holds runtime locks in user code, so it is always
+    // a safe point. Clear the request, shrink if one is pending, and resume.
+    gp->stackguard0 = gp->stack.lo + gostack::abi::kStackGuard;
+    gp->preempt = false;
+    if (gp->preemptShrink) {
+      gp->preemptShrink = false;
+      shrinkstack(gp);
+    }
+    rt_gogo(&gp->sched);
+  }
+  growstack(gp, max_spdelta(gp->sched.pc));
+  rt_gogo(&gp->sched);
+}
+
+// goexit1's mcall target (Go's goexit0): retire gp, tell its waiter, run the next G.
+[[noreturn]] void gostack_goexit0(G* gp) {
+  ExitWaiter* w = gp->waiter;
+  gp->waiter = nullptr;
+  if (w != nullptr) {
+    size_t n = w->len < gp->argoff ? w->len : gp->argoff;
+    std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
+    w->done = true;
+  }
+  gdestroy(gp);
+  if (w != nullptr && w->leave) gostack_rt_leave();
+  schedule();
+}
+
+// Gosched's mcall target (Go's gosched_m): gp goes to the global queue's tail.
+[[noreturn]] void gostack_gosched_m(G* gp) {
+  n_gosched++;
+  casgstatus(gp, Grunning, Grunnable);
+  curm()->curg = nullptr;
+  gp->m = nullptr;
+  {
+    LockGuard guard(sched.lock);
+    globrunqput(gp);
+  }
+  schedule();
+}
+
+// GC's mcall target: scan every G's stack (the caller's too: it is stopped in mcall) and
+// shrink those that use under a quarter of it, then resume the caller.
+[[noreturn]] void gostack_gc_m(G* gp) {
+  n_gc++;
+  forEachG(gc_scan_one, nullptr);
+  rt_gogo(&gp->sched);
+}
+
+void gostack_newproc(const uintptr_t* argp) {
+  int32_t siz;
+  std::memcpy(&siz, argp, sizeof siz);
+  auto* fn = reinterpret_cast<const FuncVal*>(argp[1]);
+  G* callergp = curm()->curg;
+  G* newg = newproc1(fn, argp + 2, siz, callergp, argp[-1]);
+  runqput(curm()->p, newg, true);
+}
+
+void gostack_printint(const int64_t* a) { printint(a[0]); }
+void gostack_printuint(const uint64_t* a) { printuint(a[0]); }
+void gostack_printhex(const uint64_t* a) { printhex(a[0]); }
+void gostack_printstring(const uintptr_t* a) {
+  printstring(std::string_view(reinterpret_cast<const char*>(a[0]), a[1]));
+}
+void gostack_printsp(const void*) { printsp(); }
+void gostack_printnl(const void*) { printnl(); }
+
+[[noreturn]] void gostack_exit(const int32_t* a) {
+  if (exit_hook != nullptr) exit_hook(a[0]);
+  ::_exit(a[0]);
+}
+
+}  // extern "C"

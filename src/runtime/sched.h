@@ -1,0 +1,51 @@
+// The scheduler on one M and one P (after Go's proc.go): newproc, schedule/execute, goexit0,
+// Gosched, the stack-scanning GC, newstack, and the C++ entry points the runtime's assembly calls.
+//
+// Multi-core scheduling (several Ms, work stealing between running Ps, idle parking) is a
+// later issue: everything runs on the thread that called schedinit, on allp[0].
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/runtime2.h"
+
+namespace gostack::rt {
+
+// What `go f(...)` passes: a pointer to a word holding the entry PC (Go's funcval).
+struct FuncVal {
+  uintptr_t fn;
+};
+
+// Go's newproc1: a G (from the free lists or malg) that will run fn with the siz bytes at
+// argp as its ABI0 argument frame, returning into goexit. Status Grunnable; the caller
+// queues it. Ends the program if the arguments do not fit a starting stack.
+G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintptr_t callerpc);
+
+// Creates a goroutine as newproc does (into runnext). Must run on g0 (C++).
+G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz);
+
+// Runs the scheduler on the calling thread (which must be m0's g0, after schedinit) until
+// no goroutine is runnable or a G whose ExitWaiter asks to leave exits. Returns to the caller.
+void run_scheduler();
+
+// Called by runtime·exit and by the driver when main·main returns: the hook prints -stats
+// and ends the process with the given status. Without a hook, _exit(code).
+void set_exit_hook(void (*hook)(int32_t code));
+
+// The goroutine traceback the fatal-error path prints (Go's "goroutine N [running]:" and
+// one "name(...)\n\tfile:line +0xoff" per frame, innermost first).
+void traceback_curg();
+
+// Address of runtime symbols the assembled code may reference, by linker name
+// ("runtime.printnl"); nullptr if unknown. For the in-memory image loader.
+const void* runtime_symbol(const char* name);
+
+// Counts of scheduler events (not part of -stats' fixed list).
+struct SchedStats {
+  uint64_t gosched;
+  uint64_t gc_scans;
+};
+SchedStats sched_stats();
+
+}  // namespace gostack::rt

@@ -1,0 +1,97 @@
+// `gostack run` end to end: the examples run as real goroutines on real stacks; checks their
+// output, -stats counters, -debug=stack lines, and the stack-overflow death (message, traceback, exit 2).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <map>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct RunResult {
+  int status = -1;
+  std::string out;  // stdout and stderr together
+};
+
+RunResult gostack_run(const std::string& flags, const std::string& example) {
+  std::string cmd = std::string(GOSTACK_BINARY) + " run " + flags + " " + GOSTACK_SOURCE_DIR +
+                    "/examples/" + example + " 2>&1";
+  RunResult r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::map<std::string, uint64_t> stats_of(const std::string& out) {
+  std::map<std::string, uint64_t> m;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t colon = line.find(": ");
+    if (colon == std::string::npos || line.find(' ') < colon) continue;
+    std::string v = line.substr(colon + 2);
+    if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) m[line.substr(0, colon)] = std::stoull(v);
+  }
+  return m;
+}
+
+TEST(RuntimeRun, SeedExamplePrintsTwoNewlines) {
+  RunResult r = gostack_run("", "printnl_amd64.s " GOSTACK_SOURCE_DIR "/examples/printnl_main_amd64.s");
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "\n\n");
+}
+
+TEST(RuntimeRun, GrowthPast64MiBKeepsPointerToCallersLocal) {
+  RunResult r = gostack_run("-maxprocs 1 -stats", "growth_amd64.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("70042\n43\n", 0), 0u) << r.out;
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["goroutines_created"], 1u);
+  // 2 KiB doubled 16 times is 128 MiB: 70,000 frames of 1,040 bytes need ~73 MB.
+  EXPECT_EQ(st["stack_grows"], 16u);
+  EXPECT_GE(st["stack_copied_bytes"], 64u << 20);
+  EXPECT_GE(st["stack_peak_bytes"], 128u << 20);
+  for (const char* k : {"gfree_reused", "stack_shrinks", "stack_inuse_bytes", "stack_sys_bytes"})
+    EXPECT_EQ(st.count(k), 1u) << k;
+}
+
+TEST(RuntimeRun, ShrinkToFloorAndGReuse) {
+  RunResult r = gostack_run("-stats -debug=stack", "shrink_amd64.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("1\n"), std::string::npos);
+  EXPECT_NE(r.out.find("2\n"), std::string::npos);
+  EXPECT_NE(r.out.find("stack grow goid=1 old=2048 new=4096"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stack shrink goid=1 old=4096 new=2048"), std::string::npos) << r.out;
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["goroutines_created"], 3u);
+  EXPECT_EQ(st["gfree_reused"], 1u);  // the third goroutine reuses the second's G
+  EXPECT_EQ(st["stack_shrinks"], 11u);  // 4 MiB -> 2 KiB
+  EXPECT_EQ(st["stack_grows"], 23u);
+}
+
+TEST(RuntimeRun, StackOverflowDies) {
+  RunResult r = gostack_run("-maxstack 8388608", "overflow_amd64.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("runtime: goroutine stack exceeds 8388608-byte limit\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fatal error: stack overflow\n"), std::string::npos);
+  EXPECT_NE(r.out.find("goroutine 1 [running]:\nmain.forever(...)\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("overflow_amd64.s:9 +0x"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("...additional frames elided...\n"), std::string::npos);
+}
+
+TEST(RuntimeRun, BadUsage) {
+  EXPECT_EQ(gostack_run("-maxprocs 0", "growth_amd64.s").status, 2);
+  EXPECT_EQ(gostack_run("-debug=bogus", "growth_amd64.s").status, 2);
+  RunResult r = gostack_run("", "printnl_amd64.s");  // no main·main
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("main.main"), std::string::npos);
+}
+
+}  // namespace

@@ -10,7 +10,6 @@
 #include "asm/assembler.h"
 #include "driver/commands.h"
 #include "driver/flags.h"
-#include "functab/functab.h"
 #include "functab/registry.h"
 #include "object/image.h"
 #include "runtime/proc.h"
@@ -69,7 +68,7 @@ void define_flags(FlagSet& fs, RunCommand& cmd) {
   });
 }
 
-// Loads one assembled file and registers its function tables for tracebacks and frame sizes.
+// Assembles and loads one file; its references resolve to the runtime and earlier files.
 std::unique_ptr<Image> load(const std::string& path, const AsmOptions& opts,
                             const std::vector<std::unique_ptr<Image>>& loaded, Diag& diag) {
   std::ifstream in(path, std::ios::binary);
@@ -90,13 +89,8 @@ std::unique_ptr<Image> load(const std::string& path, const AsmOptions& opts,
       if (void* a = img->address(name)) return a;
     return nullptr;
   };
-  std::unique_ptr<Image> img = load_image(unit, resolve, diag);
-  if (!img) return nullptr;
-  auto table = std::make_shared<functab::FuncTable>(functab::build(unit, diag));
-  for (functab::FuncEntry& fn : table->funcs)
-    fn.entry = reinterpret_cast<uint64_t>(img->address(fn.name));
-  functab::register_table(table);
-  return img;
+  // The image registers its function table (tracebacks, frame sizes) while it lives.
+  return load_image(unit, resolve, diag);
 }
 
 }  // namespace

@@ -41,6 +41,7 @@ namespace {
 void (*exit_hook)(int32_t) = nullptr;
 uint64_t n_gosched = 0;
 uint64_t n_gc = 0;
+bool left_runnable = false;  // why the scheduler last left: a waiter (true) or an empty queue
 
 M* curm() { return getg()->m; }
 
@@ -68,6 +69,7 @@ M* curm() { return getg()->m; }
       gp = globrunqget(pp, 0);
     }
     if (gp != nullptr) execute(gp);
+    left_runnable = false;
     gostack_rt_leave();
   }
 }
@@ -131,7 +133,7 @@ G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz) {
   return gp;
 }
 
-void run_scheduler() {
+bool run_scheduler() {
   G* g = getg();
   if (g == nullptr || g != g->m->g0) throw_fatal("run_scheduler not on g0");
   set_throw_hook(throw_traceback);
@@ -139,6 +141,7 @@ void run_scheduler() {
   Gobuf saved = g->sched;
   gostack_rt_enter(schedule_entry);
   g->sched = saved;
+  return left_runnable;
 }
 
 void set_exit_hook(void (*hook)(int32_t)) { exit_hook = hook; }
@@ -226,7 +229,10 @@ extern "C" {
     w->done = true;
   }
   gdestroy(gp);
-  if (w != nullptr && w->leave) gostack_rt_leave();
+  if (w != nullptr && w->leave) {
+    left_runnable = true;
+    gostack_rt_leave();
+  }
   schedule();
 }
 

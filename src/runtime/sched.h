@@ -26,8 +26,9 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
 G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz);
 
 // Runs the scheduler on the calling thread (which must be m0's g0, after schedinit) until
-// no goroutine is runnable or a G whose ExitWaiter asks to leave exits. Returns to the caller.
-void run_scheduler();
+// no goroutine is runnable or a G whose ExitWaiter asks to leave exits. Returns to the caller:
+// false when it returned because nothing was runnable.
+bool run_scheduler();
 
 // Called by runtime·exit and by the driver when main·main returns: the hook prints -stats
 // and ends the process with the given status. Without a hook, _exit(code).

@@ -225,7 +225,7 @@ extern "C" {
   gp->waiter = nullptr;
   if (w != nullptr) {
     size_t n = w->len < gp->argoff ? w->len : gp->argoff;
-    std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
+    if (n > 0) std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
     w->done = true;
   }
   gdestroy(gp);

@@ -3,15 +3,20 @@
 
 namespace gostack {
 namespace {
-std::string key(std::string_view name, bool is_static) {
+// Like Go's Link, a name has one symbol per ABI: foo<ABIInternal> is not foo (ABI0).
+std::string key(std::string_view name, bool is_static, Abi abi = Abi::Abi0) {
   std::string k(name);
-  if (is_static) k += "<>";
+  if (is_static) {
+    k += "<>";
+  } else if (abi == Abi::AbiInternal) {
+    k += "<ABIInternal>";
+  }
   return k;
 }
 }  // namespace
 
 Symbol* Unit::lookup(std::string_view name, bool is_static, Abi abi) {
-  std::string k = key(name, is_static);
+  std::string k = key(name, is_static, abi);
   auto it = by_name_.find(k);
   if (it != by_name_.end()) return it->second;
   symbols_.emplace_back();

@@ -93,7 +93,8 @@ struct Unit {
   // Go lists and writes them after `data`, sorted by name.
   std::vector<Symbol*> const_syms;
 
-  // Finds or creates a symbol. static_ symbols are file-local (<>) and live in their own space.
+  // Finds or creates a symbol. static_ symbols are file-local (<>) and live in their own space;
+  // as in Go, an ABIInternal symbol is distinct from the ABI0 symbol of the same name.
   Symbol* lookup(std::string_view name, bool is_static = false, Abi abi = Abi::Abi0);
   Symbol* find(std::string_view name, bool is_static = false) const;
 

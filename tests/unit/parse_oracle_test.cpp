@@ -150,6 +150,10 @@ std::vector<OracleCase> cases() {
       OracleCase{"abi_runtime", {{"main.s", "TEXT \u00B7a<ABIInternal>(SB), 4, $0\n\tRET\n"
                                             "TEXT \u00B7b<ABIInternal>(SB), 0, $0\n\tRET\n"}},
                  "", true},
+      OracleCase{"abi_ref_before_def",
+                 {{"main.s", "TEXT \u00B7g(SB), 4, $8\n\tCALL \u00B7f(SB)\n\tRET\n"
+                             "TEXT \u00B7f<ABIInternal>(SB), 4, $0\n\tCALL \u00B7f<ABIInternal>(SB)\n\tRET\n"}},
+                 "", true},
       OracleCase{"goexperiment",
                  {{"main.s", "#ifdef GOEXPERIMENT_regabiargs\nTEXT \u00B7a(SB), 0, $0\n\tRET\n#endif\n"
                              "#ifdef GOEXPERIMENT_regabiwrappers\nTEXT \u00B7b(SB), 0, $0\n\tRET\n#endif\n"

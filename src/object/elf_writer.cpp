@@ -300,10 +300,14 @@ void Writer::build_symtab() {
     symindex_[d.sym] = push(d.name, STB_LOCAL, d.where.st_type, d.section, size_of(d));
   }
   uint32_t first_global = static_cast<uint32_t>(syms.size());
+  // ELF has one name space: a reference to foo (ABI0) resolves to a definition of
+  // foo<ABIInternal> in this file, as Go's ABI wrappers would make it.
+  std::unordered_map<std::string, uint32_t> global_by_name;
   for (const Defined& d : defined_) {
     if (d.sym->is_static) continue;
     uint8_t bind = d.group ? STB_WEAK : STB_GLOBAL;  // DUPOK: weak, in its own COMDAT group
     symindex_[d.sym] = push(d.name, bind, d.where.st_type, d.section, size_of(d));
+    global_by_name.emplace(d.name, symindex_[d.sym]);
   }
   for (const Defined& d : defined_) {
     for (const Reloc& r : d.sym->r) {
@@ -319,8 +323,13 @@ void Writer::build_symtab() {
         symindex_[r.sym] = 0;
         continue;
       }
+      std::string name = elf_symbol_name(*r.sym, unit_.pkgpath);
+      if (auto it = global_by_name.find(name); it != global_by_name.end()) {
+        symindex_[r.sym] = it->second;
+        continue;
+      }
       uint8_t type = is_tls_reloc(r.type) ? STT_TLS : STT_NOTYPE;
-      symindex_[r.sym] = push(elf_symbol_name(*r.sym, unit_.pkgpath), STB_GLOBAL, type, SHN_UNDEF, 0);
+      symindex_[r.sym] = push(name, STB_GLOBAL, type, SHN_UNDEF, 0);
     }
   }
 

@@ -7,6 +7,7 @@
 #include <regex>
 #include <sstream>
 
+#include "asm/assembler.h"
 #include "object/elf_writer.h"
 #include "object_test_util.h"
 
@@ -347,6 +348,35 @@ TEST(ElfObject, WriteErrorKeepsDevices) {
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(msgs[0], "write /dev/full: No space left on device");
   EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+}
+
+}  // namespace
+}  // namespace gostack
+
+namespace gostack {
+namespace {
+
+// A plain reference to f and a definition of f<ABIInternal> are two symbols in the assembler
+// (as in Go), but one name in ELF: the object must not also list main.f as undefined.
+TEST(ElfObject, AbiInternalDefinitionSatisfiesAbi0Reference) {
+  if (!have_tool("readelf")) GTEST_SKIP() << "readelf not installed";
+  Unit u;
+  Diag diag;
+  AsmOptions opts;
+  opts.pkgpath = "main";
+  opts.parse.compiling_runtime = true;
+  ASSERT_TRUE(assemble_text(u, diag, "abi.s",
+                            "TEXT ·caller(SB),4,$0-0\n\tCALL ·f(SB)\n\tRET\n"
+                            "TEXT ·f<ABIInternal>(SB),4,$0-0\n\tRET\n",
+                            opts));
+  TempDir dir;
+  std::string obj = dir / "abi.o";
+  ASSERT_TRUE(write_elf_object(u, obj, diag));
+  RunResult r = run("readelf -sW " + obj);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(FUNC +GLOBAL +DEFAULT +[0-9]+ main\.f\n)")))
+      << r.output;
+  EXPECT_FALSE(std::regex_search(r.output, std::regex(R"(UND main\.f\n)"))) << r.output;
 }
 
 }  // namespace

@@ -292,7 +292,8 @@ void Input::macro_definition(const std::string& name,
 }
 
 void Input::invoke_macro(const Macro& macro) {
-  const std::string& file = stack_.back()->file();
+  // A copy: reading the arguments below may pop (and free) the reader this came from.
+  const std::string file = stack_.back()->file();
   int line = stack_.back()->line();
   uint32_t index = stack_.back()->file_index;
   auto push_slice = [&](std::vector<Token> toks) {

@@ -72,7 +72,7 @@ class FunctabLink : public ::testing::Test {
     ASSERT_EQ(a.status, 0) << a.output;
     write_text(dir_ / "main.cpp", kMain);
     std::string lib = (std::filesystem::path(GOSTACK_BINARY).parent_path() / "libgostack_asm.a").string();
-    RunResult b = run("g++ -std=c++20 -g -I" + include_dir() + " -I" + std::string(GOSTACK_SOURCE_DIR) + "/src " +
+    RunResult b = run("g++ -std=c++20 -g " + std::string(GOSTACK_TEST_LINK_FLAGS) + " -I" + include_dir() + " -I" + std::string(GOSTACK_SOURCE_DIR) + "/src " +
                       (dir_ / "main.cpp") + " " + (dir_ / "outer.o") + " " + lib + " -o " + (dir_ / "prog"));
     ASSERT_EQ(b.status, 0) << b.output;
   }

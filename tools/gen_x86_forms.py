@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Generates src/encode/forms_x86.inc: one row per instruction form of Go 1.19's amd64
-legacy and VEX instruction set, in gostack's table format (src/encode/forms.h). An op that
-also has EVEX forms gets a final `evex` marker row: gostack reports such an instruction as
-unsupported when none of its VEX forms fits.
+legacy, VEX and EVEX (AVX-512) instruction set, in gostack's table format
+(src/encode/forms.h).
 
 Go keeps these forms in parallel tables linked by position (asm6.go: optab rows point at a
 ytab list, and a cursor walks the row's opcode bytes as the ytab entries are skipped). This
@@ -108,6 +107,16 @@ AVX_CONSTS = {"avxEscape": 1 << 6, "vex66": 1, "vexF3": 2, "vexF2": 3, "vexLZ": 
               "vex0F": 1 << 3, "vex0F38": 2 << 3, "vex0F3A": 3 << 3}
 
 
+def evex_consts(goroot):
+    """evex.go's evex* constants (EVEX byte layouts: W, map, L, pp, N, broadcast, Z/R/S)."""
+    src = open(os.path.join(goroot, "src/cmd/internal/obj/x86/evex.go"), encoding="utf-8").read()
+    out = {}
+    for m in re.finditer(r"^\t(evex\w+)\s*=\s*(\w+)(?:\s*<<\s*(\d+))?", src, re.M):
+        name, val, shift = m.groups()
+        out[name] = int(val, 0) << int(shift or 0)
+    return out
+
+
 def parse_avx(goroot, consts):
     """avx_optabs.go: VEX (and EVEX) forms, keyed-struct syntax."""
     src = open(os.path.join(goroot, "src/cmd/internal/obj/x86/avx_optabs.go"),
@@ -120,6 +129,8 @@ def parse_avx(goroot, consts):
             args = [a.strip() for a in r.group(3).split(",") if a.strip()]
             rows.append((r.group(1), int(r.group(2)), args))
         ytabs[m.group(1)] = rows
+    consts = dict(consts)
+    consts.update(evex_consts(goroot))
     optab = []
     for m in re.finditer(r"\{as: A(\w+), ytab: (\w+), prefix: Pavx, op: opBytes\{(.*?)\}\}",
                          src, re.S):
@@ -140,24 +151,24 @@ def parse_avx(goroot, consts):
     return optab, ytabs
 
 
+EVEX_DIGIT = {"Zevex_k_rmo", "Zevex_i_rm_vo", "Zevex_i_rm_k_vo"}
+
+
 def avx_forms(name, ytab, ops):
-    """VEX forms as rows; the EVEX forms Go would try after them become one marker row."""
+    """VEX and EVEX forms as rows. An EVEX row's code is {P1 template [W1mmLLpp], P2 template
+    [NNNbbZRS] (disp8 scale, broadcast size, allowed suffixes), opcode}."""
     z = 0
-    seen_evex = False
     for zcase, zoff, args in ytab:
         here = z
         z += zoff
         if zcase.startswith("Zevex"):
-            seen_evex = True
+            digit = ops[here + 3] if zcase in EVEX_DIGIT else 0
+            yield (name, args, "e" + zcase[len("Zevex"):], [], ops[here:here + 3], digit)
             continue
-        if seen_evex:
-            raise SystemExit("%s: a VEX form follows an EVEX form" % name)
         enc = "v" + zcase[len("Zvex"):] if zcase != "Zvex" else "v_only"
         digit = ops[here + 2] if zcase in ("Zvex_rm_v_ro", "Zvex_i_rm_vo", "Zvex_i_r_v",
                                            "Zvex_rm_r_vo") else 0
         yield (name, args, enc, [], [ops[here], ops[here + 1]], digit)
-    if seen_evex:
-        yield (name, [], "evex", [], [], 0)
 
 
 def hexs(bs):

@@ -202,10 +202,10 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
       emit_sib(p, a.scale, a.index, base);
       return;
     }
-    if (fits_int8(v)) {
+    if (uint8_t d8; to_disp8(v, &d8)) {
       put(static_cast<uint8_t>(0x44 | r3));
       emit_sib(p, a.scale, a.index, base);
-      put(static_cast<uint8_t>(v));
+      put(d8);
       return;
     }
     put(static_cast<uint8_t>(0x84 | r3));
@@ -243,10 +243,10 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
     if (v == 0) {
       put(static_cast<uint8_t>(reg_low3(base) | r3));
       emit_sib(p, a.scale, reg::NONE, base);
-    } else if (fits_int8(v)) {
+    } else if (uint8_t d8; to_disp8(v, &d8)) {
       put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
       emit_sib(p, a.scale, reg::NONE, base);
-      put(static_cast<uint8_t>(v));
+      put(d8);
     } else {
       put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
       emit_sib(p, a.scale, reg::NONE, base);
@@ -267,9 +267,9 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
       put(static_cast<uint8_t>(reg_low3(base) | r3));
       return;
     }
-    if (fits_int8(v) && rel.siz == 0) {
+    if (uint8_t d8; rel.siz == 0 && to_disp8(v, &d8)) {
       put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
-      put(static_cast<uint8_t>(v));
+      put(d8);
       return;
     }
     put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
@@ -359,7 +359,146 @@ void InstrEncoder::emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_
   put(opcode);
 }
 
-// AVX2 gathers fault (#UD) unless mask, index and destination are distinct registers.
+// An 8-bit displacement: plain int8, or for EVEX the displacement divided by the operand's
+// memory size N when it divides exactly (compressed disp8*N).
+bool InstrEncoder::to_disp8(int32_t v, uint8_t* disp8) const {
+  if (disp8_scale_ == 0) {
+    *disp8 = static_cast<uint8_t>(v);
+    return fits_int8(v);
+  }
+  if (v % disp8_scale_ != 0 || !fits_int8(v / disp8_scale_)) return false;
+  *disp8 = static_cast<uint8_t>(v / disp8_scale_);
+  return true;
+}
+
+// The 4-byte EVEX prefix and the opcode (Go: asmevex):
+//   62 | P0 [R X B R' 0 0 m m] | P1 [W vvvv 1 p p] | P2 [z L'L b V' a a a] | opcode
+// R/X/B/R'/vvvv/V' are stored inverted. The suffix (Prog::scond) sets z (.Z), b with L'L as
+// the rounding mode (.RN_SAE...), or b alone (.BCST, .SAE); the form's P2 template says
+// which suffixes it allows and the disp8*N scale that memory operands then use.
+void InstrEncoder::emit_evex(Prog* p, const Form& f, const Addr* rm, const Addr* v,
+                             const Addr* r, const Addr* k) {
+  vex_ = true;
+  const uint8_t t1 = f.code[0], t2 = f.code[1];
+  const int base = p->scond & 7;
+  const bool zeroing = (p->scond & scond::kZ) != 0;
+  const bool bcst = base == scond::kBCST;
+  const bool sae = base == scond::kSAE;
+  // L'L for each rounding suffix: RN 0, RD 1, RU 2, RZ 3.
+  int rounding = -1;
+  switch (base) {
+    case scond::kRN_SAE: rounding = 0; break;
+    case scond::kRD_SAE: rounding = 1; break;
+    case scond::kRU_SAE: rounding = 2; break;
+    case scond::kRZ_SAE: rounding = 3; break;
+    default: break;
+  }
+  const bool rm_mem = rm != nullptr && rm->type == AddrType::Mem;
+  if (bcst) {
+    disp8_scale_ = (t2 & 0x18) == 0x08 ? 4 : (t2 & 0x18) == 0x10 ? 8 : 1;
+  } else {
+    disp8_scale_ = 1 << ((t2 >> 5) & 7);
+  }
+
+  const std::string what = ": " + format_prog(unit_, *p);
+  int z = 0, ll = (t1 >> 2) & 3, b = 0;
+  if (zeroing) {
+    if (!(t2 & 0x04)) fail(p, "unsupported zeroing" + what);
+    z = 1;
+  }
+  if (rounding >= 0) {
+    if (rm_mem) {
+      fail(p, "illegal rounding with memory argument" + what);
+    } else if (!(t2 & 0x02)) {
+      fail(p, "unsupported rounding" + what);
+    }
+    b = 1;
+    ll = rounding;
+  } else if (bcst) {
+    if (!rm_mem) {
+      fail(p, "illegal broadcast without memory argument" + what);
+    } else if (!(t2 & 0x18)) {
+      fail(p, "unsupported broadcast" + what);
+    }
+    b = 1;
+  } else if (sae) {
+    if (rm_mem) {
+      fail(p, "illegal SAE with memory argument" + what);
+    } else if (!(t2 & 0x01)) {
+      fail(p, "unsupported SAE" + what);
+    }
+    b = 1;
+  }
+
+  const int r_rex = r ? reg_rex(r->reg) : 0;
+  int x_bit = 1;
+  if (rm && rm->index == reg::NONE && (reg_rex(rm->reg) & kRexEvexR)) x_bit = 0;
+  else if (rm && (reg_rex(rm->index) & kRexX)) x_bit = 0;
+  const int b_bit = rm && (reg_rex(rm->reg) & kRexB) ? 0 : 1;
+  const int p0 = ((r_rex & kRexR) ? 0 : 0x80) | x_bit << 6 | b_bit << 5 |
+                 ((r_rex & kRexEvexR) ? 0 : 0x10) | ((t1 >> 4) & 3);
+  int vvvv = v ? (reg_low3(v->reg) | ((reg_rex(v->reg) & kRexR) << 1)) & 0xF : 0;
+  const int p1 = (t1 & 0x80) | (vvvv ^ 0xF) << 3 | 0x04 | (t1 & 3);
+  int v_hi = 1;
+  if (rm && (reg_rex(rm->index) & kRexEvexR)) v_hi = 0;
+  else if (v && (reg_rex(v->reg) & kRexEvexR)) v_hi = 0;
+  const int aaa = k ? reg_low3(k->reg) & 7 : 0;
+  const int p2 = z << 7 | ll << 5 | b << 4 | v_hi << 3 | aaa;
+  put(0x62);
+  put(static_cast<uint8_t>(p0));
+  put(static_cast<uint8_t>(p1));
+  put(static_cast<uint8_t>(p2));
+  put(f.code[2]);
+}
+
+// EVEX forms with four or five operands: from, rest[0..2], to (Go: unpackOps4/5).
+void InstrEncoder::emit_evex_multi(Prog* p, const Form& f) {
+  static const Addr kNone;
+  auto rest = [&](size_t i) -> const Addr& { return i < p->rest.size() ? p->rest[i].addr : kNone; };
+  const Addr& a0 = p->from;
+  const Addr& a1 = rest(0);
+  const Addr& a2 = rest(1);
+  const Addr& to = p->to;
+  bool imm = true;
+  switch (f.enc) {
+    case Enc::e_i_rm_k_vo:  // imm, rm, k, vvvv
+      emit_evex(p, f, &a1, &to, nullptr, &a2);
+      emit_modrm(p, a1, f.digit, 0);
+      break;
+    case Enc::e_i_r_k_rm:  // imm, reg, k, rm
+      emit_evex(p, f, &to, nullptr, &a1, &a2);
+      emit_modrm(p, to, reg_low3(a1.reg), reg_rex(a1.reg));
+      break;
+    case Enc::e_i_rm_k_r:  // imm, rm, k, reg
+      emit_evex(p, f, &a1, nullptr, &to, &a2);
+      emit_modrm(p, a1, reg_low3(to.reg), reg_rex(to.reg));
+      break;
+    case Enc::e_i_rm_v_r:  // imm, rm, vvvv, reg
+      emit_evex(p, f, &a1, &a2, &to, nullptr);
+      emit_modrm(p, a1, reg_low3(to.reg), reg_rex(to.reg));
+      break;
+    case Enc::e_i_rm_v_k_r:  // imm, rm, vvvv, k, reg
+      emit_evex(p, f, &a1, &a2, &to, &rest(2));
+      emit_modrm(p, a1, reg_low3(to.reg), reg_rex(to.reg));
+      break;
+    case Enc::e_rm_v_k_r:  // rm, vvvv, k, reg
+      emit_evex(p, f, &a0, &a1, &to, &a2);
+      emit_modrm(p, a0, reg_low3(to.reg), reg_rex(to.reg));
+      imm = false;
+      break;
+    case Enc::e_r_v_k_rm:  // reg, vvvv, k, rm
+      emit_evex(p, f, &to, &a1, &a0, &a2);
+      emit_modrm(p, to, reg_low3(a0.reg), reg_rex(a0.reg));
+      imm = false;
+      break;
+    default:
+      return;
+  }
+  if (imm) put(static_cast<uint8_t>(a0.offset));
+}
+
+// AVX2 gathers fault (#UD) unless mask, index and destination are distinct registers;
+// AVX-512 gathers unless index and destination are.
 bool InstrEncoder::gather_regs_distinct(Prog* p) {
   switch (p->as) {
     case Op::VGATHERDPD: case Op::VGATHERQPD: case Op::VGATHERDPS: case Op::VGATHERQPS:
@@ -369,10 +508,19 @@ bool InstrEncoder::gather_regs_distinct(Prog* p) {
       return true;
   }
   const Addr* f3 = p->from3();
-  if (f3 == nullptr || is_k(f3->reg)) return true;  // AVX-512 forms: not encoded here
+  if (f3 == nullptr) return true;
   auto number = [](RegNum r) {
     return reg_low3(r) | ((reg_rex(r) & kRexR) << 1) | (reg_rex(r) & kRexEvexR);
   };
+  if (is_k(f3->reg)) {
+    // AVX-512 gathers (explicit K mask) only need index != destination.
+    if (number(p->from.index) == number(p->to.reg)) {
+      fail(p, "index and destination registers should be distinct: " +
+                  std::string(op_name(p->as)));
+      return false;
+    }
+    return true;
+  }
   const int index = number(f3->index), mask = number(p->from.reg), dest = number(p->to.reg);
   if (dest == mask || dest == index || mask == index) {
     fail(p, "mask, index, and destination registers should be distinct: " +
@@ -682,8 +830,50 @@ bool InstrEncoder::do_form(Prog* p, const Form& f) {
       emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
       put(static_cast<uint8_t>(p->from.offset));
       break;
-    case Enc::evex:
-      break;  // never selected: see encode()
+    case Enc::e_k_rmo:
+      emit_evex(p, f, &p->to, nullptr, nullptr, &p->from);
+      emit_modrm(p, p->to, f.digit, 0);
+      break;
+    case Enc::e_i_rm_vo:
+      emit_evex(p, f, from3, &p->to, nullptr, nullptr);
+      emit_modrm(p, f3, f.digit, 0);
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::e_i_r_rm:
+      emit_evex(p, f, &p->to, nullptr, from3, nullptr);
+      emit_modrm(p, p->to, reg_of(f3), reg_rex_of(f3));
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::e_i_rm_r:
+      emit_evex(p, f, from3, nullptr, &p->to, nullptr);
+      emit_modrm(p, f3, reg_of(p->to), reg_rex_of(p->to));
+      put(static_cast<uint8_t>(p->from.offset));
+      break;
+    case Enc::e_r_v_rm:
+      emit_evex(p, f, &p->to, from3, &p->from, nullptr);
+      emit_modrm(p, p->to, reg_of(p->from), reg_rex_of(p->from));
+      break;
+    case Enc::e_rm_v_r:
+      emit_evex(p, f, &p->from, from3, &p->to, nullptr);
+      emit_modrm(p, p->from, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::e_rm_k_r:
+      emit_evex(p, f, &p->from, nullptr, &p->to, from3);
+      emit_modrm(p, p->from, reg_of(p->to), reg_rex_of(p->to));
+      break;
+    case Enc::e_r_k_rm:
+      emit_evex(p, f, &p->to, nullptr, &p->from, from3);
+      emit_modrm(p, p->to, reg_of(p->from), reg_rex_of(p->from));
+      break;
+    case Enc::e_i_rm_k_vo:
+    case Enc::e_i_r_k_rm:
+    case Enc::e_i_rm_k_r:
+    case Enc::e_i_rm_v_r:
+    case Enc::e_i_rm_v_k_r:
+    case Enc::e_rm_v_k_r:
+    case Enc::e_r_v_k_rm:
+      emit_evex_multi(p, f);
+      break;
     case Enc::tls_load:
       if (!unit_.shared) {
         fail(p, "invalid instruction: MOVQ TLS, reg: linux/amd64 without -shared reads g as "
@@ -734,7 +924,6 @@ void InstrEncoder::no_form(Prog* p) {
   }
   msg += "; forms:";
   for (const Form* f = forms.begin; f != forms.end; ++f) {
-    if (f->enc == Enc::evex) continue;
     msg += f == forms.begin ? " " : " | ";
     for (int i = 0; i < kMaxArgs && f->args[i] != Yxxx; ++i) {
       if (i) msg += ",";
@@ -768,6 +957,7 @@ void InstrEncoder::encode(Prog* p) {
   n_ = 0;
   rex_ = 0;
   vex_ = false;
+  disp8_scale_ = 0;
   bad_ = false;
   const size_t first_reloc = fn_->r.size();
   FormRange forms = forms_for(p->as);
@@ -799,17 +989,13 @@ void InstrEncoder::encode(Prog* p) {
   if (tt != Ynone) args[nargs++] = tt;
   const YClass f3t = p->rest.empty() ? Ynone : operand_class(p->rest.front().addr);
 
-  bool has_evex = false;
   for (const Form* f = forms.begin; f != forms.end; ++f) {
-    if (f->enc == Enc::evex) {
-      has_evex = true;
-      continue;
-    }
     bool match;
     if (f->flags & F_Positional) {
       match = kCover[ft][f->args[0]] && kCover[f3t][f->args[1]] && kCover[tt][f->args[2]];
     } else {
-      if (p->scond != 0) continue;  // suffixes select EVEX forms only
+      // Go: a suffix (.Z, .BCST, rounding/SAE) selects EVEX forms only.
+      if (p->scond != 0 && !is_evex(f->enc)) continue;
       match = nargs >= kMaxArgs || f->args[nargs] == Yxxx;
       for (int i = 0; i < nargs && match; ++i) {
         match = kCover[args[i]][i < kMaxArgs ? f->args[i] : Yxxx];
@@ -825,12 +1011,6 @@ void InstrEncoder::encode(Prog* p) {
     return;
   }
   n_ = 0;
-  if (has_evex) {
-    // Go would try its EVEX forms next; gostack does not encode those yet.
-    fail(p, "unsupported instruction: " + std::string(op_name(p->as)) +
-                " (no VEX form takes these operands; EVEX forms are not implemented)");
-    return;
-  }
   no_form(p);
 }
 

@@ -45,6 +45,10 @@ class InstrEncoder {
   void emit_rel32(RelocType type, Symbol* sym, int64_t add);
   void emit_branch(Prog* p, const Form& f);
   void emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_t vex, uint8_t opcode);
+  void emit_evex(Prog* p, const Form& f, const Addr* rm, const Addr* v, const Addr* r,
+                 const Addr* k);
+  void emit_evex_multi(Prog* p, const Form& f);
+  bool to_disp8(int32_t v, uint8_t* disp8) const;
   bool gather_regs_distinct(Prog* p);
   void add_reloc(Reloc r) { fn_->r.push_back(r); }
   void fail(Prog* p, const std::string& msg);
@@ -57,7 +61,8 @@ class InstrEncoder {
   uint8_t buf_[64];
   int n_ = 0;
   int rex_ = 0;
-  bool vex_ = false;  // a VEX prefix carries the REX bits
+  bool vex_ = false;  // a VEX or EVEX prefix carries the REX bits
+  int disp8_scale_ = 0;  // EVEX: displacements are scaled by this (compressed disp8*N)
   int errors_ = 0;
   bool bad_ = false;
 };

@@ -16,7 +16,6 @@ constexpr int kNumForms = sizeof(kForms) / sizeof(kForms[0]);
 struct Index {
   std::array<uint16_t, kNumOps> first{};
   std::array<uint16_t, kNumOps> count{};
-  std::array<bool, kNumOps> encodable{};  // has a form gostack encodes (not just EVEX)
 };
 
 // Rows of one op are contiguous in the table; this records where each op's run starts.
@@ -26,7 +25,6 @@ constexpr Index build_index() {
     auto op = static_cast<int>(kForms[i].op);
     if (ix.count[op] == 0) ix.first[op] = static_cast<uint16_t>(i);
     ++ix.count[op];
-    if (kForms[i].enc != Enc::evex) ix.encodable[op] = true;
   }
   return ix;
 }
@@ -53,7 +51,7 @@ FormRange forms_for(Op op) {
 
 bool has_encodable_forms(Op op) {
   auto i = static_cast<size_t>(op);
-  return i < kIndex.encodable.size() && kIndex.encodable[i];
+  return i < kIndex.count.size() && kIndex.count[i] != 0;
 }
 
 }  // namespace gostack::x86

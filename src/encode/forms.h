@@ -180,8 +180,27 @@ enum class Enc : uint8_t {
   v_rm_r_vo,    // from -> rm /digit, from3 -> reg, to -> vvvv
   v_i_r_rm,     // from imm8, from3 -> reg, to -> rm
   v_hr_rm_v_r,  // from -> imm8[7:4], rest[0] -> rm, rest[1] -> vvvv, to -> reg
-  evex,         // marker: Go would go on to EVEX forms, which gostack does not encode yet
+  // EVEX (AVX-512) forms: code = {P1 template [W1mmLLpp], P2 template [NNNbbZRS], opcode};
+  // NNN is the disp8*N scale, bb the broadcast element size, Z/R/S allow zeroing, rounding
+  // and SAE. "k" is the opmask (EVEX.aaa); other names as for VEX forms.
+  e_k_rmo,         // from -> aaa, to -> rm /digit
+  e_i_rm_vo,       // from imm8, from3 -> rm /digit, to -> vvvv
+  e_i_rm_k_vo,     // from imm8, rest[0] -> rm /digit, rest[1] -> aaa, to -> vvvv
+  e_i_r_rm,        // from imm8, from3 -> reg, to -> rm
+  e_i_r_k_rm,      // from imm8, rest[0] -> reg, rest[1] -> aaa, to -> rm
+  e_i_rm_r,        // from imm8, from3 -> rm, to -> reg
+  e_i_rm_k_r,      // from imm8, rest[0] -> rm, rest[1] -> aaa, to -> reg
+  e_i_rm_v_r,      // from imm8, rest[0] -> rm, rest[1] -> vvvv, to -> reg
+  e_i_rm_v_k_r,    // from imm8, rest[0] -> rm, rest[1] -> vvvv, rest[2] -> aaa, to -> reg
+  e_r_v_rm,        // from -> reg, from3 -> vvvv, to -> rm
+  e_rm_v_r,        // from -> rm, from3 -> vvvv, to -> reg
+  e_rm_k_r,        // from -> rm, from3 -> aaa, to -> reg
+  e_r_k_rm,        // from -> reg, from3 -> aaa, to -> rm
+  e_rm_v_k_r,      // from -> rm, rest[0] -> vvvv, rest[1] -> aaa, to -> reg
+  e_r_v_k_rm,      // from -> reg, rest[0] -> vvvv, rest[1] -> aaa, to -> rm
 };
+
+constexpr bool is_evex(Enc e) { return e >= Enc::e_k_rmo; }
 
 // Form flags.
 enum : uint8_t {
@@ -195,7 +214,7 @@ enum : uint8_t {
   F_Only32 = 1 << 7,      // valid only in 32-bit mode: an error on amd64
 };
 
-constexpr int kMaxArgs = 4;
+constexpr int kMaxArgs = 5;
 constexpr int kMaxCode = 6;
 
 struct Form {
@@ -222,7 +241,7 @@ struct FormRange {
   const Form* end;
 };
 FormRange forms_for(Op op);
-// Whether op has forms gostack encodes (an op with only EVEX forms has none).
+// Whether op has any form (pseudo-ops such as GLOBL have none here).
 bool has_encodable_forms(Op op);
 
 }  // namespace gostack::x86

@@ -153,21 +153,31 @@ TEST(EncodeSpan, BranchSizing) {
   EXPECT_EQ(h.substr(h.size() - 10), "e9dcfeffff");
 }
 
-TEST(EncodeErrors, UnsupportedAndInvalid) {
+TEST(EncodeErrors, EvexFormsAndSuffixErrors) {
   {
     Fn f;
-    f.add(Op::VPERMB, R(reg::X0), R(reg_x(1)));  // EVEX only
+    f.add(Op::VPERMB, R(reg::X0), R(reg_x(1)));  // EVEX forms take three or four operands
     f.hex();
     ASSERT_EQ(f.errors.size(), 1u);
-    EXPECT_EQ(f.errors[0], "t.s:1: unsupported instruction: VPERMB");
+    EXPECT_EQ(f.errors[0].rfind("t.s:1: invalid instruction: VPERMB: ", 0), 0u) << f.errors[0];
+    EXPECT_NE(f.errors[0].find("YxmEvex,YxrEvex,Yknot0,YxrEvex"), std::string::npos) << f.errors[0];
   }
   {
     Fn f;
     Prog* p = f.add(Op::VADDPD, R(reg_x(16)), R(reg_x(1)));  // X16 needs EVEX
     p->rest.push_back({R(reg_x(2)), false});
+    EXPECT_EQ(f.hex(), "62b1ed0858c8");  // Go 1.19's bytes
+    EXPECT_TRUE(f.errors.empty());
+  }
+  {
+    Fn f;
+    Prog* p = f.add(Op::VADDPD, R(reg_x(1)), R(reg_x(3)));  // .BCST needs a memory source
+    p->rest.push_back({R(reg_x(2)), false});
+    p->scond = scond::kBCST;
     f.hex();
     ASSERT_EQ(f.errors.size(), 1u);
-    EXPECT_EQ(f.errors[0].rfind("t.s:1: unsupported instruction: VADDPD (", 0), 0u) << f.errors[0];
+    EXPECT_NE(f.errors[0].find("illegal broadcast without memory argument"), std::string::npos)
+        << f.errors[0];
   }
   {
     Fn f;

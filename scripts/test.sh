@@ -2,7 +2,7 @@
 # Sets up and runs every gostack test: release build + ctest (unit and bad-input tests),
 # the ASan+UBSan build of the same tests, the differential suite against Go 1.19's assembler
 # (tests/diff/run_diff.py; fails when a symbol of tests/diff/baseline.txt stops being identical),
-# the ops.def currency check, and a 60 s libFuzzer run of the front end.
+# the ops.def and forms_x86.inc currency checks, and a 60 s libFuzzer run of the front end.
 # Every stage runs; the script fails if any stage failed.  FUZZ_SECONDS=n changes the fuzz time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,7 @@ stage "asan+ubsan build" build asan
 stage "unit+error tests (asan+ubsan)" ctest --preset asan -j2
 stage "differential suite vs Go 1.19" python3 tests/diff/run_diff.py --gostack build/release/gostack -j2
 stage "ops.def is current" python3 tools/gen_ops.py --check
+stage "forms_x86.inc is current" python3 tools/gen_x86_forms.py --check
 stage "fuzz build" build fuzz fuzz_frontend
 stage "fuzz ${FUZZ_SECONDS:-60} s" tests/fuzz/run_fuzz.sh build/fuzz/fuzz_frontend "${FUZZ_SECONDS:-60}"
 

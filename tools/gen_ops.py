@@ -10,10 +10,11 @@ import os
 import re
 import sys
 
+import genutil
+
 
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    check = "--check" in sys.argv
     goroot = args[0] if args else os.environ.get("GOROOT", "/usr/lib/go-1.19")
     src = os.path.join(goroot, "src/cmd/internal/obj/x86/aenum.go")
     names = []
@@ -35,16 +36,8 @@ def main():
            "// One X-macro row per amd64 mnemonic, in Go's order: GOSTACK_OP(name).", ""]
     out += ["GOSTACK_OP(%s)" % n for n in names]
     text = "\n".join(out) + "\n"
-    if check:
-        here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src/core/ops.def")
-        cur = open(here, encoding="utf-8").read()
-        if cur != text:
-            sys.stderr.write("src/core/ops.def is stale: run tools/gen_ops.py > src/core/ops.def\n")
-            return 1
-        return 0
-    sys.stdout.write(text)
-    return 0
-
+    return genutil.emit_or_check(text, "src/core/ops.def",
+                                 "run tools/gen_ops.py > src/core/ops.def")
 
 if __name__ == "__main__":
     sys.exit(main())

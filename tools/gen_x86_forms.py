@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+import genutil
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "src", "encode", "forms_x86.inc")
 
@@ -343,14 +345,8 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     goroot = args[0] if args else os.environ.get("GOROOT", "/usr/lib/go-1.19")
     text = render(goroot)
-    if "--check" in sys.argv:
-        cur = open(OUT, encoding="utf-8").read()
-        if cur != text:
-            sys.stderr.write("src/encode/forms_x86.inc is stale; rerun tools/gen_x86_forms.py\n")
-            return 1
-        return 0
-    sys.stdout.write(text)
-    return 0
+    return genutil.emit_or_check(text, os.path.relpath(OUT, genutil.ROOT),
+                                 "rerun tools/gen_x86_forms.py")
 
 
 if __name__ == "__main__":

@@ -220,6 +220,12 @@ TEXT runtime·printnl(SB),NOSPLIT,$16-0
 	CALLC(gostack_printnl)
 	RET
 
+// func nanotime() int64: CLOCK_MONOTONIC in nanoseconds (Go's runtime·nanotime), for
+// programs that time themselves (bench/).
+TEXT runtime·nanotime(SB),NOSPLIT,$16-8
+	CALLC(gostack_nanotime)
+	RET
+
 // func exit(code int32): ends the process (after -stats output, if requested).
 TEXT runtime·exit(SB),NOSPLIT,$16-4
 	CALLC(gostack_exit)

@@ -2,6 +2,7 @@
 // newstack: the C++ halves of the context switches in asm_amd64.s. All of it runs on g0.
 #include "runtime/sched.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -32,6 +33,7 @@ void rt_printhex() __asm__("runtime.printhex");
 void rt_printstring() __asm__("runtime.printstring");
 void rt_printsp() __asm__("runtime.printsp");
 void rt_printnl() __asm__("runtime.printnl");
+void rt_nanotime() __asm__("runtime.nanotime");
 void rt_exit() __asm__("runtime.exit");
 }
 
@@ -168,6 +170,7 @@ const void* runtime_symbol(const char* name) {
       {"runtime.printstring", reinterpret_cast<const void*>(&rt_printstring)},
       {"runtime.printsp", reinterpret_cast<const void*>(&rt_printsp)},
       {"runtime.printnl", reinterpret_cast<const void*>(&rt_printnl)},
+      {"runtime.nanotime", reinterpret_cast<const void*>(&rt_nanotime)},
       {"runtime.exit", reinterpret_cast<const void*>(&rt_exit)},
   };
   for (const Entry& e : table)
@@ -274,6 +277,12 @@ void gostack_printstring(const uintptr_t* a) {
 }
 void gostack_printsp(const void*) { printsp(); }
 void gostack_printnl(const void*) { printnl(); }
+
+void gostack_nanotime(int64_t* ret) {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  ret[0] = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
 
 [[noreturn]] void gostack_exit(const int32_t* a) {
   if (exit_hook != nullptr) exit_hook(a[0]);

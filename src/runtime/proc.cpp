@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "runtime/print.h"
+#include "runtime/signal.h"
 #include "runtime/stack.h"
 
 namespace gostack::rt {
@@ -136,6 +137,7 @@ void schedinit(int32_t nprocs) {
   stackinit();
   init_g0_on_this_thread(&g0_of_m0, &m0);
   setg(&g0_of_m0);
+  initsig();
   for (int32_t i = 0; i < nprocs; i++) {
     P* pp = new P;
     pp->id = i;

@@ -37,6 +37,9 @@ void set_exit_hook(void (*hook)(int32_t code));
 // The goroutine traceback the fatal-error path prints (Go's "goroutine N [running]:" and
 // one "name(...)\n\tfile:line +0xoff" per frame, innermost first).
 void traceback_curg();
+// The same for gp stopped at pc with registers sp and bp (pc is not a return address: the
+// signal handler's faulting instruction).
+void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp);
 
 // Address of runtime symbols the assembled code may reference, by linker name
 // ("runtime.printnl"); nullptr if unknown. For the in-memory image loader.

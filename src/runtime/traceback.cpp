@@ -50,8 +50,11 @@ void traceback_curg() {
   if (g == nullptr || g->m == nullptr || g->m->curg == nullptr) return;
   G* gp = g->m->curg;
   // A G stopped by morestack or mcall: sched holds its pc/sp/bp.
-  uintptr_t pc = gp->sched.pc, sp = gp->sched.sp, bp = gp->sched.bp;
-  if (sp == 0) return;
+  if (gp->sched.sp == 0) return;
+  traceback_goroutine(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp);
+}
+
+void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
   printstring("\ngoroutine ");
   printint(gp->goid);
   printstring(" [running]:\n");

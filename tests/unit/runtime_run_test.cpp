@@ -1,32 +1,20 @@
 // `gostack run` end to end: the examples run as real goroutines on real stacks; checks their
 // output, -stats counters, -debug=stack lines, and the stack-overflow death (message, traceback, exit 2).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <map>
 #include <sstream>
 #include <string>
 
+#include "run_command.h"
+
 namespace {
 
-struct RunResult {
-  int status = -1;
-  std::string out;  // stdout and stderr together
-};
+using gostack::testing::RunResult;
 
 RunResult gostack_run(const std::string& flags, const std::string& example) {
-  std::string cmd = std::string(GOSTACK_BINARY) + " run " + flags + " " + GOSTACK_SOURCE_DIR +
-                    "/examples/" + example + " 2>&1";
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  return gostack::testing::run_command(std::string(GOSTACK_BINARY) + " run " + flags + " " +
+                                       GOSTACK_SOURCE_DIR + "/examples/" + example + " 2>&1");
 }
 
 std::map<std::string, uint64_t> stats_of(const std::string& out) {

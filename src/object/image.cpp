@@ -98,6 +98,7 @@ class ImageLoader {
   }
   void place_symbols();
   void resolve_outside();
+  void report_undefined(const Symbol& from, const Reloc& r, const std::string& target);
   bool map_memory();
   uint8_t* at(Region r, uint64_t off) const { return base_ + region_start_[r] + off; }
   uintptr_t target(const Reloc& r) const;
@@ -143,11 +144,11 @@ void ImageLoader::place_symbols() {
   }
 }
 
-// Resolves every outside target, and allocates the stubs and slots they need. All
-// undefined names are reported together.
+// Resolves every outside target, and allocates the stubs and slots they need. Every
+// undefined target is reported, once per symbol referring to it.
 void ImageLoader::resolve_outside() {
-  std::vector<std::string> missing;
   for (const Placed& p : placed_) {
+    std::vector<std::string> reported;  // targets already reported for this symbol
     for (const Reloc& r : p.sym->r) {
       if (r.type == RelocType::CallInd || r.siz == 0) continue;
       if (r.sym == nullptr && !is_tls(r)) continue;  // absolute target (CALL $constant)
@@ -159,8 +160,11 @@ void ImageLoader::resolve_outside() {
       if (fresh && !defined) {  // an own symbol's address is known after mapping
         const void* a = nullptr;
         if (r.sym == nullptr || !r.sym->is_static) a = resolve_ ? resolve_(name) : nullptr;
-        if (a == nullptr) missing.push_back(name);
         o.addr = reinterpret_cast<uintptr_t>(a);
+      }
+      if (!defined && o.addr == 0 && std::find(reported.begin(), reported.end(), name) == reported.end()) {
+        reported.push_back(name);
+        report_undefined(*p.sym, r, name);
       }
       o.near |= r.type == RelocType::PCRel || (r.type == RelocType::Addr && r.siz == 4);
       if (r.type == RelocType::Call && !o.stub) {
@@ -174,12 +178,20 @@ void ImageLoader::resolve_outside() {
       }
     }
   }
-  if (!missing.empty()) {
-    std::sort(missing.begin(), missing.end());
-    std::string list;
-    for (const std::string& m : missing) list += (list.empty() ? "" : ", ") + m;
-    error("undefined symbols: " + list);
-  }
+}
+
+// Go's linker message, "main.main: relocation target main.missing not defined", with the
+// position of the referencing instruction when the reference is in code.
+void ImageLoader::report_undefined(const Symbol& from, const Reloc& r, const std::string& target) {
+  std::string msg = elf_symbol_name(from, unit_.pkgpath) + ": relocation target " + target + " not defined";
+  ok_ = false;
+  const Prog* at = nullptr;
+  if (from.func != nullptr)
+    for (const Prog* q = from.func->text; q != nullptr && q->pc <= r.off; q = q->link) at = q;
+  if (at != nullptr && at->pos.file < unit_.files.size())
+    diag_.error(unit_.files[at->pos.file], at->pos.line, msg);
+  else
+    diag_.error(msg);
 }
 
 // Maps the image, preferring a place within 32-bit reach of the outside symbols that are

@@ -18,7 +18,8 @@ struct RuntimeStats {
 
 RuntimeStats runtime_stats();
 
-// Writes one "name: value" line per statistic to stderr, in the order of RuntimeStats.
+// Writes one "name: value" line per statistic to stderr, in the order of RuntimeStats, then
+// rss_bytes: the process's resident memory at that moment.
 void print_runtime_stats();
 
 }  // namespace gostack::rt

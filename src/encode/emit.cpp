@@ -400,32 +400,33 @@ void InstrEncoder::emit_evex(Prog* p, const Form& f, const Addr* rm, const Addr*
     disp8_scale_ = 1 << ((t2 >> 5) & 7);
   }
 
-  const std::string what = ": " + format_prog(unit_, *p);
+  // The message names the instruction; its position is already the diagnostic's file:line.
+  auto bad = [&](const char* why) { fail(p, std::string(why) + ": " + format_instruction(unit_, *p)); };
   int z = 0, ll = (t1 >> 2) & 3, b = 0;
   if (zeroing) {
-    if (!(t2 & 0x04)) fail(p, "unsupported zeroing" + what);
+    if (!(t2 & 0x04)) bad("unsupported zeroing");
     z = 1;
   }
   if (rounding >= 0) {
     if (rm_mem) {
-      fail(p, "illegal rounding with memory argument" + what);
+      bad("illegal rounding with memory argument");
     } else if (!(t2 & 0x02)) {
-      fail(p, "unsupported rounding" + what);
+      bad("unsupported rounding");
     }
     b = 1;
     ll = rounding;
   } else if (bcst) {
     if (!rm_mem) {
-      fail(p, "illegal broadcast without memory argument" + what);
+      bad("illegal broadcast without memory argument");
     } else if (!(t2 & 0x18)) {
-      fail(p, "unsupported broadcast" + what);
+      bad("unsupported broadcast");
     }
     b = 1;
   } else if (sae) {
     if (rm_mem) {
-      fail(p, "illegal SAE with memory argument" + what);
+      bad("illegal SAE with memory argument");
     } else if (!(t2 & 0x01)) {
-      fail(p, "unsupported SAE" + what);
+      bad("unsupported SAE");
     }
     b = 1;
   }

@@ -289,7 +289,12 @@ std::string format_prog(const Unit& unit, const Prog& p) {
   std::string out = "(";
   out += file_name(unit, p.pos);
   appendf(out, ":%d)\t", p.pos.line);
-  out += op_name(p.as);
+  out += format_instruction(unit, p);
+  return out;
+}
+
+std::string format_instruction(const Unit& unit, const Prog& p) {
+  std::string out(op_name(p.as));
   out += suffix_conv(p.scond);
   const char* sep = "\t";
   if (p.from.type != AddrType::None) {

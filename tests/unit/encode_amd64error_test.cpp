@@ -76,5 +76,37 @@ TEST(EncodeAmd64Error, MatchesGoErrorTestdata) {
   EXPECT_EQ(ok, static_cast<int>(want.size()));
 }
 
+// The EVEX suffix checks name the instruction after Go's message; the diagnostic's own
+// "file:line: " is the only position in it (the instruction was once printed with its
+// "(file:line)" prefix too).
+TEST(EncodeAmd64Error, EvexSuffixErrorsGiveThePositionOnce) {
+  const std::string text =
+      "TEXT ·f(SB),4,$0\n"
+      "\tVADDPD.RU_SAE X3, X2, K1, X1\n"
+      "\tVMAXPD.SAE (AX), Z2, K1, Z1\n"
+      "\tVFPCLASSPDX.Z $0, (AX), K2, K1\n"
+      "\tVFPCLASSSD.BCST $0, (AX), K2, K1\n"
+      "\tVADDPD.BCST X3, X2, K1, X1\n"
+      "\tVADDPD.SAE X3, X2, K1, X1\n"
+      "\tRET\n";
+  Unit unit;
+  Diag diag;
+  diag.set_all_errors(true);
+  std::vector<std::string> errors;
+  diag.capture(&errors);
+  AsmOptions opts;
+  opts.pkgpath = "main";
+  EXPECT_FALSE(assemble_text(unit, diag, "e.s", text, opts));
+  const std::vector<std::string> want = {
+      "e.s:2: unsupported rounding: VADDPD.RU_SAE\tX3, X2, K1, X1",
+      "e.s:3: illegal SAE with memory argument: VMAXPD.SAE\t(AX), Z2, K1, Z1",
+      "e.s:4: unsupported zeroing: VFPCLASSPDX.Z\t$0, (AX), K2, K1",
+      "e.s:5: unsupported broadcast: VFPCLASSSD.BCST\t$0, (AX), K2, K1",
+      "e.s:6: illegal broadcast without memory argument: VADDPD.BCST\tX3, X2, K1, X1",
+      "e.s:7: unsupported SAE: VADDPD.SAE\tX3, X2, K1, X1",
+  };
+  EXPECT_EQ(errors, want);
+}
+
 }  // namespace
 }  // namespace gostack

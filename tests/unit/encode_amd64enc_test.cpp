@@ -55,15 +55,8 @@ std::vector<EncLine> read_amd64enc(const std::string& path) {
 // Our bytes for one instruction, assembled alone in a frameless function.
 std::string assemble_one(const std::string& insn, bool* unsupported, std::string* error) {
   Unit unit;
-  Diag diag;
-  diag.set_all_errors(true);
-  std::vector<std::string> errors;
-  diag.capture(&errors);
-  AsmOptions opts;
-  opts.pkgpath = "main";
-  opts.parse.builtin_include_dir = GOSTACK_SOURCE_DIR "/include/goasm";
   std::string src = "#include \"textflag.h\"\nTEXT ·f(SB), NOSPLIT|NOFRAME, $0-0\n\t" + insn + "\n";
-  assemble_text(unit, diag, "t.s", src, opts);
+  std::vector<std::string> errors = test::assemble_collecting_errors(unit, "t.s", src);
   *unsupported = false;
   for (const std::string& e : errors) {
     if (e.find("unsupported instruction") != std::string::npos) *unsupported = true;

@@ -42,14 +42,7 @@ TEST(EncodeAmd64Error, MatchesGoErrorTestdata) {
   }
 
   Unit unit;
-  Diag diag;
-  diag.set_all_errors(true);
-  std::vector<std::string> errors;
-  diag.capture(&errors);
-  AsmOptions opts;
-  opts.pkgpath = "main";
-  opts.parse.builtin_include_dir = GOSTACK_SOURCE_DIR "/include/goasm";
-  assemble_text(unit, diag, "amd64error.s", text, opts);
+  std::vector<std::string> errors = test::assemble_collecting_errors(unit, "amd64error.s", text);
 
   std::map<int, std::vector<std::string>> got;
   for (const std::string& e : errors) {
@@ -90,13 +83,7 @@ TEST(EncodeAmd64Error, EvexSuffixErrorsGiveThePositionOnce) {
       "\tVADDPD.SAE X3, X2, K1, X1\n"
       "\tRET\n";
   Unit unit;
-  Diag diag;
-  diag.set_all_errors(true);
-  std::vector<std::string> errors;
-  diag.capture(&errors);
-  AsmOptions opts;
-  opts.pkgpath = "main";
-  EXPECT_FALSE(assemble_text(unit, diag, "e.s", text, opts));
+  std::vector<std::string> errors = test::assemble_collecting_errors(unit, "e.s", text);
   const std::vector<std::string> want = {
       "e.s:2: unsupported rounding: VADDPD.RU_SAE\tX3, X2, K1, X1",
       "e.s:3: illegal SAE with memory argument: VMAXPD.SAE\t(AX), Z2, K1, Z1",

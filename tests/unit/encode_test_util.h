@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "asm/assembler.h"
 #include "core/symbol.h"
 
 #ifdef GOSTACK_HAVE_ZYDIS
@@ -33,6 +34,20 @@ inline constexpr const char* kBaseOps[] = {
     "SARQ", "SBBQ", "SETEQ", "SETGT", "SETHI", "SHLL", "SHLQ", "SHRL", "SHRQ", "STD", "STOSQ",
     "SUBL", "SUBQ", "SYSCALL", "TESTB", "TESTL", "TESTQ", "TESTW", "XADDL", "XADDQ", "XCHGB",
     "XCHGL", "XCHGQ", "XGETBV", "XORB", "XORL", "XORQ", "BYTE", "WORD", "LONG", "QUAD"};
+
+// Assembles `text` as file `name` with -p main, every error reported; returns the messages.
+inline std::vector<std::string> assemble_collecting_errors(Unit& unit, const std::string& name,
+                                                           const std::string& text) {
+  Diag diag;
+  diag.set_all_errors(true);
+  std::vector<std::string> errors;
+  diag.capture(&errors);
+  AsmOptions opts;
+  opts.pkgpath = "main";
+  opts.parse.builtin_include_dir = GOSTACK_SOURCE_DIR "/include/goasm";
+  assemble_text(unit, diag, name, text, opts);
+  return errors;
+}
 
 // Operand builders in Go's Addr conventions.
 inline Addr reg_addr(RegNum r) {

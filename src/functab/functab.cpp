@@ -13,6 +13,7 @@ namespace {
 
 constexpr int64_t kFuncdataArgs = 0;    // FUNCDATA_ArgsPointerMaps
 constexpr int64_t kFuncdataLocals = 1;  // FUNCDATA_LocalsPointerMaps
+constexpr int64_t kPcdataStackMapIndex = 1;  // PCDATA_StackMapIndex
 
 // The end pc of the instruction p: where the next instruction starts (Prog::pc is set by
 // the encoder; pseudo-instructions take no bytes and share the next one's pc).
@@ -79,7 +80,7 @@ void put_at(std::vector<uint8_t>& out, size_t off, uint32_t v) { std::memcpy(out
 
 // Blob header and record layout (docs/functab.md). All fields little-endian.
 constexpr uint32_t kMagic = 0x54465347;  // "GSFT"
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2: the PCDATA_StackMapIndex table after the call sites
 constexpr size_t kHeaderSize = 64;
 
 struct Reader {
@@ -124,6 +125,13 @@ const LineRun* FuncEntry::line_at(uint32_t pc) const {
                              [](uint32_t v, const LineRun& r) { return v < r.pc; });
   if (it == pcline.begin() || pc >= size) return nullptr;
   return &*std::prev(it);
+}
+
+int32_t FuncEntry::stackmap_index_at(uint32_t pc) const {
+  auto it = std::upper_bound(stackmap_index.begin(), stackmap_index.end(), pc,
+                             [](uint32_t v, const PcValue& r) { return v < r.pc; });
+  if (it == stackmap_index.begin() || pc >= size) return -1;
+  return std::prev(it)->value;
 }
 
 bool FuncEntry::bp_saved_at(uint32_t pc) const {
@@ -205,6 +213,14 @@ FuncTable build(const Unit& unit, Diag& diag) {
         if (p->from.offset == kFuncdataArgs) f.args_map = ptr_map(unit, *s, p->to.sym, diag, p);
         if (p->from.offset == kFuncdataLocals) f.locals_map = ptr_map(unit, *s, p->to.sym, diag, p);
       }
+      // PCDATA takes no bytes: its value holds from the next instruction (p->pc) on.
+      if (p->as == Op::PCDATA && p->from.type == AddrType::Const && p->from.offset == kPcdataStackMapIndex) {
+        auto value = static_cast<int32_t>(p->to.offset);
+        auto& runs = f.stackmap_index;
+        if (!runs.empty() && runs.back().pc == p->pc) runs.pop_back();
+        int32_t before = runs.empty() ? -1 : runs.back().value;
+        if (value != before) runs.push_back({static_cast<uint32_t>(p->pc), value});
+      }
     }
     if (bp_saved) f.bp_saved.push_back(f.size);
     for (const Reloc& r : s->r) {
@@ -235,7 +251,8 @@ FuncTable build(const Unit& unit, Diag& diag) {
 //   then the three arrays; the args and locals maps, each a u32 symbol-name string offset
 //   followed, for kinds Bitmap and NoPointers only, by i32 count, i32 nbit and the bytes
 //   padded to 4; the call sites (u32 count, then u32 pc and u32 target string offset,
-//   0xffffffff for indirect); the NUL-terminated strings; zero padding to 8.
+//   0xffffffff for indirect); the PCDATA_StackMapIndex runs (u32 count, then u32 pc and
+//   i32 value); the NUL-terminated strings; zero padding to 8.
 
 std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
   std::vector<uint8_t> out(kHeaderSize, 0);
@@ -298,6 +315,11 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     } else {
       put_str(c.target);
     }
+  }
+  put<uint32_t>(out, static_cast<uint32_t>(fn.stackmap_index.size()));
+  for (const PcValue& v : fn.stackmap_index) {
+    put<uint32_t>(out, v.pc);
+    put<int32_t>(out, v.value);
   }
   uint32_t strings_at = static_cast<uint32_t>(out.size());
   for (auto [field, off] : str_fixups) put_at(out, field, strings_at + off);
@@ -371,6 +393,10 @@ bool deserialize(const uint8_t* data, size_t size, uint64_t base, FuncTable& out
       uint32_t target = r.at<uint32_t>(off + 4);
       f.calls.push_back({r.at<uint32_t>(off), target == 0xffffffffu ? "" : r.str(target)});
     }
+    n = r.at<uint32_t>(off);
+    off += 4;
+    if (n > total / 8) return false;
+    for (uint32_t i = 0; i < n; ++i, off += 8) f.stackmap_index.push_back({r.at<uint32_t>(off), r.at<int32_t>(off + 4)});
     if (!r.ok) return false;
     out.funcs.push_back(std::move(f));
     pos += total;

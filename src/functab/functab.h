@@ -45,6 +45,13 @@ struct LineRun {
   int32_t line;
 };
 
+// The value of a PCDATA table from `pc` up to the next run's pc (run-length; -1 before
+// the first run, as in Go, where a table starts at -1).
+struct PcValue {
+  uint32_t pc;
+  int32_t value;
+};
+
 // A call site, for the NOSPLIT check: a direct call (or tail jump) to `target`, or an
 // indirect call (target empty).
 struct Call {
@@ -72,6 +79,7 @@ struct FuncEntry {
   std::vector<LineRun> pcline;
   std::vector<uint32_t> bp_saved;  // pc ranges [a,b), as pairs, where the caller's BP is at CFA-16
   PtrMap args_map, locals_map;
+  std::vector<PcValue> stackmap_index;  // PCDATA $1 (PCDATA_StackMapIndex): which bitmap of the maps
   std::vector<Call> calls;
 
   bool nosplit() const { return (flags & kFlagNoSplitEff) != 0; }
@@ -81,6 +89,8 @@ struct FuncEntry {
   const LineRun* line_at(uint32_t pc) const;
   // Whether the caller's BP is saved at CFA-16 at `pc`.
   bool bp_saved_at(uint32_t pc) const;
+  // The PCDATA_StackMapIndex value at `pc`: -1 where no PCDATA $1 is in effect.
+  int32_t stackmap_index_at(uint32_t pc) const;
 };
 
 // The tables of one unit (or one serialized blob): functions sorted by entry once entries

@@ -7,6 +7,7 @@
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/stack.h"
+#include "runtime/stkframe.h"
 
 namespace gostack::rt {
 
@@ -15,7 +16,7 @@ uintptr_t maxstackceiling = 2 * 1000000000ull;
 
 namespace {
 
-std::atomic<uint64_t> n_grows{0}, n_shrinks{0}, n_copied{0};
+std::atomic<uint64_t> n_grows{0}, n_shrinks{0}, n_copied{0}, n_precise_frames{0}, n_words_kept{0};
 
 void log_move(const char* what, const G* gp, uintptr_t oldsize, uintptr_t newsize, uintptr_t used) {
   printstring("stack ");
@@ -59,11 +60,113 @@ void copy_adjust(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old, u
   (avx2 ? copy_adjust_avx2 : copy_adjust_generic)(src, dst, n, old, delta);
 }
 
+
+// With the poison debug switch, fills the old stack after a copy (Go's stackPoisonCopy), so
+// a pointer left behind reads garbage.
+void poison_old(Stack old) {
+  if (stack_debug().poison) std::memset(reinterpret_cast<void*>(old.lo), kStackPoisonByte, old.hi - old.lo);
+}
+
+// A pointer map usable at run time: a bitmap the tables carry (Bitmap, or NoPointers with
+// its zero-bit bitmaps). Undeclared maps, Go declarations and other units' symbols are not.
+const functab::PtrMap* precise_map(const functab::PtrMap& m) {
+  return m.kind == functab::PtrMapKind::Bitmap || m.kind == functab::PtrMapKind::NoPointers ? &m : nullptr;
+}
+
+// Go's check in getStackMap: the index PCDATA selects must name one of the map's bitmaps.
+void check_map_index(const StkFrame& f, const functab::PtrMap& m, int32_t idx, const char* which) {
+  if (idx >= 0 && idx < m.count) return;
+  printstring("runtime: pcdata is ");
+  printint(idx);
+  printstring(" and ");
+  printint(m.count);
+  printstring(which);
+  printstring(" stack map entries for ");
+  printstring(f.fn->name);
+  printstring(" (targetpc=");
+  printhex(f.fn->entry + f.off);
+  printstring(")\n");
+  throw_fatal("bad symbol table");
+}
+
+// The precise half of copystack. The copy has already moved every word that looked like an
+// old-stack pointer (the conservative rule); this pass walks the frames on the old stack and
+// puts back, unchanged, each word that a declared pointer map calls a scalar. A frame's words
+// split into regions, each described by one map:
+//   [sp, sp + callee's args)  the callee's arguments: the callee's args map
+//   the rest of [sp, varp)    the locals: this frame's locals map
+//   saved BP, return address  never described: always adjusted
+// A region whose map is not precise_map stays conservative.
+class PreciseAdjust {
+ public:
+  PreciseAdjust(Stack old, uintptr_t oldsp, uintptr_t newsp) : old_(old), shift_(newsp - oldsp) {}
+
+  bool visit(const StkFrame& f) {
+    const functab::PtrMap* locals = precise_map(f.fn->locals_map);
+    const functab::PtrMap* args = precise_map(f.fn->args_map);
+    int32_t idx = f.stackmap_index();
+    // The argument bytes: an unknown size (no $frame-args) with a bitmap is the bitmap's.
+    uintptr_t args_bytes = 0;
+    if (f.fn->args >= 0) {
+      args_bytes = static_cast<uintptr_t>(f.fn->args);
+    } else if (args != nullptr) {
+      args_bytes = sizeof(uintptr_t) * static_cast<uintptr_t>(args->nbit);
+    }
+    if (locals != nullptr && f.varp > f.sp && locals->nbit > 0) check_map_index(f, *locals, idx, " locals");
+    if (args != nullptr && args_bytes > 0) check_map_index(f, *args, idx, " args");
+
+    // The callee's arguments: at the bottom of this frame, or above the top frame (goexit has
+    // no frame of its own; the entry function's arguments sit above it).
+    uintptr_t limit = f.top() ? old_.hi : f.varp;
+    uintptr_t split = f.sp + callee_args_ < limit ? f.sp + callee_args_ : limit;
+    if (callee_map_ != nullptr) keep_scalars(*callee_map_, callee_idx_, f.sp, f.sp, split);
+    if (locals != nullptr && f.varp > split)
+      keep_scalars(*locals, idx, f.varp - sizeof(uintptr_t) * static_cast<uintptr_t>(locals->nbit), split, f.varp);
+    if (locals != nullptr || args != nullptr) frames_++;
+
+    // This frame's arguments, for its caller's visit. An unknown argument size with no
+    // bitmap leaves the words to the caller's locals map.
+    callee_map_ = args;
+    callee_idx_ = idx;
+    callee_args_ = args_bytes;
+    return true;
+  }
+
+  uint64_t frames() const { return frames_; }
+  uint64_t kept() const { return kept_; }
+
+ private:
+  // Puts back the old value of every word in [lo, hi) that bitmap idx of m, whose bit 0
+  // describes the word at base, does not mark as a pointer (words outside the bitmap are
+  // scalars, as in Go). Only old-stack values were changed by the copy.
+  void keep_scalars(const functab::PtrMap& m, int32_t idx, uintptr_t base, uintptr_t lo, uintptr_t hi) {
+    if (lo >= hi) return;
+    const uintptr_t nbit = static_cast<uintptr_t>(m.nbit);
+    const uint8_t* bits = m.bits.data() + static_cast<size_t>(idx) * ((nbit + 7) / 8);
+    for (uintptr_t a = lo; a < hi; a += sizeof(uintptr_t)) {
+      uintptr_t i = (a - base) / sizeof(uintptr_t);
+      if (a >= base && i < nbit && ((bits[i / 8] >> (i % 8)) & 1) != 0) continue;
+      uintptr_t v = *reinterpret_cast<const uintptr_t*>(a);
+      if (v - old_.lo >= old_.hi - old_.lo) continue;
+      *reinterpret_cast<uintptr_t*>(a + shift_) = v;
+      kept_++;
+    }
+  }
+
+  Stack old_;
+  uintptr_t shift_;  // new address - old address of a copied word
+  const functab::PtrMap* callee_map_ = nullptr;
+  int32_t callee_idx_ = 0;
+  uintptr_t callee_args_ = 0;
+  uint64_t frames_ = 0, kept_ = 0;
+};
+
 }  // namespace
 
 StackMoveStats stack_move_stats() {
   return StackMoveStats{n_grows.load(std::memory_order_relaxed), n_shrinks.load(std::memory_order_relaxed),
-                        n_copied.load(std::memory_order_relaxed)};
+                        n_copied.load(std::memory_order_relaxed), n_precise_frames.load(std::memory_order_relaxed),
+                        n_words_kept.load(std::memory_order_relaxed)};
 }
 
 size_t adjust_words_conservative(uintptr_t* from, uintptr_t* to, Stack old, uintptr_t delta) {
@@ -78,16 +181,27 @@ size_t adjust_words_conservative(uintptr_t* from, uintptr_t* to, Stack old, uint
 }
 
 uintptr_t copy_stack_conservative(Stack old, Stack nw, uintptr_t sp) {
+  uintptr_t newsp = copy_stack_words(old, nw, sp);
+  poison_old(old);
+  return newsp;
+}
+
+uintptr_t copy_stack_words(Stack old, Stack nw, uintptr_t sp) {
   if (sp < old.lo || sp > old.hi || (sp & 7) != 0) throw_fatal("copystack: sp outside the old stack");
   uintptr_t used = old.hi - sp;
   if (used > nw.hi - nw.lo) throw_fatal("copystack: new stack too small");
-  bool poison = stack_debug().poison;
-  if (poison) std::memset(reinterpret_cast<void*>(nw.lo), kStackPoisonByte, nw.hi - nw.lo);
+  if (stack_debug().poison) std::memset(reinterpret_cast<void*>(nw.lo), kStackPoisonByte, nw.hi - nw.lo);
   uintptr_t newsp = nw.hi - used;
   copy_adjust(reinterpret_cast<const uintptr_t*>(sp), reinterpret_cast<uintptr_t*>(newsp),
               used / sizeof(uintptr_t), old, nw.hi - old.hi);
-  if (poison) std::memset(reinterpret_cast<void*>(old.lo), kStackPoisonByte, old.hi - old.lo);
   return newsp;
+}
+
+void adjust_frames_precise(Stack old, uintptr_t pc, uintptr_t sp, uintptr_t newsp) {
+  PreciseAdjust adj(old, sp, newsp);
+  walk_frames(old, pc, sp, [&](const StkFrame& f) { return adj.visit(f); });
+  n_precise_frames.fetch_add(adj.frames(), std::memory_order_relaxed);
+  n_words_kept.fetch_add(adj.kept(), std::memory_order_relaxed);
 }
 
 void copystack(G* gp, uintptr_t newsize) {
@@ -100,7 +214,9 @@ void copystack(G* gp, uintptr_t newsize) {
 
   Stack nw = stackalloc(static_cast<uint32_t>(newsize));
   uintptr_t delta = nw.hi - old.hi;  // modular: correct whichever stack is higher
-  uintptr_t newsp = copy_stack_conservative(old, nw, gp->sched.sp);
+  uintptr_t newsp = copy_stack_words(old, nw, gp->sched.sp);
+  adjust_frames_precise(old, gp->sched.pc, gp->sched.sp, newsp);
+  poison_old(old);
 
   // The G's own pointers into its stack (Go's adjustctxt and adjustpanics). Defers are not
   // implemented yet; the panic records themselves live on the stack and were adjusted above.

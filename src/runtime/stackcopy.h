@@ -1,12 +1,10 @@
 // Stack growth and shrinking by copying (after Go's newstack, copystack, shrinkstack).
 //
-// Growth path when wired:  prologue check fails -> morestack (asm: save the caller in
-// m.morebuf and g.sched, switch to g0) -> newstack -> growstack here -> gogo(&gp.sched) (asm).
-// NOT YET WIRED: morestack, the newstack entry (reading m.morebuf, the preemption branch:
-// stackPreempt, canPreemptM, preemptShrink, preemptStop, gopreempt_m) and gogo need the
-// assembled context switch; the overflow traceback needs the function tables; pointer maps
-// (FUNCDATA) are not read yet, so every frame is adjusted by the conservative rule below.
-// Everything here runs on g0 on a G that is not running, and works on real stacks now.
+// Growth path: prologue check fails -> morestack (asm: save the caller in m.morebuf and
+// g.sched, switch to g0) -> newstack (sched.cpp) -> growstack here -> gogo(&gp.sched) (asm).
+// Pointers into the moved stack are adjusted precisely where a frame declares pointer maps
+// (FUNCDATA $0/$1 with PCDATA $1), conservatively elsewhere (docs/runtime.md, "Moving
+// stacks"). Everything here runs on g0 on a G that is not running.
 #pragma once
 
 #include <cstddef>
@@ -35,12 +33,24 @@ size_t adjust_words_conservative(uintptr_t* from, uintptr_t* to, Stack old, uint
 
 // Copies the used part of old ([sp, old.hi)) to the top of nw and conservatively adjusts
 // every word of the copy, then returns the new sp. With the poison debug switch, nw is filled
-// with kStackPoisonByte before the copy and old after it (Go's stackPoisonCopy), so a pointer
-// left behind reads garbage. copystack below adds the G-level parts.
+// with kStackPoisonByte before the copy (and, by copy_stack_conservative, old after it: Go's
+// stackPoisonCopy), so a pointer left behind reads garbage.
+uintptr_t copy_stack_words(Stack old, Stack nw, uintptr_t sp);
 uintptr_t copy_stack_conservative(Stack old, Stack nw, uintptr_t sp);
 
+// The precise pass over a copy made by copy_stack_words (old still intact): walks the frames
+// from (pc, sp) on the old stack with the function tables and, where a frame declares a
+// pointer map for a region (its locals, or the arguments it receives), puts back the old value
+// of every word of that region the map does not mark as a pointer. Frames and regions without
+// usable maps keep the conservative result; the walk stops at the top frame or at code no
+// table describes. A PCDATA index outside a map's bitmaps is fatal, with Go's message:
+//   runtime: pcdata is N and M locals stack map entries for F (targetpc=0x...)
+//   fatal error: bad symbol table
+void adjust_frames_precise(Stack old, uintptr_t pc, uintptr_t sp, uintptr_t newsp);
+
 // Go's copystack: moves gp to a new stack of newsize bytes. Copies the used part
-// [sched.sp, hi), adjusts the words in it by the conservative rule, adjusts the G's own
+// [sched.sp, hi), adjusts the words in it (precise where maps are declared, else
+// conservative; saved BPs always), adjusts the G's own
 // pointers into the stack (sched.sp, sched.bp, sched.ctxt, _panic, stktopsp), installs the
 // new stack with stackguard0 = lo + StackGuard (dropping a pending preempt request, as Go
 // does) and frees the old one.
@@ -68,6 +78,8 @@ struct StackMoveStats {
   uint64_t grows;
   uint64_t shrinks;
   uint64_t copied_bytes;  // bytes of used stack copied by copystack
+  uint64_t precise_frames;  // frames with at least one region described by a pointer map
+  uint64_t words_kept;      // old-stack-looking words a map called scalars: left unchanged
 };
 StackMoveStats stack_move_stats();
 

@@ -5,6 +5,7 @@
 #include "functab/registry.h"
 #include "runtime/print.h"
 #include "runtime/sched.h"
+#include "runtime/stkframe.h"
 
 namespace gostack::rt {
 namespace {
@@ -16,14 +17,14 @@ bool in_stack(const G* gp, uintptr_t p) { return gp->stack.lo <= p && p + 8 <= g
 uintptr_t load(uintptr_t p) { return *reinterpret_cast<const uintptr_t*>(p); }
 
 // Prints "name(...)\n\tfile:line +0xoff\n" for pc; `call` says pc is a return address, so
-// its line is that of the call instruction (pc-1). Returns the function, or nullptr.
-const functab::FuncEntry* print_frame(uintptr_t pc, bool call, functab::Found& found) {
-  found = functab::lookup(call ? pc - 1 : pc);
+// its line is that of the call instruction (pc-1).
+void print_frame(uintptr_t pc, bool call) {
+  functab::Found found = functab::lookup(call ? pc - 1 : pc);
   if (!found) {
     printstring("?()\n\t?:0 pc=");
     printhex(pc);
     printnl();
-    return nullptr;
+    return;
   }
   const functab::FuncEntry* fn = found.fn;
   printstring(fn->name);
@@ -40,7 +41,6 @@ const functab::FuncEntry* print_frame(uintptr_t pc, bool call, functab::Found& f
   printstring(" +");
   printhex(off);
   printnl();
-  return fn;
 }
 
 }  // namespace
@@ -64,17 +64,16 @@ void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
       printstring("...additional frames elided...\n");
       break;
     }
-    functab::Found found;
-    const functab::FuncEntry* fn = print_frame(pc, call, found);
-    if (fn != nullptr && fn->name == "runtime.goexit") break;
-    if (fn != nullptr) {
+    print_frame(pc, call);
+    StkFrame f;
+    if (frame_at(pc, sp, !call, f)) {
       // Precise: the return address sits just above this frame's SP delta.
-      uintptr_t delta = static_cast<uintptr_t>(fn->sp_delta(static_cast<uint32_t>(pc - fn->entry)));
-      uintptr_t retp = sp + delta;
+      if (f.top()) break;
+      uintptr_t retp = f.fp - 8;
       if (!in_stack(gp, retp)) break;
-      if (fn->bp_saved_at(static_cast<uint32_t>(pc - fn->entry))) bp = load(retp - 8);
+      if (f.bp_saved) bp = load(f.varp);
       pc = load(retp);
-      sp = retp + 8;
+      sp = f.fp;
     } else {
       // Unknown code: follow the saved-BP chain.
       if (!in_stack(gp, bp) || bp < sp) break;

@@ -39,6 +39,7 @@ TEXT ·locals(SB),NOSPLIT|WRAPPER,$32-16
 	NO_LOCAL_POINTERS
 	FUNCDATA $FUNCDATA_ArgsPointerMaps, ·argmap<>(SB)
 	PUSHQ AX
+	PCDATA $PCDATA_StackMapIndex, $0
 	POPQ AX
 	RET
 
@@ -121,6 +122,8 @@ TEST(FunctabBuild, SpDeltasLinesAndFlags) {
   int32_t max_sp = 0;
   for (const SpRun& r : locals.pcsp) max_sp = std::max(max_sp, r.sp);
   EXPECT_EQ(max_sp, 48);
+  ASSERT_EQ(locals.stackmap_index.size(), 1u);  // index 0 from POPQ on
+  EXPECT_EQ(locals.stackmap_index[0].value, 0);
 
   const FuncEntry& other = by_name(t, "other.f");
   EXPECT_TRUE(other.flags & textflag::kNoFrame);
@@ -143,6 +146,46 @@ TEXT ·f(SB),4,$0-0
   build(unit, diag);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0], "bad.s:6: stack map main.m<> needs 40 bytes but has size 12");
+}
+
+// PCDATA $1 (PCDATA_StackMapIndex) selects the bitmap of the FUNCDATA maps per pc: -1 until
+// the first PCDATA, each value from the instruction after its PCDATA on; the prologue's
+// `PCDATA $1, $-1` before the morestack call is recorded like any other.
+TEST(FunctabBuild, StackMapIndexRuns) {
+  Unit unit;
+  FuncTable t = assemble(R"(#include "funcdata.h"
+DATA ·lm<>+0(SB)/4, $2
+DATA ·lm<>+4(SB)/4, $1
+DATA ·lm<>+8(SB)/1, $0
+DATA ·lm<>+9(SB)/1, $1
+GLOBL ·lm<>(SB), 8, $10
+TEXT ·f(SB),$8-0
+	FUNCDATA $FUNCDATA_LocalsPointerMaps, ·lm<>(SB)
+	MOVQ $0, x-8(SP)
+	PCDATA $PCDATA_StackMapIndex, $1
+	MOVQ SP, x-8(SP)
+	PCDATA $PCDATA_StackMapIndex, $0
+	PCDATA $PCDATA_StackMapIndex, $1
+	CALL ·f(SB)
+	RET
+)",
+                         unit);
+  const FuncEntry& f = by_name(t, "main.f");
+  ASSERT_EQ(f.locals_map.kind, PtrMapKind::Bitmap);
+  EXPECT_EQ(f.locals_map.bits, (std::vector<uint8_t>{0, 1}));
+  // Runs: 1 from the second MOVQ (the PCDATA $0 then $1 at one pc collapse to 1, the same
+  // value, so no new run), -1 from the morestack call of the prologue's tail.
+  ASSERT_EQ(f.stackmap_index.size(), 2u) << ::testing::PrintToString(f.stackmap_index.size());
+  EXPECT_EQ(f.stackmap_index[0].value, 1);
+  EXPECT_EQ(f.stackmap_index[1].value, -1);
+  uint32_t second_movq = f.stackmap_index[0].pc;
+  EXPECT_EQ(f.stackmap_index_at(0), -1);
+  EXPECT_EQ(f.stackmap_index_at(second_movq - 1), -1);
+  EXPECT_EQ(f.stackmap_index_at(second_movq), 1);
+  EXPECT_EQ(f.stackmap_index_at(f.stackmap_index[1].pc), -1);
+  EXPECT_EQ(f.stackmap_index_at(f.size), -1);
+  ASSERT_NE(f.line_at(second_movq), nullptr);
+  EXPECT_EQ(f.line_at(second_movq)->line, 11);
 }
 
 TEST(FunctabBuild, LookupAndSerializationRoundTrip) {
@@ -182,6 +225,11 @@ TEST(FunctabBuild, LookupAndSerializationRoundTrip) {
     EXPECT_EQ(a.args_map.symbol, b.args_map.symbol);
     EXPECT_EQ(a.args_map.bits, b.args_map.bits);
     EXPECT_EQ(a.locals_map.kind, b.locals_map.kind);
+    EXPECT_EQ(a.stackmap_index.size(), b.stackmap_index.size());
+    for (size_t j = 0; j < a.stackmap_index.size() && j < b.stackmap_index.size(); ++j) {
+      EXPECT_EQ(a.stackmap_index[j].pc, b.stackmap_index[j].pc);
+      EXPECT_EQ(a.stackmap_index[j].value, b.stackmap_index[j].value);
+    }
     ASSERT_EQ(a.pcline.size(), b.pcline.size());
     for (size_t j = 0; j < a.pcline.size(); ++j) {
       EXPECT_EQ(a.pcline[j].line, b.pcline[j].line);

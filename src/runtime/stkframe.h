@@ -1,0 +1,65 @@
+// Goroutine stack frames as the function tables describe them (after Go's stkframe and the
+// frame arithmetic of gentraceback): the walk copystack and the traceback share.
+#pragma once
+
+#include <cstdint>
+
+#include "functab/registry.h"
+#include "runtime/runtime2.h"
+
+namespace gostack::rt {
+
+// One frame of assembled code. Addresses grow upwards:
+//
+//   fp + args   ...                  the arguments (in the caller's frame)
+//   fp          first argument word  (Go's argp)
+//   fp - 8      return address
+//   varp        saved BP, when bp_saved (then varp = fp - 16; else varp = fp - 8)
+//   [sp, varp)  locals, outgoing arguments, pushed words
+struct StkFrame {
+  const functab::FuncEntry* fn = nullptr;
+  const functab::FuncTable* table = nullptr;
+  uintptr_t pc = 0;   // where the frame continues (a return address, or a G's sched.pc)
+  uint32_t off = 0;   // the pc the tables are read at, from fn->entry: pc - 1 for a return
+                      // address (the CALL), pc itself at a function's entry (Go's targetpc)
+  uintptr_t sp = 0;
+  uintptr_t fp = 0;
+  uintptr_t varp = 0;
+  bool bp_saved = false;
+
+  // The PCDATA_StackMapIndex value selecting the bitmap of the pointer maps here: Go's rule,
+  // -1 (no PCDATA yet, or a function's entry) reads bitmap 0.
+  int32_t stackmap_index() const;
+  // Whether this frame ends the walk: the goroutine's top frame (goexit, TOPFRAME).
+  bool top() const;
+};
+
+// Describes the frame of the assembled function containing pc, whose SP is sp. `innermost`
+// says pc is a G's sched.pc, which may be a function's entry (a G not started yet); any other
+// pc is a return address and is looked up at pc - 1. False when no table holds the pc, or
+// when the function writes SP directly (kFlagSpWrite: its SP deltas say nothing after that).
+bool frame_at(uintptr_t pc, uintptr_t sp, bool innermost, StkFrame& f);
+
+// Why a walk ended.
+enum class WalkEnd {
+  Top,      // reached the goroutine's top frame (visited)
+  Unknown,  // a pc no function table describes, or an SPWRITE function (not visited)
+  Outside,  // a frame reaching outside the stack (not visited)
+};
+
+// Calls visit(frame) for each frame of a stopped goroutine, from its sched (pc, sp) outwards,
+// reading return addresses from the memory of `stk`. The visitor may stop the walk by
+// returning false (the walk then reports Top).
+template <class Visit>
+WalkEnd walk_frames(Stack stk, uintptr_t pc, uintptr_t sp, Visit&& visit) {
+  for (bool innermost = true;; innermost = false) {
+    StkFrame f;
+    if (!frame_at(pc, sp, innermost, f)) return WalkEnd::Unknown;
+    if (f.sp < stk.lo || f.fp > stk.hi || f.fp < f.sp + 8) return WalkEnd::Outside;
+    if (!visit(static_cast<const StkFrame&>(f)) || f.top()) return WalkEnd::Top;
+    pc = *reinterpret_cast<const uintptr_t*>(f.fp - 8);
+    sp = f.fp;
+  }
+}
+
+}  // namespace gostack::rt

@@ -4,23 +4,28 @@
 namespace gostack::rt {
 
 int32_t StkFrame::stackmap_index() const {
-  int32_t idx = pc == fn->entry ? -1 : fn->stackmap_index_at(off);
+  int32_t idx = at_entry ? -1 : fn->stackmap_index_at(off);
   return idx == -1 ? 0 : idx;
 }
 
 bool StkFrame::top() const { return (fn->flags & textflag::kTopFrame) != 0; }
 
-bool frame_at(uintptr_t pc, uintptr_t sp, bool innermost, StkFrame& f) {
-  functab::Found found = functab::lookup(pc);
+bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f) {
   // A return address may be the first byte after its function (a CALL that never returns,
-  // last in the function): read the tables at the CALL. Only a G that has not started sits
-  // at an entry.
-  if (!(innermost && found && found.fn->entry == pc)) found = functab::lookup(pc - 1);
+  // last in the function): read the tables at the CALL.
+  functab::Found found;
+  bool exact = kind == PcKind::Exact;
+  if (kind != PcKind::Return) {
+    found = functab::lookup(pc);
+    exact = exact || (found && found.fn->entry == pc);
+  }
+  if (!exact) found = functab::lookup(pc - 1);
   if (!found || (found.fn->flags & functab::kFlagSpWrite) != 0) return false;
   f.fn = found.fn;
   f.table = found.table;
   f.pc = pc;
-  f.off = static_cast<uint32_t>(pc == f.fn->entry ? 0 : pc - 1 - f.fn->entry);
+  f.off = static_cast<uint32_t>(exact ? pc - f.fn->entry : pc - 1 - f.fn->entry);
+  f.at_entry = pc == f.fn->entry;
   f.sp = sp;
   uintptr_t retslot = sp + static_cast<uintptr_t>(f.fn->sp_delta(f.off));
   f.fp = retslot + sizeof(uintptr_t);

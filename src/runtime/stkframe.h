@@ -21,7 +21,8 @@ struct StkFrame {
   const functab::FuncTable* table = nullptr;
   uintptr_t pc = 0;   // where the frame continues (a return address, or a G's sched.pc)
   uint32_t off = 0;   // the pc the tables are read at, from fn->entry: pc - 1 for a return
-                      // address (the CALL), pc itself at a function's entry (Go's targetpc)
+                      // address (the CALL), pc itself when exact (Go's targetpc)
+  bool at_entry = false;  // stopped at the function's first instruction (not started)
   uintptr_t sp = 0;
   uintptr_t fp = 0;
   uintptr_t varp = 0;
@@ -34,11 +35,18 @@ struct StkFrame {
   bool top() const;
 };
 
-// Describes the frame of the assembled function containing pc, whose SP is sp. `innermost`
-// says pc is a G's sched.pc, which may be a function's entry (a G not started yet); any other
-// pc is a return address and is looked up at pc - 1. False when no table holds the pc, or
-// when the function writes SP directly (kFlagSpWrite: its SP deltas say nothing after that).
-bool frame_at(uintptr_t pc, uintptr_t sp, bool innermost, StkFrame& f);
+// What a frame's pc is.
+enum class PcKind {
+  Return,  // a return address: the tables are read at the CALL (pc - 1)
+  Sched,   // a stopped G's sched.pc: a return address (mcall, morestack), or the entry of a
+           // function not started yet
+  Exact,   // the instruction about to run (a signal's faulting pc)
+};
+
+// Describes the frame of the assembled function containing pc, whose SP is sp. False when no
+// table holds the pc, or when the function writes SP directly (kFlagSpWrite: its SP deltas
+// say nothing after that).
+bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f);
 
 // Why a walk ended.
 enum class WalkEnd {
@@ -52,9 +60,9 @@ enum class WalkEnd {
 // returning false (the walk then reports Top).
 template <class Visit>
 WalkEnd walk_frames(Stack stk, uintptr_t pc, uintptr_t sp, Visit&& visit) {
-  for (bool innermost = true;; innermost = false) {
+  for (PcKind kind = PcKind::Sched;; kind = PcKind::Return) {
     StkFrame f;
-    if (!frame_at(pc, sp, innermost, f)) return WalkEnd::Unknown;
+    if (!frame_at(pc, sp, kind, f)) return WalkEnd::Unknown;
     if (f.sp < stk.lo || f.fp > stk.hi || f.fp < f.sp + 8) return WalkEnd::Outside;
     if (!visit(static_cast<const StkFrame&>(f)) || f.top()) return WalkEnd::Top;
     pc = *reinterpret_cast<const uintptr_t*>(f.fp - 8);

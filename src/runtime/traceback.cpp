@@ -43,18 +43,8 @@ void print_frame(uintptr_t pc, bool call) {
   printnl();
 }
 
-}  // namespace
-
-void traceback_curg() {
-  G* g = getg();
-  if (g == nullptr || g->m == nullptr || g->m->curg == nullptr) return;
-  G* gp = g->m->curg;
-  // A G stopped by morestack or mcall: sched holds its pc/sp/bp.
-  if (gp->sched.sp == 0) return;
-  traceback_goroutine(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp);
-}
-
-void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
+// The traceback of gp from (pc, sp, bp); `first` says what the first pc is.
+void traceback_from(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, PcKind first) {
   printstring("\ngoroutine ");
   printint(gp->goid);
   printstring(" [running]:\n");
@@ -66,7 +56,7 @@ void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
     }
     print_frame(pc, call);
     StkFrame f;
-    if (frame_at(pc, sp, !call, f)) {
+    if (frame_at(pc, sp, call ? PcKind::Return : first, f)) {
       // Precise: the return address sits just above this frame's SP delta.
       if (f.top()) break;
       uintptr_t retp = f.fp - 8;
@@ -93,6 +83,21 @@ void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
       printstring("?\n");
     }
   }
+}
+
+}  // namespace
+
+void traceback_curg() {
+  G* g = getg();
+  if (g == nullptr || g->m == nullptr || g->m->curg == nullptr) return;
+  G* gp = g->m->curg;
+  // A G stopped by morestack or mcall: sched holds its pc/sp/bp.
+  if (gp->sched.sp == 0) return;
+  traceback_from(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp, PcKind::Sched);
+}
+
+void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
+  traceback_from(gp, pc, sp, bp, PcKind::Exact);
 }
 
 }  // namespace gostack::rt

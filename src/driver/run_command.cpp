@@ -148,7 +148,7 @@ int run_run(const std::vector<std::string>& args) {
   maing->waiter = &main_done;
   rt::run_scheduler();
   if (!main_done.done) {
-    std::fprintf(stderr, "fatal error: all goroutines are asleep - deadlock!\n");
+    rt::fatal_deadlock();
     exit_hook(2);
   }
   exit_hook(0);

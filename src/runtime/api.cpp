@@ -1,6 +1,8 @@
 // The public C++ API (include/gostack/runtime.h) over the scheduler.
 #include "gostack/runtime.h"
 
+#include <unistd.h>
+
 #include <string>
 
 #include "runtime/print.h"
@@ -53,7 +55,10 @@ Pending* spawn(const void* fn, void* frame, std::size_t size) {
 void wait(Pending* p) {
   while (!p->waiter.done) {
     // Returns when a waited-for goroutine exits (perhaps another one) or nothing is runnable.
-    if (!rt::run_scheduler() && !p->waiter.done) rt::throw_fatal("all goroutines are asleep - deadlock!");
+    if (!rt::run_scheduler() && !p->waiter.done) {
+      rt::fatal_deadlock();
+      ::_exit(2);
+    }
   }
   delete p;
 }

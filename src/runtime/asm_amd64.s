@@ -67,28 +67,10 @@ TEXT runtime·gogo(SB),NOSPLIT,$0
 
 // func mcall(fn) [ABI0]: saves the caller's context in g.sched (resuming it later looks
 // like mcall returned), switches to g0 and calls the C++ function fn(g) on g0's stack.
-// fn must not return: it ends with gogo or the scheduler.
+// fn must not return: it ends with gogo or the scheduler. (The work is mcallargs', below.)
 TEXT runtime·mcall(SB),NOSPLIT,$0-8
 	MOVQ	fn+0(FP), R12
-	MOVQ	(TLS), AX
-	MOVQ	0(SP), BX	// the caller's PC
-	MOVQ	BX, (g_sched+gobuf_pc)(AX)
-	LEAQ	fn+0(FP), BX	// the caller's SP after mcall returns
-	MOVQ	BX, (g_sched+gobuf_sp)(AX)
-	MOVQ	BP, (g_sched+gobuf_bp)(AX)
-	MOVQ	g_m(AX), BX
-	MOVQ	m_g0(BX), SI
-	CMPQ	SI, AX
-	JNE	switch
-	CALL	gostack_rt_badmcall(SB)
-switch:
-	MOVQ	SI, (TLS)
-	MOVQ	(g_sched+gobuf_sp)(SI), SP
-	ANDQ	$~15, SP
-	MOVQ	AX, DI
-	CALL	R12
-	CALL	gostack_rt_badmcall2(SB)
-	RET
+	JMP	runtime·mcallargs(SB)
 
 // func asmcgocall(fn, arg) [ABI0]: calls the C++ function fn(arg) on g0's stack and
 // returns (Go's systemstack/asmcgocall). On g0 already, it calls fn on the same stack.
@@ -230,3 +212,60 @@ TEXT runtime·nanotime(SB),NOSPLIT,$16-8
 TEXT runtime·exit(SB),NOSPLIT,$16-4
 	CALLC(gostack_exit)
 	RET
+
+// mcallargs: mcall for the runtime entry points with arguments (and mcall's own body).
+// Reached by JMP from a NOSPLIT stub with a zero frame, so 0(SP) is the stub's return
+// address and the stub's arguments start at 8(SP). R12 holds the C++ function
+// fn(g, argp), R13 the argument pointer. g.sched records the state after the stub's
+// return: resuming the G (gogo) looks like the stub returned. fn must not return.
+TEXT runtime·mcallargs(SB),NOSPLIT,$0-0
+	MOVQ	(TLS), AX
+	MOVQ	0(SP), BX
+	MOVQ	BX, (g_sched+gobuf_pc)(AX)
+	LEAQ	8(SP), BX
+	MOVQ	BX, (g_sched+gobuf_sp)(AX)
+	MOVQ	BP, (g_sched+gobuf_bp)(AX)
+	MOVQ	g_m(AX), BX
+	MOVQ	m_g0(BX), SI
+	CMPQ	SI, AX
+	JNE	switch
+	CALL	gostack_rt_badmcall(SB)
+switch:
+	MOVQ	SI, (TLS)
+	MOVQ	(g_sched+gobuf_sp)(SI), SP
+	ANDQ	$~15, SP
+	MOVQ	AX, DI
+	MOVQ	R13, SI
+	CALL	R12
+	CALL	gostack_rt_badmcall2(SB)
+	RET
+
+// MCALLARGS(fn) jumps to mcallargs with fn(g, &first argument) (a stub with a zero frame).
+#define MCALLARGS(fn) \
+	LEAQ	fn(SB), R12; \
+	LEAQ	8(SP), R13; \
+	JMP	runtime·mcallargs(SB)
+
+// Channels (chan.cpp). The C++ side runs on g0 while the caller is stopped; it resumes the
+// caller, or parks it until another goroutine (or thread) completes the operation.
+
+// func makechan(elemsize int, size int) (c unsafe.Pointer)
+TEXT runtime·makechan(SB),NOSPLIT,$0-24
+	MCALLARGS(gostack_makechan_m)
+
+// func chansend1(c, elem unsafe.Pointer): sends *elem (elemsize bytes).
+TEXT runtime·chansend1(SB),NOSPLIT,$0-16
+	MCALLARGS(gostack_chansend1_m)
+
+// func chanrecv1(c, elem unsafe.Pointer): receives into *elem (zero if closed and empty).
+TEXT runtime·chanrecv1(SB),NOSPLIT,$0-16
+	MCALLARGS(gostack_chanrecv1_m)
+
+// func closechan(c unsafe.Pointer)
+TEXT runtime·closechan(SB),NOSPLIT,$0-8
+	MCALLARGS(gostack_closechan_m)
+
+// A sender parked on a channel that gets closed resumes here, with its return address into
+// the sending function pushed, and dies with Go's "panic: send on closed channel".
+TEXT runtime·panicsendclosed(SB),NOSPLIT,$0-0
+	MCALLARGS(gostack_panicsendclosed_m)

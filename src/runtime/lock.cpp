@@ -4,6 +4,7 @@
 #include <linux/futex.h>
 #include <sched.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/print.h"
@@ -21,9 +22,9 @@ constexpr int kActiveSpin = 4;       // rounds of busy spinning (only with more 
 constexpr int kActiveSpinPauses = 30;
 constexpr int kPassiveSpin = 1;      // rounds of sched_yield
 
-void futexsleep(std::atomic<uint32_t>* addr, uint32_t val) {
+void futexsleep(std::atomic<uint32_t>* addr, uint32_t val, const struct timespec* ts = nullptr) {
   // Sleeps only if *addr still holds val; spurious wake-ups are fine, the caller loops.
-  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, nullptr, nullptr, 0);
+  ::syscall(SYS_futex, reinterpret_cast<uint32_t*>(addr), FUTEX_WAIT_PRIVATE, val, ts, nullptr, 0);
 }
 
 void futexwakeup(std::atomic<uint32_t>* addr, int n) {
@@ -81,6 +82,32 @@ void unlock(Mutex& l) {
   if (v == kUnlocked) throw_fatal("unlock of unlocked lock");
   if (v == kSleeping) futexwakeup(&l.key, 1);
   adjust_m_locks(-1);
+}
+
+void noteclear(Note& n) { n.key.store(0, std::memory_order_relaxed); }
+
+void notewakeup(Note& n) {
+  uint32_t old = n.key.exchange(1, std::memory_order_release);
+  if (old != 0) throw_fatal("notewakeup - double wakeup");
+  futexwakeup(&n.key, 1);
+}
+
+void notesleep(Note& n) {
+  while (n.key.load(std::memory_order_acquire) == 0) futexsleep(&n.key, 0);
+}
+
+bool notetsleep(Note& n, int64_t ns) {
+  struct timespec now;
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  int64_t deadline = now.tv_sec * 1000000000LL + now.tv_nsec + ns;
+  while (n.key.load(std::memory_order_acquire) == 0) {
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t left = deadline - (now.tv_sec * 1000000000LL + now.tv_nsec);
+    if (left <= 0) return false;
+    struct timespec ts{static_cast<time_t>(left / 1000000000LL), static_cast<long>(left % 1000000000LL)};
+    futexsleep(&n.key, 0, &ts);
+  }
+  return true;
 }
 
 }  // namespace gostack::rt

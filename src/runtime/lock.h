@@ -15,6 +15,17 @@ struct Mutex {
 void lock(Mutex& l);
 void unlock(Mutex& l);  // throws "unlock of unlocked lock" on misuse
 
+// A one-shot event (Go's note): one thread sleeps until another wakes it. noteclear before
+// reuse; notewakeup at most once per clear; notesleep returns at once if already woken.
+struct Note {
+  std::atomic<uint32_t> key{0};
+};
+void noteclear(Note& n);
+void notewakeup(Note& n);
+void notesleep(Note& n);
+// Sleeps until woken or `ns` nanoseconds pass; true if woken.
+bool notetsleep(Note& n, int64_t ns);
+
 // Scoped holder for C++ code paths.
 class LockGuard {
  public:

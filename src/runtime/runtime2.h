@@ -57,6 +57,30 @@ enum GStatus : uint32_t {
   Gpreempted = 9,  // stopped itself for a suspendG preemption
 };
 
+// Why a goroutine is parked (Go's waitReason), shown in deadlock reports.
+enum class WaitReason : uint8_t {
+  None,
+  ChanReceive,
+  ChanSend,
+  ChanReceiveNilChan,
+  ChanSendNilChan,
+};
+const char* waitreason_string(WaitReason r);
+
+// A waiter on a channel (Go's sudog): a parked G, or a plain C++ thread sleeping on `note`.
+// `elem` points at the value to send or the slot to receive into; for a G it points into
+// the G's own stack, so moving that stack moves elem too (adjustsudogs in sched.cpp).
+struct Sudog {
+  G* g = nullptr;
+  Note* note = nullptr;     // plain-thread waiter when g == nullptr
+  Sudog* next = nullptr;    // wait-queue links
+  Sudog* prev = nullptr;
+  void* elem = nullptr;
+  void* c = nullptr;        // the Hchan waited on
+  bool success = false;     // woken by a value (true) or by close (false)
+  bool isSelect = false;    // kept for Go's shape; there is no select yet
+};
+
 struct G {
   Stack stack;                  // offset 0: [lo, hi)
   uintptr_t stackguard0 = 0;    // offset 16: compared with SP by the prologue; may be kStackPreempt
@@ -79,15 +103,20 @@ struct G {
   uintptr_t startpc = 0;        // PC of the G's function
   uintptr_t argoff = 0;         // its argument frame starts at stack.hi - argoff (fixed across moves)
   struct ExitWaiter* waiter = nullptr;  // told when the G exits (the C++ API's wait)
+  Sudog* waiting = nullptr;     // sudogs this G is parked on (Go's gp.waiting); elem adjusted on moves
+  std::atomic<void*> parkingOnChan{nullptr};  // the Hchan whose queue holds this G's sudog
+  WaitReason waitreason = WaitReason::None;
+  Sudog sudog;                  // the G's own sudog: without select a G waits on one channel
+  uint64_t schedwhen = 0;       // nanotime when it last started running (sysmon's 10 ms rule)
 };
 
 // Someone waiting for a G to finish: goexit0 copies `len` bytes of the G's argument frame
-// (arguments then results) to `frame`, sets done, and leaves the scheduler if `leave`.
+// (arguments then results) to `frame`, then sets done and wakes the thread sleeping on it.
 struct ExitWaiter {
   void* frame = nullptr;
   size_t len = 0;
-  bool done = false;
-  bool leave = true;
+  std::atomic<bool> done{false};
+  Note note;             // a plain thread (or m0 outside the scheduler) sleeps here
 };
 
 static_assert(offsetof(Stack, lo) == 0 && offsetof(Stack, hi) == 8);
@@ -118,6 +147,12 @@ struct M {
   int32_t locks = 0;            // runtime locks held; non-zero forbids preemption
   const char* preemptoff = nullptr;  // reason preemption is off; also bypasses P stack caches
   uint64_t procid = 0;          // OS thread id
+  Note park;                    // an idle M sleeps here (stopm) until startm hands it a P
+  M* schedlink = nullptr;       // link on sched.midle
+  P* nextp = nullptr;           // the P startm hands over
+  bool spinning = false;        // looking for work without having found any
+  uint32_t fastrand = 0;        // per-M random state (steal order)
+  std::atomic<uint32_t> blocked{0};  // in a long C++ call through entersyscall (P handed off)
 };
 
 static_assert(offsetof(M, g0) == abi::kMG0);
@@ -187,10 +222,22 @@ struct P {
   // Free stacks by order (Go keeps these in the P's mcache).
   StackFreeList stackcache[kNumStackOrders];
 
+  P* link = nullptr;         // on sched.pidle
+  uint32_t schedtick = 0;   // incremented on every scheduler call (global queue fairness)
+  // sysmon's view (Go's sysmontick): the schedtick it saw last and when.
+  uint32_t sysmon_tick = 0;
+  uint64_t sysmon_when = 0;
+
   // Counters owned by this P: written only by the M holding it (relaxed load+store, no RMW),
   // summed over allp by readers.
   std::atomic<uint64_t> goroutines_created{0};
   std::atomic<uint64_t> gfree_reused{0};
+  std::atomic<uint64_t> runs{0};         // Gs executed on this P
+  std::atomic<uint64_t> steals{0};       // successful steals from other Ps
+  std::atomic<uint64_t> stolen_gs{0};    // Gs taken by those steals
+  std::atomic<uint64_t> global_gets{0};  // Gs taken from the global queue
+  std::atomic<uint64_t> parks{0};        // times its M found nothing and gave it up
+  std::atomic<uint64_t> preempts{0};     // Gs preempted (sysmon) while running on it
 };
 
 // Global scheduler state.
@@ -200,6 +247,16 @@ struct Sched {
   Mutex lock;      // protects the global run queue
   GQueue runq;     // global run queue
   int32_t runqsize = 0;
+
+  // Idle Ms and Ps, and the spinning count (Go's midle, pidle, nmspinning); under lock.
+  M* midle = nullptr;
+  int32_t nmidle = 0;
+  int32_t mcount = 0;           // Ms created, m0 included (sysmon not counted)
+  P* pidle = nullptr;
+  std::atomic<int32_t> npidle{0};
+  std::atomic<int32_t> nmspinning{0};
+  const ExitWaiter* m0wait = nullptr;  // what m0 waits for inside run_scheduler, else nullptr
+  bool m0idle = false;          // m0 is parked in stopm inside run_scheduler
 
   // Global pool of dead Gs, split by whether they still own a stack.
   struct {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "functab/registry.h"
+#include "runtime/chan.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runq.h"
@@ -35,6 +36,10 @@ void rt_printsp() __asm__("runtime.printsp");
 void rt_printnl() __asm__("runtime.printnl");
 void rt_nanotime() __asm__("runtime.nanotime");
 void rt_exit() __asm__("runtime.exit");
+void rt_makechan() __asm__("runtime.makechan");
+void rt_chansend1() __asm__("runtime.chansend1");
+void rt_chanrecv1() __asm__("runtime.chanrecv1");
+void rt_closechan() __asm__("runtime.closechan");
 }
 
 namespace gostack::rt {
@@ -89,14 +94,96 @@ uintptr_t max_spdelta(uintptr_t pc) {
   return static_cast<uintptr_t>(max);
 }
 
+// Go's adjustsudogs: the elem of each sudog gp waits on points into gp's stack.
+void adjustsudogs(G* gp, Stack old) {
+  uintptr_t delta = gp->stack.hi - old.hi;
+  for (Sudog* sg = gp->waiting; sg != nullptr; sg = nullptr)
+    adjustpointer(old, delta, reinterpret_cast<uintptr_t*>(&sg->elem));
+}
+
+// Shrinks a G parked on a channel. Holding the channel's lock keeps it parked (only a
+// holder of that lock can dequeue its sudog and ready it) and its sudog's elem in place.
+void shrink_parked(G* gp) {
+  Hchan* c = lock_parked_chan(gp);
+  if (c == nullptr) return;
+  Stack old = gp->stack;
+  if (shrinkstack(gp)) adjustsudogs(gp, old);
+  unlock(c->lock);
+}
+
 void gc_scan_one(G* gp, void*) {
   uint32_t st = readgstatus(gp);
-  if (st == Grunnable || st == Gwaiting || (st == Grunning && gp == curm()->curg)) shrinkstack(gp);
+  if (st == Gwaiting)
+    shrink_parked(gp);
+  else if (st == Grunnable || (st == Grunning && gp == curm()->curg))
+    shrinkstack(gp);
 }
 
 void throw_traceback() { traceback_curg(); }
 
+// One line per parked goroutine, as Go's deadlock report begins each goroutine's traceback:
+// "goroutine N [chan receive]:", then the frame it is parked in.
+void print_parked(G* gp, void*) {
+  if (readgstatus(gp) != Gwaiting) return;
+  printstring("\ngoroutine ");
+  printint(gp->goid);
+  printstring(" [");
+  printstring(waitreason_string(gp->waitreason));
+  printstring("]:\n");
+  functab::Found f = functab::lookup(gp->sched.pc - 1);
+  if (!f) return;
+  printstring(f.fn->name);
+  printstring("(...)\n\t");
+  uint32_t off = static_cast<uint32_t>(gp->sched.pc - f.fn->entry);
+  if (const functab::LineRun* line = f.fn->line_at(off - 1)) {
+    printstring(f.table->file(*line));
+    printstring(":");
+    printint(line->line);
+  }
+  printstring(" +");
+  printhex(off);
+  printnl();
+}
+
 }  // namespace
+
+const char* waitreason_string(WaitReason r) {
+  switch (r) {
+    case WaitReason::None: return "";
+    case WaitReason::ChanReceive: return "chan receive";
+    case WaitReason::ChanSend: return "chan send";
+    case WaitReason::ChanReceiveNilChan: return "chan receive (nil chan)";
+    case WaitReason::ChanSendNilChan: return "chan send (nil chan)";
+  }
+  return "?";
+}
+
+void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
+  M* mp = curm();
+  if (mp->curg != gp) throw_fatal("gopark: not the current G");
+  gp->waitreason = reason;
+  casgstatus(gp, Grunning, Gwaiting);
+  mp->curg = nullptr;
+  gp->m = nullptr;
+  if (unlockf != nullptr && !unlockf(gp, lock)) {
+    casgstatus(gp, Gwaiting, Grunnable);
+    execute(gp);
+  }
+  schedule();
+}
+
+void goready(G* gp) {
+  gp->waitreason = WaitReason::None;
+  casgstatus(gp, Gwaiting, Grunnable);
+  runqput(curm()->p, gp, true);
+}
+
+void resume(G* gp) { rt_gogo(&gp->sched); }
+
+void fatal_deadlock() {
+  printstring("fatal error: all goroutines are asleep - deadlock!\n");
+  forEachG(print_parked, nullptr);
+}
 
 G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintptr_t callerpc) {
   if (fn == nullptr) throw_fatal("go of nil func value");
@@ -172,6 +259,10 @@ const void* runtime_symbol(const char* name) {
       {"runtime.printnl", reinterpret_cast<const void*>(&rt_printnl)},
       {"runtime.nanotime", reinterpret_cast<const void*>(&rt_nanotime)},
       {"runtime.exit", reinterpret_cast<const void*>(&rt_exit)},
+      {"runtime.makechan", reinterpret_cast<const void*>(&rt_makechan)},
+      {"runtime.chansend1", reinterpret_cast<const void*>(&rt_chansend1)},
+      {"runtime.chanrecv1", reinterpret_cast<const void*>(&rt_chanrecv1)},
+      {"runtime.closechan", reinterpret_cast<const void*>(&rt_closechan)},
   };
   for (const Entry& e : table)
     if (std::strcmp(e.name, name) == 0) return e.addr;
@@ -229,10 +320,10 @@ extern "C" {
   if (w != nullptr) {
     size_t n = w->len < gp->argoff ? w->len : gp->argoff;
     if (n > 0) std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
-    w->done = true;
+    w->done.store(true, std::memory_order_release);
   }
   gdestroy(gp);
-  if (w != nullptr && w->leave) {
+  if (w != nullptr) {
     left_runnable = true;
     gostack_rt_leave();
   }

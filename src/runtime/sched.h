@@ -25,6 +25,18 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
 // Creates a goroutine as newproc does (into runnext). Must run on g0 (C++).
 G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz);
 
+// Go's gopark, called on g0 for gp, the G this M was running, stopped in mcall: gp becomes
+// Gwaiting (for `reason`) and leaves the M; then unlockf(gp, lock) runs (false: gp is made
+// runnable again at once) and the M schedules another G. unlockf may be nullptr.
+[[noreturn]] void gopark(G* gp, bool (*unlockf)(G* gp, void* lock), void* lock, WaitReason reason);
+
+// Go's goready: a parked G becomes runnable, next on this M's P (or on the global queue when
+// called from a thread without a P), and an idle P is woken to run it.
+void goready(G* gp);
+
+// Continues gp, this M's current G stopped in mcall, where it stopped.
+[[noreturn]] void resume(G* gp);
+
 // Runs the scheduler on the calling thread (which must be m0's g0, after schedinit) until
 // no goroutine is runnable or a G whose ExitWaiter asks to leave exits. Returns to the caller:
 // false when it returned because nothing was runnable.
@@ -33,6 +45,10 @@ bool run_scheduler();
 // Called by runtime·exit and by the driver when main·main returns: the hook prints -stats
 // and ends the process with the given status. Without a hook, _exit(code).
 void set_exit_hook(void (*hook)(int32_t code));
+
+// Prints Go's deadlock report: "fatal error: all goroutines are asleep - deadlock!" and, for
+// each parked goroutine, "goroutine N [reason]:" with the frame it is parked in.
+void fatal_deadlock();
 
 // The goroutine traceback the fatal-error path prints (Go's "goroutine N [running]:" and
 // one "name(...)\n\tfile:line +0xoff" per frame, innermost first).

@@ -2,33 +2,13 @@
 // output, -stats counters, -debug=stack lines, and the stack-overflow death (message, traceback, exit 2).
 #include <gtest/gtest.h>
 
-#include <map>
-#include <sstream>
-#include <string>
-
-#include "run_command.h"
+#include "runtime_run_util.h"
 
 namespace {
 
-using gostack::testing::RunResult;
-
-RunResult gostack_run(const std::string& flags, const std::string& example) {
-  return gostack::testing::run_command(std::string(GOSTACK_BINARY) + " run " + flags + " " +
-                                       GOSTACK_SOURCE_DIR + "/examples/" + example + " 2>&1");
-}
-
-std::map<std::string, uint64_t> stats_of(const std::string& out) {
-  std::map<std::string, uint64_t> m;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    size_t colon = line.find(": ");
-    if (colon == std::string::npos || line.find(' ') < colon) continue;
-    std::string v = line.substr(colon + 2);
-    if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos) m[line.substr(0, colon)] = std::stoull(v);
-  }
-  return m;
-}
+using gostack::rt::testing::gostack_run;
+using gostack::rt::testing::RunResult;
+using gostack::rt::testing::stats_of;
 
 TEST(RuntimeRun, SeedExamplePrintsTwoNewlines) {
   RunResult r = gostack_run("", "printnl_amd64.s " GOSTACK_SOURCE_DIR "/examples/printnl_main_amd64.s");

@@ -1,0 +1,319 @@
+// Channels (after Go's chan.go): send, receive and close for goroutines (on g0, parking with
+// gopark) and for plain C++ threads (sleeping on a note), and the assembly entry points.
+#include "runtime/chan.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "runtime/print.h"
+#include "runtime/proc.h"
+#include "runtime/sched.h"
+
+extern "C" void rt_panicsendclosed() __asm__("runtime.panicsendclosed");
+
+namespace gostack::rt {
+
+namespace {
+
+constexpr int64_t kMaxElemSize = 1 << 16;  // hchan.elemsize is a uint16, as in Go
+constexpr int64_t kMaxAlloc = int64_t{1} << 40;
+
+uint8_t* chanbuf(Hchan* c, uint64_t i) { return c->buf + i * c->elemsize; }
+
+void copy_elem(Hchan* c, void* dst, const void* src) {
+  if (c->elemsize != 0 && dst != nullptr && src != nullptr) std::memcpy(dst, src, c->elemsize);
+}
+
+// The unlockf of a channel park (Go's chanparkcommit): gp is Gwaiting and off its M now.
+bool chanparkcommit(G*, void* lock) {
+  unlock(*static_cast<Mutex*>(lock));
+  return true;
+}
+
+// A sudog leaves its queue: the waiter's G no longer points at it (c is locked).
+void detach(Sudog* sg) {
+  if (sg->g != nullptr) {
+    sg->g->waiting = nullptr;
+    sg->g->parkingOnChan.store(nullptr, std::memory_order_relaxed);
+  }
+  sg->c = nullptr;
+}
+
+// Wakes a dequeued waiter after c is unlocked.
+void wake(Sudog* sg) {
+  if (sg->g != nullptr)
+    goready(sg->g);
+  else
+    notewakeup(*sg->note);
+}
+
+// A parked sender woken by close: it resumes in runtime·panicsendclosed, as if its call of
+// chansend1 had called it, so the panic's traceback shows the sending frame.
+void redirect_to_send_panic(G* gp) {
+  gp->sched.sp -= sizeof(uintptr_t);
+  *reinterpret_cast<uintptr_t*>(gp->sched.sp) = gp->sched.pc;
+  gp->sched.pc = reinterpret_cast<uintptr_t>(&rt_panicsendclosed);
+}
+
+// Go's send when a receiver waits: the value goes straight into its slot. Unlocks c.
+void send_direct(Hchan* c, Sudog* sg, const void* ep) {
+  copy_elem(c, sg->elem, ep);
+  sg->elem = nullptr;
+  sg->success = true;
+  detach(sg);
+  unlock(c->lock);
+  wake(sg);
+}
+
+// Go's recv when a sender waits: an unbuffered channel takes the sender's value; a full
+// buffered one takes the head and moves the sender's value to the tail. Unlocks c.
+void recv_from_sender(Hchan* c, Sudog* sg, void* ep) {
+  if (c->dataqsiz == 0) {
+    copy_elem(c, ep, sg->elem);
+  } else {
+    uint8_t* qp = chanbuf(c, c->recvx);
+    copy_elem(c, ep, qp);
+    copy_elem(c, qp, sg->elem);
+    if (++c->recvx == c->dataqsiz) c->recvx = 0;
+    c->sendx = c->recvx;
+  }
+  sg->elem = nullptr;
+  sg->success = true;
+  detach(sg);
+  unlock(c->lock);
+  wake(sg);
+}
+
+// The non-blocking part of a send, with c locked. True when done (c unlocked).
+bool try_send(Hchan* c, const void* ep) {
+  if (c->closed) {
+    unlock(c->lock);
+    fatalpanic("send on closed channel");
+  }
+  if (Sudog* sg = c->recvq.dequeue()) {
+    send_direct(c, sg, ep);
+    return true;
+  }
+  if (c->qcount < c->dataqsiz) {
+    copy_elem(c, chanbuf(c, c->sendx), ep);
+    if (++c->sendx == c->dataqsiz) c->sendx = 0;
+    c->qcount++;
+    unlock(c->lock);
+    return true;
+  }
+  return false;
+}
+
+// The non-blocking part of a receive, with c locked. True when done (c unlocked); *ok says
+// whether a value arrived (false: closed and drained, *ep zeroed).
+bool try_recv(Hchan* c, void* ep, bool* ok) {
+  if (c->closed && c->qcount == 0) {
+    unlock(c->lock);
+    if (ep != nullptr && c->elemsize != 0) std::memset(ep, 0, c->elemsize);
+    *ok = false;
+    return true;
+  }
+  *ok = true;
+  if (Sudog* sg = c->sendq.dequeue()) {
+    recv_from_sender(c, sg, ep);
+    return true;
+  }
+  if (c->qcount > 0) {
+    uint8_t* qp = chanbuf(c, c->recvx);
+    copy_elem(c, ep, qp);
+    if (c->elemsize != 0) std::memset(qp, 0, c->elemsize);
+    if (++c->recvx == c->dataqsiz) c->recvx = 0;
+    c->qcount--;
+    unlock(c->lock);
+    return true;
+  }
+  return false;
+}
+
+// Parks gp on q with its own sudog; c is locked and is unlocked once gp is off the M.
+[[noreturn]] void park_on(Hchan* c, WaitQ& q, G* gp, void* ep, WaitReason reason) {
+  Sudog* sg = &gp->sudog;
+  *sg = Sudog{};
+  sg->g = gp;
+  sg->elem = ep;
+  sg->c = c;
+  gp->waiting = sg;
+  q.enqueue(sg);
+  gp->parkingOnChan.store(c, std::memory_order_relaxed);
+  gopark(gp, chanparkcommit, &c->lock, reason);
+}
+
+// A plain thread's blocking wait on q; returns sg.success. c is locked on entry.
+bool thread_wait(Hchan* c, WaitQ& q, void* ep) {
+  Note note;
+  Sudog sg;
+  sg.note = &note;
+  sg.elem = ep;
+  sg.c = c;
+  q.enqueue(&sg);
+  unlock(c->lock);
+  notesleep(note);
+  return sg.success;
+}
+
+}  // namespace
+
+void WaitQ::enqueue(Sudog* sg) {
+  sg->next = nullptr;
+  sg->prev = last;
+  if (last != nullptr)
+    last->next = sg;
+  else
+    first = sg;
+  last = sg;
+}
+
+Sudog* WaitQ::dequeue() {
+  Sudog* sg = first;
+  if (sg != nullptr) remove(sg);
+  return sg;
+}
+
+void WaitQ::remove(Sudog* sg) {
+  if (sg->prev != nullptr)
+    sg->prev->next = sg->next;
+  else
+    first = sg->next;
+  if (sg->next != nullptr)
+    sg->next->prev = sg->prev;
+  else
+    last = sg->prev;
+  sg->next = sg->prev = nullptr;
+}
+
+Hchan* makechan(int64_t elemsize, int64_t size) {
+  if (elemsize < 0 || elemsize >= kMaxElemSize) throw_fatal("makechan: invalid channel element type");
+  if (size < 0 || (elemsize != 0 && size > kMaxAlloc / elemsize)) fatalpanic("makechan: size out of range");
+  size_t bufbytes = static_cast<size_t>(elemsize * size);
+  void* mem = std::calloc(1, sizeof(Hchan) + bufbytes);
+  if (mem == nullptr) throw_fatal("out of memory (makechan)");
+  Hchan* c = new (mem) Hchan;
+  c->buf = reinterpret_cast<uint8_t*>(c + 1);
+  c->elemsize = static_cast<uint16_t>(elemsize);
+  c->dataqsiz = static_cast<uint64_t>(size);
+  return c;
+}
+
+void chansend_g(Hchan* c, const void* ep, G* gp) {
+  if (c == nullptr) gopark(gp, nullptr, nullptr, WaitReason::ChanSendNilChan);  // forever
+  lock(c->lock);
+  if (try_send(c, ep)) resume(gp);
+  park_on(c, c->sendq, gp, const_cast<void*>(ep), WaitReason::ChanSend);
+}
+
+void chanrecv_g(Hchan* c, void* ep, G* gp) {
+  if (c == nullptr) gopark(gp, nullptr, nullptr, WaitReason::ChanReceiveNilChan);
+  lock(c->lock);
+  bool ok;
+  if (try_recv(c, ep, &ok)) resume(gp);
+  park_on(c, c->recvq, gp, ep, WaitReason::ChanReceive);
+}
+
+void chansend_thread(Hchan* c, const void* ep) {
+  if (c == nullptr) throw_fatal("chansend: nil channel from a thread blocks forever");
+  lock(c->lock);
+  if (try_send(c, ep)) return;
+  if (!thread_wait(c, c->sendq, const_cast<void*>(ep))) fatalpanic("send on closed channel");
+}
+
+bool chanrecv_thread(Hchan* c, void* ep) {
+  if (c == nullptr) throw_fatal("chanrecv: nil channel from a thread blocks forever");
+  lock(c->lock);
+  bool ok;
+  if (try_recv(c, ep, &ok)) return ok;
+  return thread_wait(c, c->recvq, ep);
+}
+
+void closechan(Hchan* c) {
+  if (c == nullptr) fatalpanic("close of nil channel");
+  lock(c->lock);
+  if (c->closed) {
+    unlock(c->lock);
+    fatalpanic("close of closed channel");
+  }
+  c->closed = true;
+  // Everyone waiting leaves: receivers with a zero value, senders to their panic.
+  Sudog* wakelist = nullptr;
+  while (Sudog* sg = c->recvq.dequeue()) {
+    if (sg->elem != nullptr && c->elemsize != 0) std::memset(sg->elem, 0, c->elemsize);
+    sg->elem = nullptr;
+    sg->success = false;
+    detach(sg);
+    sg->next = wakelist;
+    wakelist = sg;
+  }
+  while (Sudog* sg = c->sendq.dequeue()) {
+    sg->elem = nullptr;
+    sg->success = false;
+    detach(sg);
+    if (sg->g != nullptr) redirect_to_send_panic(sg->g);
+    sg->next = wakelist;
+    wakelist = sg;
+  }
+  unlock(c->lock);
+  // A woken thread's sudog lives on its stack: read the link before waking it.
+  while (Sudog* sg = wakelist) {
+    wakelist = sg->next;
+    wake(sg);
+  }
+}
+
+Hchan* lock_parked_chan(G* gp) {
+  auto* c = static_cast<Hchan*>(gp->parkingOnChan.load(std::memory_order_relaxed));
+  if (c == nullptr) return nullptr;
+  lock(c->lock);
+  if (gp->parkingOnChan.load(std::memory_order_relaxed) == c && readgstatus(gp) == Gwaiting) return c;
+  unlock(c->lock);
+  return nullptr;
+}
+
+void fatalpanic(const char* msg) {
+  printstring("panic: ");
+  printstring(msg);
+  printnl();
+  traceback_curg();
+  ::_exit(2);
+}
+
+}  // namespace gostack::rt
+
+// ---- entry points of the assembly stubs (asm_amd64.s), on g0 with the caller stopped ----
+
+using namespace gostack::rt;
+
+extern "C" {
+
+// func makechan(elemsize int, size int) (c unsafe.Pointer)
+[[noreturn]] void gostack_makechan_m(G* gp, int64_t* argp) {
+  argp[2] = reinterpret_cast<int64_t>(makechan(argp[0], argp[1]));
+  resume(gp);
+}
+
+// func chansend1(c, elem unsafe.Pointer)
+[[noreturn]] void gostack_chansend1_m(G* gp, void** argp) {
+  chansend_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
+}
+
+// func chanrecv1(c, elem unsafe.Pointer)
+[[noreturn]] void gostack_chanrecv1_m(G* gp, void** argp) {
+  chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
+}
+
+// func closechan(c unsafe.Pointer)
+[[noreturn]] void gostack_closechan_m(G* gp, void** argp) {
+  closechan(static_cast<Hchan*>(argp[0]));
+  resume(gp);
+}
+
+// A sender woken by close lands here (see redirect_to_send_panic).
+[[noreturn]] void gostack_panicsendclosed_m(G*, void*) { fatalpanic("send on closed channel"); }
+
+}  // extern "C"

@@ -1,0 +1,101 @@
+// Stacks shrink while their goroutines are parked on a channel with pointers into them:
+// 10 parkers grow their stacks to 64 KiB, return, and park receiving into a local (the
+// sudog's elem) while another local holds a pointer to it. Eight runtime·GC scans shrink
+// each parked stack 64 KiB -> 2 KiB (5 moves each). Then main·main sends 1..10; each
+// parker reads the value through its pointer and sends back value*1000 + id.
+// Prints 55055 (1000 * 55 + 55).
+#include "textflag.h"
+
+// func deep(n int)
+TEXT ·deep(SB), $1024-8
+	MOVQ n+0(FP), AX
+	CMPQ AX, $0
+	JEQ done
+	DECQ AX
+	MOVQ AX, 0(SP)
+	CALL ·deep(SB)
+done:
+	RET
+
+// func parker(c, out unsafe.Pointer, id int)
+TEXT ·parker(SB), $32-24
+	MOVQ $60, 0(SP)
+	CALL ·deep(SB)
+	MOVQ $-1, v-8(SP)
+	LEAQ v-8(SP), AX
+	MOVQ AX, p-16(SP)
+	MOVQ c+0(FP), AX
+	MOVQ AX, 0(SP)
+	MOVQ p-16(SP), AX
+	MOVQ AX, 8(SP)
+	CALL runtime·chanrecv1(SB)
+	MOVQ p-16(SP), AX
+	MOVQ (AX), AX
+	IMULQ $1000, AX
+	ADDQ id+16(FP), AX
+	MOVQ out+8(FP), BX
+	MOVQ BX, 0(SP)
+	MOVQ AX, 8(SP)
+	CALL ·send(SB)
+	RET
+
+DATA ·parkerfv+0(SB)/8, $·parker(SB)
+GLOBL ·parkerfv(SB), RODATA, $8
+
+TEXT ·main(SB), $64
+	MOVQ $8, 0(SP)
+	MOVQ $0, 8(SP)
+	CALL ·mkchan(SB)
+	MOVQ 16(SP), AX
+	MOVQ AX, c-8(SP)
+	MOVQ $8, 0(SP)
+	MOVQ $0, 8(SP)
+	CALL ·mkchan(SB)
+	MOVQ 16(SP), AX
+	MOVQ AX, out-16(SP)
+	MOVQ $10, i-24(SP)
+spawn:
+	MOVL $24, 0(SP)
+	LEAQ ·parkerfv(SB), AX
+	MOVQ AX, 8(SP)
+	MOVQ c-8(SP), AX
+	MOVQ AX, 16(SP)
+	MOVQ out-16(SP), AX
+	MOVQ AX, 24(SP)
+	MOVQ i-24(SP), AX
+	MOVQ AX, 32(SP)
+	CALL runtime·newproc(SB)
+	DECQ i-24(SP)
+	JNE spawn
+	// Wait until all ten are parked: a token round trip through a helper would need more
+	// code; on one P a Gosched runs every runnable goroutine until it blocks.
+	CALL runtime·Gosched(SB)
+	MOVQ $8, i-24(SP)
+scan:
+	CALL runtime·GC(SB)
+	DECQ i-24(SP)
+	JNE scan
+	MOVQ $1, i-24(SP)
+feed:
+	MOVQ c-8(SP), AX
+	MOVQ AX, 0(SP)
+	MOVQ i-24(SP), AX
+	MOVQ AX, 8(SP)
+	CALL ·send(SB)
+	INCQ i-24(SP)
+	CMPQ i-24(SP), $10
+	JLE feed
+	MOVQ $0, sum-32(SP)
+	MOVQ $10, i-24(SP)
+collect:
+	MOVQ out-16(SP), AX
+	MOVQ AX, 0(SP)
+	CALL ·recv(SB)
+	MOVQ 8(SP), AX
+	ADDQ AX, sum-32(SP)
+	DECQ i-24(SP)
+	JNE collect
+	MOVQ sum-32(SP), AX
+	MOVQ AX, 0(SP)
+	CALL ·println(SB)
+	RET

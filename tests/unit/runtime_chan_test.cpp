@@ -1,0 +1,83 @@
+// Channels and parking end to end through `gostack run`: ping-pong, buffered FIFO, fan-out and
+// fan-in, close semantics, send on a closed channel, deadlock reports, and stacks shrunk by
+// runtime·GC while their goroutines are parked with pointers into them. Results are checked.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "runtime_run_util.h"
+
+namespace {
+
+using gostack::rt::testing::gostack_run;
+using gostack::rt::testing::RunResult;
+using gostack::rt::testing::stats_of;
+
+// Runs tests/data/sched/<prog> after the shared helpers (chan_lib.s).
+RunResult sched_run(const std::string& flags, const std::string& prog) {
+  return gostack_run(flags, "../tests/data/sched/chan_lib.s " GOSTACK_SOURCE_DIR "/tests/data/sched/" + prog);
+}
+
+TEST(RuntimeChan, PingPongExample) {
+  RunResult r = gostack_run("-stats", "pingpong_amd64.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("200000\n", 0), 0u) << r.out;
+  EXPECT_EQ(stats_of(r.out)["goroutines_created"], 2u);
+}
+
+TEST(RuntimeChan, BufferedIsFifoAndDrainsAfterClose) {
+  RunResult r = sched_run("", "buffered.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n");
+}
+
+TEST(RuntimeChan, FanOutFanIn) {
+  RunResult r = sched_run("", "fanout.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "333833500\n");
+  r = sched_run("-D N=20000 -D W=3", "fanout.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "2666866670000\n");
+}
+
+TEST(RuntimeChan, CloseWakesReceiversWithZero) {
+  RunResult r = sched_run("", "closewake.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "15\n");  // ids 1..5, every value received was 0
+}
+
+TEST(RuntimeChan, SendOnClosedChannelPanics) {
+  RunResult r = sched_run("", "sendclosed.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 1 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("main.sender(...)\n\t"), std::string::npos) << r.out;
+  // Parked when the channel closes: the sender panics when it wakes, with its own frames.
+  r = sched_run("-D PARKED", "sendclosed.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 2 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("sendclosed.s:10 +0x"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("99\n"), std::string::npos) << r.out;
+}
+
+TEST(RuntimeChan, DeadlockIsReported) {
+  RunResult r = sched_run("", "deadlock.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n", 0), 0u)
+      << r.out;
+  EXPECT_NE(r.out.find("main.recv(...)\n\t"), std::string::npos) << r.out;
+}
+
+TEST(RuntimeChan, ShrinkWhileParkedAdjustsElem) {
+  // Poisoned old stacks: a receive into a stale elem would be lost and the sum would differ.
+  ::setenv("GOSTACK_DEBUG", "stackpoison=1", 1);
+  RunResult r = sched_run("-maxprocs 1 -stats", "shrinkparked.s");
+  ::unsetenv("GOSTACK_DEBUG");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("55055\n", 0), 0u) << r.out;
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["stack_grows"], 50u);    // ten parkers, 2 KiB -> 64 KiB
+  EXPECT_EQ(st["stack_shrinks"], 50u);  // and back while parked
+}
+
+}  // namespace

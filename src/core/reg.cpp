@@ -1,6 +1,7 @@
 // Register names as Go prints them, and the source-spelling lookup table.
 #include "core/reg.h"
 
+#include <deque>
 #include <unordered_map>
 
 namespace gostack {
@@ -13,10 +14,12 @@ constexpr std::string_view kGpr64[] = {"AX", "CX", "DX",  "BX",  "SP",  "BP",  "
 constexpr std::string_view kHigh8[] = {"AH", "CH", "DH", "BH"};
 constexpr std::string_view kSeg[] = {"CS", "SS", "DS", "ES", "FS", "GS", "GDTR", "IDTR", "LDTR", "MSW", "TASK"};
 
-const std::unordered_map<std::string, RegNum>& table() {
+// Keyed by views of the names, which live in `names` (lookups then need no string).
+const std::unordered_map<std::string_view, RegNum>& table() {
   static const auto* t = [] {
-    auto* m = new std::unordered_map<std::string, RegNum>();
-    for (RegNum r = reg::AL; r < reg::MAXREG; ++r) (*m)[reg_name(r)] = r;
+    static std::deque<std::string> names;
+    auto* m = new std::unordered_map<std::string_view, RegNum>();
+    for (RegNum r = reg::AL; r < reg::MAXREG; ++r) (*m)[names.emplace_back(reg_name(r))] = r;
     (*m)["g"] = kRegG;
     (*m)["SB"] = reg::SB;
     (*m)["FP"] = reg::FP;
@@ -53,7 +56,7 @@ std::string reg_name(RegNum r) {
 
 std::optional<RegNum> lookup_reg(std::string_view name) {
   const auto& t = table();
-  auto it = t.find(std::string(name));
+  auto it = t.find(name);
   if (it == t.end()) return std::nullopt;
   return it->second;
 }

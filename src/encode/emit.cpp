@@ -159,7 +159,11 @@ void InstrEncoder::emit_sib(Prog* p, int scale, RegNum index, RegNum base) {
 // Go: asmandsz. ModRM (+SIB, displacement) for operand `a` with `regfield` in ModRM.reg;
 // `rex` holds the REX bits the reg field needs.
 void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
-  const std::string bad = "invalid instruction: " + std::string(op_name(p->as)) + ": bad address ";
+  // "invalid instruction: OP: bad address A" + detail; built only on error.
+  auto bad = [&](const char* detail = "") {
+    fail(p, "invalid instruction: " + std::string(op_name(p->as)) + ": bad address " +
+                format_addr(unit_, *p, a) + detail);
+  };
   rex &= kRexNeeded | kRexR;
   if (a.offset != static_cast<int64_t>(static_cast<int32_t>(a.offset)) && p->as != Op::LEAL) {
     fail(p, "offset too large in " + std::string(op_name(p->as)));
@@ -169,7 +173,7 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
 
   if (a.type == AddrType::Reg) {
     if (a.reg < reg::AL || a.reg > reg::Z0 + 31 || v != 0 || reg_low3(a.reg) < 0) {
-      fail(p, bad + format_addr(unit_, *p, a));
+      bad();
       return;
     }
     put(static_cast<uint8_t>(0xC0 | reg_low3(a.reg) | r3));
@@ -177,7 +181,7 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
     return;
   }
   if (a.type != AddrType::Mem) {
-    fail(p, bad + format_addr(unit_, *p, a));
+    bad();
     return;
   }
 
@@ -186,7 +190,7 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
     // base + index*scale + disp
     RegNum base = a.reg;
     if (is_global(a)) {
-      fail(p, bad + format_addr(unit_, *p, a) + " (a global cannot be indexed on amd64)");
+      bad(" (a global cannot be indexed on amd64)");
       return;
     }
     if (a.name == AddrName::Auto || a.name == AddrName::Param) base = reg::SP;
@@ -216,7 +220,7 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
 
   RegNum base = a.reg;
   if (is_global(a)) {
-    if (a.sym == nullptr) fail(p, bad + format_addr(unit_, *p, a));
+    if (a.sym == nullptr) bad();
     base = reg::NONE;
     v = static_cast<int32_t>(value_of(p, a, &rel));
   } else if (a.name == AddrName::Auto || a.name == AddrName::Param) {
@@ -276,7 +280,7 @@ void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
     emit_disp32(v, &rel);
     return;
   }
-  fail(p, bad + format_addr(unit_, *p, a));
+  bad();
 }
 
 // Jcc/JMP/LOOP to a label or to a symbol (Go: the Zbr/Zjmp/Zloop cases).

@@ -134,10 +134,12 @@ void add_go_declaration_funcdata(Unit& unit, Symbol* fn) {
 void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   Prog* text = fn->func->text;
   for (Prog* p = text; p != nullptr; p = p->link) frame::progedit(unit, p);
-  std::unordered_map<int64_t, Prog*> by_pc;
-  for (Prog* p = text; p != nullptr; p = p->link) by_pc.try_emplace(p->pc, p);
+  std::unordered_map<int64_t, Prog*> by_pc;  // built on the first such branch (they are rare)
   for (Prog* p = text; p != nullptr; p = p->link) {
     if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) continue;
+    if (by_pc.empty()) {
+      for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
+    }
     auto it = by_pc.find(p->to.offset);
     if (it == by_pc.end()) {
       char msg[64];

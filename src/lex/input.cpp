@@ -16,7 +16,7 @@ class FileReader : public TokenReader {
   FileReader(std::string name, std::string source, Tokenizer::Report report)
       : tz_(std::move(name), std::move(source), std::move(report)) {}
   Tok next() override { return tz_.next(); }
-  std::string text() const override { return tz_.text(); }
+  std::string_view text() const override { return tz_.text(); }
   const std::string& file() const override { return tz_.name(); }
   int line() const override { return tz_.line(); }
   int col() const override { return tz_.col(); }
@@ -26,17 +26,22 @@ class FileReader : public TokenReader {
   Tokenizer tz_;
 };
 
-// The expansion of one macro: a list of tokens reported at the invoking line.
+// The expansion of one macro: a list of tokens reported at the invoking line. An object-like
+// macro's body is read in place (the reader shares the macro); other expansions own theirs.
+// `file` is owned by the Input (its interned names), so outlives the reader.
 class SliceReader : public TokenReader {
  public:
-  SliceReader(std::string file, int line, std::vector<Token> tokens)
-      : file_(std::move(file)), line_(line), tokens_(std::move(tokens)) {}
+  SliceReader(const std::string& file, int line, std::vector<Token> tokens)
+      : file_(file), line_(line), own_(std::move(tokens)), tokens_(&own_) {}
+  SliceReader(const std::string& file, int line, std::shared_ptr<const Macro> macro)
+      : file_(file), line_(line), macro_(std::move(macro)), tokens_(&macro_->tokens) {}
   Tok next() override {
     ++pos_;
-    return pos_ < static_cast<long>(tokens_.size()) ? tokens_[pos_].kind : tok::kEOF;
+    return pos_ < static_cast<long>(tokens_->size()) ? (*tokens_)[pos_].kind : tok::kEOF;
   }
-  std::string text() const override {
-    return pos_ >= 0 && pos_ < static_cast<long>(tokens_.size()) ? tokens_[pos_].text : "";
+  std::string_view text() const override {
+    return pos_ >= 0 && pos_ < static_cast<long>(tokens_->size()) ? std::string_view((*tokens_)[pos_].text)
+                                                                  : std::string_view();
   }
   const std::string& file() const override { return file_; }
   int line() const override { return line_; }
@@ -45,9 +50,11 @@ class SliceReader : public TokenReader {
   int col() const override { return static_cast<int>(pos_); }
 
  private:
-  std::string file_;
+  const std::string& file_;
   int line_;
-  std::vector<Token> tokens_;
+  std::vector<Token> own_;
+  std::shared_ptr<const Macro> macro_;
+  const std::vector<Token>* tokens_;
   long pos_ = -1;
 };
 
@@ -124,7 +131,7 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
     std::string shown = toks.empty() ? "" : toks[0].text;
     return "parsing -D: " + go_quote(shown) + " is not a valid identifier name";
   }
-  macros_[name] = Macro{name, std::nullopt, tokenize(value)};
+  macros_[name] = std::make_shared<const Macro>(Macro{name, std::nullopt, tokenize(value)});
   return std::nullopt;
 }
 
@@ -152,7 +159,7 @@ Tok Input::stack_next() {
   return t;
 }
 
-std::string Input::stack_text() const { return stack_.back()->text(); }
+std::string_view Input::stack_text() const { return stack_.back()->text(); }
 
 void Input::fail(const std::string& msg) const { throw LexError{file(), line(), msg}; }
 
@@ -186,8 +193,7 @@ Tok Input::next() {
       auto it = macros_.find(stack_text());
       if (it != macros_.end()) {
         ++nesting;
-        Macro m = it->second;  // copy: the body may #undef or redefine it
-        invoke_macro(m);
+        invoke_macro(it->second);
         continue;
       }
     }
@@ -205,7 +211,7 @@ Tok Input::next() {
 // directive inside a false #ifdef returns false).
 bool Input::hash() {
   if (stack_next() != tok::kIdent) expect_text("expected identifier after '#'");
-  std::string word = stack_text();
+  std::string word(stack_text());
   if (!enabled() && word != "else" && word != "endif" && word != "ifdef" && word != "ifndef" &&
       word != "line") {
     return false;
@@ -234,15 +240,16 @@ bool Input::hash() {
 
 std::string Input::macro_name() {
   if (stack_next() != tok::kIdent) expect_text("expected identifier after # directive");
-  return stack_text();
+  return std::string(stack_text());
 }
 
 void Input::define() {
   std::string name = macro_name();
   Macro m{name, std::nullopt, {}};
   macro_definition(name, &m.args, &m.tokens);
-  if (macros_.count(name)) fail("redefinition of macro: " + name);
-  macros_[name] = std::move(m);
+  auto [it, added] = macros_.try_emplace(std::move(name));
+  if (!added) fail("redefinition of macro: " + it->first);
+  it->second = std::make_shared<const Macro>(std::move(m));
 }
 
 void Input::macro_definition(const std::string& name,
@@ -267,7 +274,7 @@ void Input::macro_definition(const std::string& name,
         accept_arg = true;
       } else if (t == tok::kIdent) {
         if (!accept_arg) fail("bad syntax in definition for macro: " + name);
-        std::string arg = stack_text();
+        std::string arg(stack_text());
         for (const std::string& a : **args) {
           if (a == arg) fail("duplicate argument " + arg + " in definition for macro: " + name);
         }
@@ -291,9 +298,12 @@ void Input::macro_definition(const std::string& name,
   }
 }
 
-void Input::invoke_macro(const Macro& macro) {
-  // A copy: reading the arguments below may pop (and free) the reader this came from.
-  const std::string file = stack_.back()->file();
+void Input::invoke_macro(std::shared_ptr<const Macro> shared) {
+  const Macro& macro = *shared;
+  // Interned: reading the arguments below may pop (and free) the reader this came from.
+  const std::string& cur = stack_.back()->file();
+  if (last_name_ == nullptr || *last_name_ != cur) last_name_ = &*names_.insert(cur).first;
+  const std::string& file = *last_name_;
   int line = stack_.back()->line();
   uint32_t index = stack_.back()->file_index;
   auto push_slice = [&](std::vector<Token> toks) {
@@ -302,7 +312,9 @@ void Input::invoke_macro(const Macro& macro) {
     push(std::move(r));
   };
   if (!macro.args) {
-    push_slice(macro.tokens);
+    auto r = std::make_unique<SliceReader>(file, line, std::move(shared));
+    r->file_index = index;
+    push(std::move(r));
     return;
   }
   Tok t = stack_next();

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lex/token.h"
@@ -34,7 +36,7 @@ class TokenReader {
  public:
   virtual ~TokenReader() = default;
   virtual Tok next() = 0;
-  virtual std::string text() const = 0;
+  virtual std::string_view text() const = 0;  // valid until the next call
   virtual const std::string& file() const = 0;  // name for messages (after #line)
   virtual int line() const = 0;
   virtual int col() const = 0;
@@ -67,7 +69,7 @@ class Input {
 
  private:
   Tok stack_next();
-  std::string stack_text() const;
+  std::string_view stack_text() const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
   bool enabled() const;
@@ -77,7 +79,7 @@ class Input {
   void define();
   void macro_definition(const std::string& name, std::optional<std::vector<std::string>>* args,
                         std::vector<Token>* tokens);
-  void invoke_macro(const Macro& macro);
+  void invoke_macro(std::shared_ptr<const Macro> macro);
   std::vector<std::vector<Token>> args_for(const Macro& macro);
   void ifdef(bool truth);
   void else_();
@@ -88,8 +90,18 @@ class Input {
   void push(std::unique_ptr<TokenReader> r);
 
   InputConfig cfg_;
+  // File names macro expansions report (node-based: stable addresses), the last one used;
+  // declared before stack_, whose readers refer to them.
+  std::unordered_set<std::string> names_;
+  const std::string* last_name_ = nullptr;
   std::vector<std::unique_ptr<TokenReader>> stack_;
-  std::map<std::string, Macro> macros_;
+  // Looked up for every identifier, by the token's text.
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // Shared: an expansion keeps its macro alive even if the body #undefs or redefines it.
+  std::unordered_map<std::string, std::shared_ptr<const Macro>, NameHash, std::equal_to<>> macros_;
   std::vector<bool> ifdef_stack_;
   bool beginning_of_line_ = true;
   std::string text_;

@@ -1,6 +1,7 @@
 // Token construction and Go-compatible quoting/unquoting.
 #include "lex/token.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace gostack::lex {
@@ -105,6 +106,10 @@ int hex_value(char c) {
 
 Token make_token(Tok kind, std::string_view text) {
   Token t{kind, std::string(text)};
+  // Both stand-ins are multi-byte UTF-8: plain ASCII text needs no rewriting.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<signed char>(c) >= 0; })) {
+    return t;
+  }
   if (kind == tok::kIdent && text.substr(0, 2) == "\u00B7") t.text.insert(0, "\"\"");
   replace_all(t.text, "\u00B7", ".");
   replace_all(t.text, "\u2215", "/");

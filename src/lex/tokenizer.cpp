@@ -43,6 +43,10 @@ bool is_ident_rune(int32_t ch, int i) {
   return i > 0 && is_unicode_digit(ch);
 }
 
+bool is_ascii_ident_byte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
 int32_t lower(int32_t ch) { return ('a' - 'A') | ch; }
 bool is_decimal(int32_t ch) { return ch >= '0' && ch <= '9'; }
 bool is_hex(int32_t ch) { return is_decimal(ch) || (lower(ch) >= 'a' && lower(ch) <= 'f'); }
@@ -159,6 +163,14 @@ int32_t Tokenizer::next_char() {
 }
 
 int32_t Tokenizer::scan_identifier() {
+  // ASCII letters, digits and '_' directly (what advance() would do for each of them).
+  size_t end = src_pos_;
+  while (end < src_.size() && is_ascii_ident_byte(src_[end])) ++end;
+  if (end != src_pos_) {
+    s_column_ += static_cast<int>(end - src_pos_);
+    src_pos_ = end;
+    last_char_len_ = 1;
+  }
   int32_t ch = advance();
   for (int i = 1; is_ident_rune(ch, i); ++i) ch = advance();
   return ch;
@@ -354,17 +366,17 @@ Tok Tokenizer::scan() {
   return tok;
 }
 
-std::string Tokenizer::token_text() const {
-  if (tok_pos_ < 0) return "";
+std::string_view Tokenizer::token_text() const {
+  if (tok_pos_ < 0) return {};
   long end = std::max(tok_end_, tok_pos_);
-  return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
+  return std::string_view(src_).substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
 }
 
 Tok Tokenizer::next() {
   for (;;) {
     tok_ = scan();
     if (tok_ != tok::kComment) break;
-    std::string t = token_text();
+    std::string_view t = token_text();
     line_ += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
     if (t.rfind("//go:build", 0) == 0) {
       tok_ = tok::kBuildComment;
@@ -389,7 +401,7 @@ Tok Tokenizer::next() {
   return tok_;
 }
 
-std::string Tokenizer::text() const {
+std::string_view Tokenizer::text() const {
   switch (tok_) {
     case tok::kLsh: return "<<";
     case tok::kRsh: return ">>";

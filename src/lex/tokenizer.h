@@ -19,7 +19,7 @@ class Tokenizer {
   Tokenizer(std::string name, std::string source, Report report);
 
   Tok next();                  // next token; comments are skipped, '\n' is a token
-  std::string text() const;    // text of the last token
+  std::string_view text() const;  // text of the last token (valid until the next call)
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
@@ -38,7 +38,7 @@ class Tokenizer {
   int32_t scan_escape(int32_t quote);
   int scan_string(int32_t quote);
   int32_t scan_comment(int32_t ch);
-  std::string token_text() const;
+  std::string_view token_text() const;
 
   std::string name_;
   std::string src_;

@@ -12,21 +12,13 @@
 #include "parse/parser.h"
 
 namespace gostack::parse {
-namespace {
 
-enum class Kind : uint8_t { Expr, Term, Factor };
-
-struct Frame {
-  Kind kind;
-  int state = 0;     // 0: not started; 1: waiting for an operand's value
-  uint64_t value = 0;
-  Tok op = 0;        // operator waiting for its right operand (0 = first operand)
-};
-
-}  // namespace
+using Kind = ExprFrame::Kind;
+using Frame = ExprFrame;
 
 uint64_t Parser::expr() {
-  std::vector<Frame> stack;
+  std::vector<Frame>& stack = expr_stack_;  // kept between calls: no allocation per operand
+  stack.clear();
   stack.push_back({Kind::Expr});
   uint64_t ret = 0;  // value returned by the frame that just finished
   auto call = [&](Kind k) { stack.push_back({k}); };

@@ -3,6 +3,8 @@
 // and instructions, and hands the Unit its functions and data symbols.
 #include "parse/parse.h"
 
+#include <unordered_map>
+
 #include "parse/parser.h"
 
 namespace gostack {
@@ -54,12 +56,20 @@ bool Parser::line(std::string* word, std::string* cond, std::vector<Operand>* op
     }
     *word = lex_.text();
     cond->clear();
+    for (Operand& o : *operands) {
+      o.clear();
+      spare_operands_.push_back(std::move(o));
+    }
     operands->clear();
     int nesting = 0;
     int colon = -1;
     bool is_label = false;
     while (t != '\n' && t != ';') {
       Operand items;
+      if (!spare_operands_.empty()) {
+        items = std::move(spare_operands_.back());
+        spare_operands_.pop_back();
+      }
       for (;;) {
         t = next_token();
         if (operands->empty() && items.empty()) {
@@ -132,7 +142,8 @@ bool Parser::pseudo(const std::string& word, const std::vector<Operand>& operand
 void Parser::instruction(Op op, const std::string& word, const std::string& cond,
                          const std::vector<Operand>& operands) {
   is_jump_ = is_jump_word(word);
-  std::vector<Addr> addrs;
+  std::vector<Addr>& addrs = addrs_;
+  addrs.clear();
   for (const Operand& op_tokens : operands) {
     Addr a = address(op_tokens);
     // Jumps may name PC; elsewhere a bare pseudo-register is an error.
@@ -188,12 +199,16 @@ void Parser::finish() {
     tail = p;
   }
   for (Prog* text : texts) {
+    std::unordered_map<int64_t, Prog*> by_pc;  // first Prog per count, built when first needed
     for (Prog* p = text; p != nullptr; p = p->link) {
       if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) {
         continue;
       }
-      Prog* q = text;
-      while (q != nullptr && q->pc != p->to.offset) q = q->link;
+      if (by_pc.empty()) {
+        for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
+      }
+      auto it = by_pc.find(p->to.offset);
+      Prog* q = it == by_pc.end() ? nullptr : it->second;
       if (q == nullptr) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));

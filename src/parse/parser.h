@@ -18,6 +18,15 @@ using lex::Tok;
 using lex::Token;
 using Operand = std::vector<Token>;
 
+// One pending rule of Parser::expr's explicit-stack recursive descent.
+struct ExprFrame {
+  enum class Kind : uint8_t { Expr, Term, Factor };
+  Kind kind;
+  int state = 0;     // 0: not started; 1: waiting for an operand's value
+  uint64_t value = 0;
+  Tok op = 0;        // operator waiting for its right operand (0 = first operand)
+};
+
 // Go's objabi.ArgsSizeUnknown: TEXT gave $frame without -args.
 constexpr int32_t kArgsSizeUnknown = INT32_MIN;
 
@@ -119,6 +128,10 @@ class Parser {
   Prog* last_prog_ = nullptr;
   std::map<std::string, int64_t> data_addr_;
   bool is_jump_ = false;
+  // Storage reused from statement to statement (the parser is not re-entrant).
+  std::vector<ExprFrame> expr_stack_;
+  std::vector<Addr> addrs_;          // the current instruction's operands
+  std::vector<Operand> spare_operands_;  // emptied token lists, capacity kept
 };
 
 // Go's obj.Dconv for the operand forms error messages show.

@@ -12,9 +12,13 @@ compared: ratio = gostack / Go (lower is better; the issues' goals are listed be
   grow    one goroutine 2 KiB -> 1 MiB and -> 64 MiB in 64-byte frames: growth cost = first
           recursion minus the same recursion on the grown stack (issue 5: goal <= 0.5x)
   gosched Gosched ping-pong between two goroutines, ns per switch (issue 6: goal <= 0.5x)
+  chan    unbuffered channel round trip between main and an echo goroutine (issue 6: <= 0.7x)
+  park    resident memory per goroutine parked on a channel receive, 1e6 of them: gostack's
+          figure is (rss_bytes with N parked - rss_bytes with none) / N from two runs' -stats,
+          Go's is its in-process RSS difference (issue 6: goal <= 0.85x)
 
 Usage: bench/runtime_vs_go.py [--gostack build/release/gostack] [--peer DIR] [--reps 3]
-       [--modes spawn,grow,gosched]
+       [--modes spawn,grow,gosched,chan,park]
 The peer's default directory is ../shared/reference/peers/go-runtime-bench beside the
 repository; without it (or without Go) only gostack's figures are printed.
 """
@@ -37,7 +41,7 @@ def run_lines(cmd, env=None, stream="stdout"):
         sys.exit("failed (%d): %s\n%s" % (r.returncode, " ".join(cmd), r.stderr[-2000:]))
     out = []
     for line in (r.stdout if stream == "stdout" else r.stderr).splitlines():
-        parts = line.split()
+        parts = line.replace(":", "").split()
         if len(parts) == 2:
             try:
                 out.append((parts[0], float(parts[1])))
@@ -53,7 +57,7 @@ def values(lines, key):
 # ---- gostack's side: each function returns {figure: value} for one process run ----------
 
 def gostack_run(opts, prog, defines):
-    cmd = [opts.gostack, "run", "-maxprocs", "1", "-I", BENCH]
+    cmd = [opts.gostack, "run", "-maxprocs", "1", "-stats", "-I", BENCH]
     for d in defines:
         cmd += ["-D", d]
     return run_lines(cmd + [os.path.join(BENCH, prog)], stream="stderr")
@@ -88,6 +92,24 @@ def ours_gosched(opts):
             values(lines, "gosched_total")[0] / values(lines, "gosched_switches")[0]}
 
 
+def ours_chan(opts):
+    lines = gostack_run(opts, "chan_amd64.s", ["N=%d" % opts.n])
+    n = values(lines, "chan_roundtrips")[0]
+    if values(lines, "chan_sum")[0] != n * (n + 1) / 2:
+        sys.exit("chan_amd64.s: wrong sum of echoed values")
+    return {"chan_rt_ns_p1": values(lines, "chan_total")[0] / n}
+
+
+def ours_park(opts):
+    rss = []
+    for n in (0, opts.n):
+        lines = gostack_run(opts, "park_amd64.s", ["N=%d" % n])
+        if values(lines, "park_goroutines") != [n]:
+            sys.exit("park_amd64.s: not all goroutines started")
+        rss.append(values(lines, "rss_bytes")[0])
+    return {"park_rss_B_per_g": (rss[1] - rss[0]) / opts.n}
+
+
 # ---- Go's side ------------------------------------------------------------------------------
 
 def build_peer(opts, tmp):
@@ -111,8 +133,9 @@ def go_mode(exe, mode, n):
     return dict(run_lines([exe, "-mode", mode, "-n", str(n)], env=env))
 
 
-GOALS = {"spawn": 0.5, "grow": 0.5, "gosched": 0.5}
-OURS = {"spawn": ours_spawn, "grow": ours_grow, "gosched": ours_gosched}
+GOALS = {"spawn": 0.5, "grow": 0.5, "gosched": 0.5, "chan": 0.7, "park": 0.85}
+OURS = {"spawn": ours_spawn, "grow": ours_grow, "gosched": ours_gosched, "chan": ours_chan,
+        "park": ours_park}
 
 
 def main():
@@ -123,7 +146,7 @@ def main():
     ap.add_argument("--go", default="/usr/lib/go-1.19/bin/go")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--n", type=int, default=1000000, help="goroutines / switches per run")
-    ap.add_argument("--modes", default="spawn,grow,gosched")
+    ap.add_argument("--modes", default="spawn,grow,gosched,chan,park")
     opts = ap.parse_args()
     opts.gostack = os.path.abspath(opts.gostack)
     modes = opts.modes.split(",")

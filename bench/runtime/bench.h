@@ -40,3 +40,11 @@
 	MOVQ	AX, 8(SP); \
 	MOVQ	arg, 16(SP); \
 	CALL	runtime·newproc(SB)
+
+// MAKECHAN(size, dst): dst = make(chan int, size) through runtime·makechan (clobbers AX).
+#define MAKECHAN(size, dst) \
+	MOVQ	$8, 0(SP); \
+	MOVQ	$size, 8(SP); \
+	CALL	runtime·makechan(SB); \
+	MOVQ	16(SP), AX; \
+	MOVQ	AX, dst

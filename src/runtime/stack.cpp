@@ -10,6 +10,7 @@
 
 #include "runtime/mheap.h"
 #include "runtime/print.h"
+#include "runtime/sanitizer.h"
 
 namespace gostack::rt {
 
@@ -124,6 +125,7 @@ GcLink* stackpoolalloc(uint8_t order) {
     if (s->allocCount != 0) throw_fatal("bad allocCount");
     if (s->manualFreeList != nullptr) throw_fatal("bad manualFreeList");
     s->elemsize = kFixedStack << order;
+    san::unpoison(s->base, s->base + kStackCacheSize);  // pages a poisoned stack may have used
     for (uintptr_t off = 0; off < kStackCacheSize; off += s->elemsize) {
       auto* x = reinterpret_cast<GcLink*>(s->base + off);
       x->next = s->manualFreeList;
@@ -359,15 +361,23 @@ Stack stackalloc(uint32_t n) {
       c.list = x->next;
       c.size -= kFixedStack << order;
       auto v = reinterpret_cast<uintptr_t>(x);
+      san::unpoison(v, v + n);
       return Stack{v, v + n};
     }
   }
-  return stackalloc_slow(n);
+  Stack stk = stackalloc_slow(n);
+  san::unpoison(stk.lo, stk.hi);
+  return stk;
 }
 
 void stackfree(Stack stk) {
   G* gp = getg();
   uintptr_t n = stk.hi - stk.lo;
+  // Under ASan, a free stack of the page heap is poisoned but for the free-list link in its
+  // first word (the pools and caches write and read it). Not with the poison debug switch,
+  // whose fill writes the whole stack, nor for from-system stacks, which are unmapped.
+  if (san::kAsan && !debug_flags.poison && n > sizeof(GcLink) && mheap_.span_of(stk.lo) != nullptr)
+    san::poison(stk.lo + sizeof(GcLink), stk.hi);
   if (gp != nullptr && gp->m != nullptr && gp == gp->m->g0 && n != 0 && (n & (n - 1)) == 0 && pooled_size(n) &&
       cache_usable(gp->m) && !debug_flags.poison && system_outstanding.load(std::memory_order_relaxed) == 0) {
     uint8_t order = order_of(n);

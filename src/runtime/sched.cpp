@@ -348,6 +348,7 @@ extern "C" {
 [[noreturn]] void gostack_gc_m(G* gp) {
   n_gc++;
   forEachG(gc_scan_one, nullptr);
+  stack_gc_tick();
   rt_gogo(&gp->sched);
 }
 

@@ -408,6 +408,11 @@ void stackcache_clear(P* pp) {
   }
 }
 
+void stack_gc_tick() {
+  stacklarge_trim(0);
+  mheap_.scavenge_tick();
+}
+
 void stack_release_os_memory() {
   stacklarge_trim(0);
   mheap_.scavenge(0);

@@ -93,6 +93,12 @@ void stackcache_clear(P* pp);
 // all free heap memory back to the OS. Like debug.FreeOSMemory for stacks.
 void stack_release_os_memory();
 
+// What each runtime·GC does for stack memory: the large stacks kept for reuse go back to the
+// page heap (Go's freeStackSpans at the end of a GC cycle), and the heap's scavenger takes
+// one tick (PageHeap::scavenge_tick), so memory a program stopped using goes back to the OS
+// over a few GCs. Must run on g0.
+void stack_gc_tick();
+
 // Large stacks kept in stackLarge for reuse; beyond this, the largest go back to the heap.
 inline constexpr uintptr_t kStackLargeRetainBytes = 16 << 20;
 

@@ -15,8 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "gostack/runtime.h"
-#include "object/image.h"
 #include "run_command.h"
 #include "runtime/sanitizer.h"
 #include "runtime/stack.h"
@@ -62,17 +60,7 @@ extern "C" void gostack_test_unwind_on_g0(int64_t* out) {
 }
 
 // loop(n, fn) int: after deep(40) has grown the stack, calls fn(&acc) on g0 n times.
-constexpr const char* kSource = R"(#include "textflag.h"
-TEXT ·deep(SB), $512-8
-	MOVQ n+0(FP), AX
-	CMPQ AX, $0
-	JEQ done
-	DECQ AX
-	MOVQ AX, 0(SP)
-	CALL ·deep(SB)
-done:
-	RET
-
+constexpr const char* kLoop = R"(
 TEXT ·loop(SB), $32-24
 	MOVQ $40, 0(SP)
 	CALL ·deep(SB)
@@ -93,11 +81,7 @@ again:
 class RuntimeSanitizer : public gostack::rt::testing::RuntimeTest {};
 
 TEST_F(RuntimeSanitizer, ExceptionsAndLongjmpInCppCalledFromAGoroutine) {
-  gostack::AsmOptions opts;
-  opts.pkgpath = "main";
-  opts.parse.builtin_include_dir = std::string(GOSTACK_SOURCE_DIR) + "/include/goasm";
-  gostack::Diag diag(stderr);
-  auto image = gostack::assemble_image("san.s", kSource, opts, gostack::runtime::resolve_symbol, diag);
+  auto image = gostack::rt::testing::load_program("san.s", std::string(gostack::rt::testing::kDeepSource) + kLoop);
   ASSERT_NE(image, nullptr);
   auto fn = reinterpret_cast<uint64_t>(&gostack_test_unwind_on_g0);
   int64_t acc = gostack::runtime::go<int64_t>(image->address("main.loop"), int64_t{50}, fn).wait();

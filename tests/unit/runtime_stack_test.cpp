@@ -178,6 +178,27 @@ TEST_F(StackTest, AFreedHugeStackIsReusedWarmThenReturnedByScavengeTicks) {
   EXPECT_LE(mheap_.stats().free_bytes - mheap_.stats().released_bytes, keep);
 }
 
+// runtime·GC gives stack memory back over a few calls: a goroutine grows to 32 MiB and exits
+// (its stack goes back to the heap, which keeps it backed for the next growth), then another
+// calls runtime·GC 16 times, each a scavenger tick.
+TEST_F(StackTest, RuntimeGcReturnsAnExitedGoroutinesStackOverAFewCalls) {
+  auto image = testing::load_program("gc.s", std::string(testing::kDeepSource) + R"(
+TEXT ·gcs(SB), $0-8
+again:
+	CALL runtime·GC(SB)
+	DECQ n+0(FP)
+	JNE again
+	RET
+)");
+  ASSERT_NE(image, nullptr);
+  stack_release_os_memory();
+  runtime::go<void>(image->address("main.deep"), int64_t{40000}).wait();  // 40,000 x 528 bytes: 32 MiB
+  uint64_t kept = stack_stats().sys_bytes;
+  EXPECT_GE(kept, uint64_t{32} << 20) << "the exited goroutine's stack is kept backed";
+  runtime::go<void>(image->address("main.gcs"), int64_t{16}).wait();
+  EXPECT_LE(stack_stats().sys_bytes + (uint64_t{24} << 20), kept) << "16 runtime·GC calls returned it";
+}
+
 TEST_F(StackTest, StatisticsTrackInuseAndPeak) {
   stack_release_os_memory();  // empty stackLarge so the baseline holds only live stacks
   StackStats before = stack_stats();

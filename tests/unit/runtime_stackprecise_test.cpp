@@ -7,31 +7,15 @@
 #include <string>
 #include <tuple>
 
-#include "gostack/runtime.h"
-#include "object/image.h"
 #include "runtime/stackcopy.h"
 #include "runtime_test_util.h"
 
 namespace gostack::rt {
 namespace {
 
-// deep(n) recurses n frames of 512 bytes: calling it moves the caller's stack. Its arguments
-// have Go's implicit args_stackmap (not resolvable): conservative.
-constexpr const char* kDeep = R"(#include "textflag.h"
-#include "funcdata.h"
-
-TEXT ·deep(SB), $512-8
-	MOVQ n+0(FP), AX
-	CMPQ AX, $0
-	JEQ done
-	DECQ AX
-	MOVQ AX, 0(SP)
-	CALL ·deep(SB)
-done:
-	RET
-
-GLOBL ·saved(SB), NOPTR, $8
-)";
+// deep (runtime_test_util.h) moves the caller's stack; `saved` keeps a value off the stack.
+const std::string kDeep = std::string("#include \"textflag.h\"\n#include \"funcdata.h\"\n") +
+                          testing::kDeepSource + "GLOBL ·saved(SB), NOPTR, $8\n";
 
 // f(n) (kept, now, value, ydiff, bpdiff): four locals below the saved BP, x-8 (its own
 // address, a scalar for LOCALS), y-16 (&z, a pointer), z-24 (77) and w-32; deep(n) in between.
@@ -76,11 +60,7 @@ using FResults = std::tuple<uint64_t, uint64_t, int64_t, int64_t, int64_t>;
 class StackPreciseTest : public testing::RuntimeTest {
  protected:
   std::unique_ptr<Image> load(const std::string& text) {
-    AsmOptions opts;
-    opts.pkgpath = "main";
-    opts.parse.builtin_include_dir = std::string(GOSTACK_SOURCE_DIR) + "/include/goasm";
-    Diag diag(stderr);
-    auto image = assemble_image("precise.s", text, opts, runtime::resolve_symbol, diag);
+    auto image = testing::load_program("precise.s", text);
     EXPECT_NE(image, nullptr);
     return image;
   }
@@ -89,7 +69,7 @@ class StackPreciseTest : public testing::RuntimeTest {
   static std::string locals_fn(const std::string& funcdata) {
     std::string s = kLocalsFn;
     s.replace(s.find("LOCALS"), 6, funcdata);
-    return std::string(kDeep) + s;
+    return kDeep + s;
   }
 
   // Runs f(n) and checks what holds whatever the maps say.
@@ -179,7 +159,7 @@ TEXT ·k(SB), $32-32
 )";
 
 TEST_F(StackPreciseTest, ArgsMapDescribesTheCalleesArguments) {
-  auto image = load(std::string(kDeep) + kArgs);
+  auto image = load(kDeep + kArgs);
   ASSERT_NE(image, nullptr);
   using R = std::tuple<uint64_t, uint64_t, uint64_t, int64_t>;
   StackMoveStats before = stack_move_stats();
@@ -225,7 +205,7 @@ TEXT ·m(SB), $16-32
 )";
 
 TEST_F(StackPreciseTest, PcdataSelectsTheBitmapAtEachCall) {
-  auto image = load(std::string(kDeep) + kIndexed);
+  auto image = load(kDeep + kIndexed);
   ASSERT_NE(image, nullptr);
   using R = std::tuple<uint64_t, uint64_t, uint64_t, uint64_t>;
   StackMoveStats before = stack_move_stats();
@@ -239,7 +219,7 @@ using StackPreciseDeathTest = StackPreciseTest;
 using MResults = std::tuple<uint64_t, uint64_t, uint64_t, uint64_t>;
 
 TEST_F(StackPreciseDeathTest, IndexOutsideTheMapIsABadSymbolTable) {
-  std::string text = std::string(kDeep) + kIndexed;
+  std::string text = kDeep + kIndexed;
   text.replace(text.find("PCDATA $PCDATA_StackMapIndex, $1"), 32, "PCDATA $PCDATA_StackMapIndex, $5");
   EXPECT_EXIT(
       {

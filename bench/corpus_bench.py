@@ -3,16 +3,18 @@
 
 Each file of tests/diff/corpusA.manifest is assembled one process per file, exactly as
 `go build` runs the assembler (same flags, object written to a temporary directory), by both
-assemblers in alternation, --reps times; the median wall time per file is reported with the
-ratio gostack/Go, then the totals. A file gostack fails on is marked FAIL (its time counts
-all the same: it is what the user waits for). One process at a time, so timings don't compete.
+assemblers in alternation, --reps times. Per file the median wall time and the median CPU time
+(user+sys of the child, from wait4: much less disturbed by other load on the machine) are
+reported with the speedup Go/gostack, then the totals and the medians over all files. A file
+gostack fails on is marked FAIL (its time counts all the same: it is what the user waits for).
+One process at a time, so timings don't compete. Processes are started with posix_spawn, so
+the script adds as little as it can to each; `true` started the same way shows the floor.
 
 Usage: bench/corpus_bench.py [--gostack build/release/gostack] [--reps 5] [--only TEXT] [--listing]
 """
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,9 +25,23 @@ import run_diff  # noqa: E402  (manifest reading and go_asm.h generation)
 
 
 def timed(cmd, cwd):
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t0, r.returncode
+    """(wall seconds, CPU seconds, exit status) of one run of cmd in cwd, output discarded."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        old = os.getcwd()
+        os.chdir(cwd)
+        try:
+            t0 = time.perf_counter()
+            pid = os.posix_spawn(cmd[0], cmd, os.environ,
+                                 file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1),
+                                               (os.POSIX_SPAWN_DUP2, devnull, 2)])
+            _, status, ru = os.wait4(pid, 0)
+            wall = time.perf_counter() - t0
+        finally:
+            os.chdir(old)
+    finally:
+        os.close(devnull)
+    return wall, ru.ru_utime + ru.ru_stime, os.waitstatus_to_exitcode(status)
 
 
 def main():
@@ -64,21 +80,34 @@ def main():
                 args.append("-S")
             args += ["-o", os.path.join(tmp, "out.o"), "./" + os.path.basename(file)]
             cwd = os.path.join(opts.goroot, "src", os.path.dirname(file))
-            go_t, our_t, our_rc = [], [], 0
+            go_w, go_c, our_w, our_c, our_rc = [], [], [], [], 0
             for _ in range(opts.reps):
-                t, _ = timed([goasm] + args, cwd)
-                go_t.append(t)
-                t, our_rc = timed([os.path.abspath(opts.gostack), "asm"] + args, cwd)
-                our_t.append(t)
-            rows.append((file, statistics.median(go_t), statistics.median(our_t), our_rc))
+                w, c, _ = timed([goasm] + args, cwd)
+                go_w.append(w)
+                go_c.append(c)
+                w, c, our_rc = timed([os.path.abspath(opts.gostack), "asm"] + args, cwd)
+                our_w.append(w)
+                our_c.append(c)
+            med = statistics.median
+            rows.append((file, med(go_w), med(our_w), med(go_c), med(our_c), our_rc))
+        floor = statistics.median(timed(["/bin/true"], tmp)[0] for _ in range(20))
 
-    print("%-66s %9s %9s %7s" % ("file (median of %d runs)" % opts.reps, "go ms", "gostack ms", "ratio"))
-    for file, g, o, rc in rows:
-        print("%-66s %9.2f %9.2f %7.2f%s" % (file, g * 1e3, o * 1e3, o / g, "  FAIL" if rc else ""))
-    tg, to = sum(r[1] for r in rows), sum(r[2] for r in rows)
-    print("%-66s %9.1f %9.1f %7.2f" % ("total (%d files, %d gostack failures)"
-                                        % (len(rows), sum(1 for r in rows if r[3])), tg * 1e3,
-                                        to * 1e3, to / tg if tg else 0))
+    def ratio(g, o):
+        return g / o if o else float("inf")
+
+    print("%-62s %8s %8s %6s  %8s %8s %6s" % ("file (median of %d runs; ms)" % opts.reps, "go wall",
+                                             "ours", "go/us", "go CPU", "ours", "go/us"))
+    for file, gw, ow, gc, oc, rc in rows:
+        print("%-62s %8.2f %8.2f %6.1f  %8.2f %8.2f %6.1f%s" % (
+            file, gw * 1e3, ow * 1e3, ratio(gw, ow), gc * 1e3, oc * 1e3, ratio(gc, oc),
+            "  FAIL" if rc else ""))
+    sums = [sum(r[i] for r in rows) for i in range(1, 5)]
+    meds = [statistics.median(r[i] for r in rows) for i in range(1, 5)] if rows else [0] * 4
+    for label, (gw, ow, gc, oc) in (("total (%d files, %d gostack failures)" % (
+            len(rows), sum(1 for r in rows if r[5])), sums), ("median file", meds)):
+        print("%-62s %8.2f %8.2f %6.1f  %8.2f %8.2f %6.1f" % (
+            label, gw * 1e3, ow * 1e3, ratio(gw, ow), gc * 1e3, oc * 1e3, ratio(gc, oc)))
+    print("process start floor: /bin/true takes %.2f ms wall when started the same way" % (floor * 1e3))
     return 0
 
 

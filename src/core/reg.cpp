@@ -2,7 +2,10 @@
 #include "core/reg.h"
 
 #include <deque>
+#include <string>
 #include <unordered_map>
+
+#include "core/hash.h"
 
 namespace gostack {
 namespace {
@@ -14,11 +17,13 @@ constexpr std::string_view kGpr64[] = {"AX", "CX", "DX",  "BX",  "SP",  "BP",  "
 constexpr std::string_view kHigh8[] = {"AH", "CH", "DH", "BH"};
 constexpr std::string_view kSeg[] = {"CS", "SS", "DS", "ES", "FS", "GS", "GDTR", "IDTR", "LDTR", "MSW", "TASK"};
 
+using Table = std::unordered_map<std::string_view, RegNum, ShortNameHash>;
+
 // Keyed by views of the names, which live in `names` (lookups then need no string).
-const std::unordered_map<std::string_view, RegNum>& table() {
+const Table& table() {
   static const auto* t = [] {
     static std::deque<std::string> names;
-    auto* m = new std::unordered_map<std::string_view, RegNum>();
+    auto* m = new Table();
     for (RegNum r = reg::AL; r < reg::MAXREG; ++r) (*m)[names.emplace_back(reg_name(r))] = r;
     (*m)["g"] = kRegG;
     (*m)["SB"] = reg::SB;

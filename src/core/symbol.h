@@ -98,9 +98,13 @@ struct Unit {
   Symbol* lookup(std::string_view name, bool is_static = false, Abi abi = Abi::Abi0);
   Symbol* find(std::string_view name, bool is_static = false) const;
 
+  // Progs come from chunks of kProgChunk (a deque would allocate every second Prog).
   Prog* new_prog() {
-    progs_.emplace_back();
-    return &progs_.back();
+    if (prog_chunks_.empty() || progs_in_chunk_ == kProgChunk) {
+      prog_chunks_.push_back(std::make_unique<Prog[]>(kProgChunk));
+      progs_in_chunk_ = 0;
+    }
+    return &prog_chunks_.back()[progs_in_chunk_++];
   }
   std::string_view intern(std::string s) {
     strings_.push_back(std::move(s));
@@ -108,7 +112,9 @@ struct Unit {
   }
 
  private:
-  std::deque<Prog> progs_;
+  static constexpr size_t kProgChunk = 128;
+  std::vector<std::unique_ptr<Prog[]>> prog_chunks_;
+  size_t progs_in_chunk_ = 0;
   std::deque<std::string> strings_;
   std::deque<Symbol> symbols_;
   std::unordered_map<std::string, Symbol*> by_name_;

@@ -131,7 +131,8 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
     std::string shown = toks.empty() ? "" : toks[0].text;
     return "parsing -D: " + go_quote(shown) + " is not a valid identifier name";
   }
-  macros_[name] = std::make_shared<const Macro>(Macro{name, std::nullopt, tokenize(value)});
+  macros_.erase(name);
+  add_macro(Macro{name, std::nullopt, tokenize(value)});
   return std::nullopt;
 }
 
@@ -244,12 +245,15 @@ std::string Input::macro_name() {
 }
 
 void Input::define() {
-  std::string name = macro_name();
-  Macro m{name, std::nullopt, {}};
-  macro_definition(name, &m.args, &m.tokens);
-  auto [it, added] = macros_.try_emplace(std::move(name));
-  if (!added) fail("redefinition of macro: " + it->first);
-  it->second = std::make_shared<const Macro>(std::move(m));
+  Macro m{macro_name(), std::nullopt, {}};
+  macro_definition(m.name, &m.args, &m.tokens);
+  if (macros_.count(m.name)) fail("redefinition of macro: " + m.name);
+  add_macro(std::move(m));
+}
+
+void Input::add_macro(Macro m) {
+  auto shared = std::make_shared<const Macro>(std::move(m));
+  macros_.emplace(shared->name, std::move(shared));
 }
 
 void Input::macro_definition(const std::string& name,

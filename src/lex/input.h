@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/hash.h"
 #include "lex/token.h"
 #include "lex/tokenizer.h"
 
@@ -95,13 +96,10 @@ class Input {
   std::unordered_set<std::string> names_;
   const std::string* last_name_ = nullptr;
   std::vector<std::unique_ptr<TokenReader>> stack_;
-  // Looked up for every identifier, by the token's text.
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  // Shared: an expansion keeps its macro alive even if the body #undefs or redefines it.
-  std::unordered_map<std::string, std::shared_ptr<const Macro>, NameHash, std::equal_to<>> macros_;
+  // Looked up for every identifier, keyed by the macro's own name. Shared: an expansion keeps
+  // its macro alive even if the body #undefs or redefines it.
+  std::unordered_map<std::string_view, std::shared_ptr<const Macro>, ShortNameHash> macros_;
+  void add_macro(Macro m);
   std::vector<bool> ifdef_stack_;
   bool beginning_of_line_ = true;
   std::string text_;

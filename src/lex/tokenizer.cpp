@@ -295,8 +295,23 @@ int Tokenizer::scan_string(int32_t quote) {
 
 int32_t Tokenizer::scan_comment(int32_t ch) {
   if (ch == '/') {
+    // Printable ASCII and tabs directly (what advance() would do for each of them); the
+    // rest (UTF-8, NUL, the newline, EOF) one character at a time.
+    auto skip_plain = [this] {
+      size_t end = src_pos_;
+      while (end < src_.size() && src_[end] != '\n' && static_cast<uint8_t>(src_[end] - 1) < 0x7f) ++end;
+      if (end != src_pos_) {
+        s_column_ += static_cast<int>(end - src_pos_);
+        src_pos_ = end;
+        last_char_len_ = 1;
+      }
+    };
+    skip_plain();
     ch = advance();
-    while (ch != '\n' && ch >= 0) ch = advance();
+    while (ch != '\n' && ch >= 0) {
+      skip_plain();
+      ch = advance();
+    }
     return ch;
   }
   ch = advance();

@@ -87,9 +87,10 @@ void Parser::operand(Addr* a) {
   }
 
   // Symbol: sym±offset(SB)
-  Token tok = next();
+  const Token& tok = next();
   const std::string& name = tok.text;
-  if (tok.kind == lex::tok::kIdent && !at_start_of_register(name)) {
+  const bool is_register = tok.kind == lex::tok::kIdent && at_start_of_register(name);
+  if (tok.kind == lex::tok::kIdent && !is_register) {
     symbol_reference(a, name, prefix);
     if (peek() == lex::tok::kEOF) return;
   }
@@ -103,7 +104,7 @@ void Parser::operand(Addr* a) {
   }
 
   // Register: AX
-  if (tok.kind == lex::tok::kIdent && at_start_of_register(name)) {
+  if (is_register) {
     RegNum r1 = 0, r2 = 0;
     int16_t scale = 0;
     if (register_(name, prefix, &r1, &r2, &scale)) {

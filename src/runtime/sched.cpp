@@ -119,7 +119,7 @@ void gc_scan_one(G* gp, void*) {
     shrinkstack(gp);
 }
 
-void throw_traceback() { traceback_curg(); }
+void throw_traceback() { traceback_throw(); }
 
 // One line per parked goroutine, as Go's deadlock report begins each goroutine's traceback:
 // "goroutine N [chan receive]:", then the frame it is parked in.

@@ -53,6 +53,9 @@ void fatal_deadlock();
 // The goroutine traceback the fatal-error path prints (Go's "goroutine N [running]:" and
 // one "name(...)\n\tfile:line +0xoff" per frame, innermost first).
 void traceback_curg();
+// For a throw (the throw hook): Go's "runtime stack:" section first when the throw happened
+// on g0 with a goroutine current (the C++ frames down to the switch), then traceback_curg.
+void traceback_throw();
 // The same for gp stopped at pc with registers sp and bp (pc is not a return address: the
 // signal handler's faulting instruction).
 void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp);

@@ -1,8 +1,12 @@
 // Goroutine tracebacks for fatal errors (after Go's traceback.go): frames are walked with the
 // function tables' SP deltas where a PC belongs to an assembled function, else by saved BPs.
+#include <unwind.h>
+
 #include <cstdint>
+#include <cstring>
 
 #include "functab/registry.h"
+#include "runtime/exesyms.h"
 #include "runtime/print.h"
 #include "runtime/sched.h"
 #include "runtime/stkframe.h"
@@ -41,6 +45,49 @@ void print_frame(uintptr_t pc, bool call) {
   printstring(" +");
   printhex(off);
   printnl();
+}
+
+struct Pcs {
+  uintptr_t pc[kMaxFrames];
+  int n = 0;
+};
+
+_Unwind_Reason_Code collect_pc(_Unwind_Context* ctx, void* arg) {
+  auto* pcs = static_cast<Pcs*>(arg);
+  if (pcs->n == kMaxFrames) return _URC_END_OF_STACK;
+  int before_insn = 0;
+  pcs->pc[pcs->n++] = _Unwind_GetIPInfo(ctx, &before_insn);
+  return _URC_NO_REASON;
+}
+
+// Go's "runtime stack:" section: the g0 frames of a throw on the system stack, from
+// throw_fatal down to the assembled function that entered C++ (runtime.morestack, mcall,
+// asmcgocall), found with the C++ unwinder. C++ frames are named from the executable's
+// symbol table ("?" when it is stripped) with no file:line; assembled ones by their tables.
+void traceback_runtime_stack() {
+  Pcs pcs;
+  _Unwind_Backtrace(collect_pc, &pcs);
+  printstring("\nruntime stack:\n");
+  bool started = false;
+  for (int i = 0; i < pcs.n; i++) {
+    uintptr_t pc = pcs.pc[i];
+    if (functab::lookup(pc - 1)) {  // assembled: the switch from the goroutine; stop there
+      print_frame(pc, true);
+      break;
+    }
+    char name[256];
+    uintptr_t start = 0;
+    bool known = exe_function_at(pc - 1, name, sizeof name, &start);
+    if (!started) {
+      // Skip the traceback's own frames and the hook: start at the throw.
+      if (!known || std::strstr(name, "throw_fatal") == nullptr) continue;
+      started = true;
+    }
+    printstring(known ? name : "?");
+    printstring("(...)\n\t?:0 +");
+    printhex(known ? pc - start : pc);
+    printnl();
+  }
 }
 
 // The traceback of gp from (pc, sp, bp); `first` says what the first pc is.
@@ -94,6 +141,12 @@ void traceback_curg() {
   // A G stopped by morestack or mcall: sched holds its pc/sp/bp.
   if (gp->sched.sp == 0) return;
   traceback_from(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp, PcKind::Sched);
+}
+
+void traceback_throw() {
+  G* g = getg();
+  if (g != nullptr && g->m != nullptr && g == g->m->g0 && g->m->curg != nullptr) traceback_runtime_stack();
+  traceback_curg();
 }
 
 void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {

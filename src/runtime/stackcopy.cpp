@@ -142,15 +142,32 @@ class PreciseAdjust {
   void keep_scalars(const functab::PtrMap& m, int32_t idx, uintptr_t base, uintptr_t lo, uintptr_t hi) {
     if (lo >= hi) return;
     const uintptr_t nbit = static_cast<uintptr_t>(m.nbit);
+    const uintptr_t bits_end = base + sizeof(uintptr_t) * nbit;
+    // Words outside the bitmap are all scalars: put them back as a block.
+    keep_block(lo, hi < base ? hi : base);
+    keep_block(lo > bits_end ? lo : bits_end, hi);
     const uint8_t* bits = m.bits.data() + static_cast<size_t>(idx) * ((nbit + 7) / 8);
-    for (uintptr_t a = lo; a < hi; a += sizeof(uintptr_t)) {
+    for (uintptr_t a = lo > base ? lo : base; a < hi && a < bits_end; a += sizeof(uintptr_t)) {
       uintptr_t i = (a - base) / sizeof(uintptr_t);
-      if (a >= base && i < nbit && ((bits[i / 8] >> (i % 8)) & 1) != 0) continue;
+      if (((bits[i / 8] >> (i % 8)) & 1) != 0) continue;
       uintptr_t v = *reinterpret_cast<const uintptr_t*>(a);
       if (v - old_.lo >= old_.hi - old_.lo) continue;
       *reinterpret_cast<uintptr_t*>(a + shift_) = v;
       kept_++;
     }
+  }
+
+  // Puts back the old words of [lo, hi) (a no-op for all but old-stack-looking values, which
+  // are counted), with a copy that needs no per-word branch.
+  void keep_block(uintptr_t lo, uintptr_t hi) {
+    if (lo >= hi) return;
+    const auto* src = reinterpret_cast<const uintptr_t*>(lo);
+    const uintptr_t n = (hi - lo) / sizeof(uintptr_t), olo = old_.lo, size = old_.hi - old_.lo;
+    uint64_t moved = 0;
+    for (uintptr_t i = 0; i < n; i++) moved += src[i] - olo < size ? 1 : 0;
+    if (moved == 0) return;
+    std::memcpy(reinterpret_cast<void*>(lo + shift_), src, hi - lo);
+    kept_ += moved;
   }
 
   Stack old_;

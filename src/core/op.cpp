@@ -5,6 +5,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/hash.h"
+
 namespace gostack {
 namespace {
 
@@ -38,9 +40,9 @@ constexpr Alias kAliases[] = {
     {"MOVBEWW", Op::MOVBEW},
 };
 
-const std::unordered_map<std::string_view, Op>& table() {
+const std::unordered_map<std::string_view, Op, ShortNameHash>& table() {
   static const auto* t = [] {
-    auto* m = new std::unordered_map<std::string_view, Op>();
+    auto* m = new std::unordered_map<std::string_view, Op, ShortNameHash>();
     for (int i = 1; i < kNumOps; ++i) (*m)[kNames[i]] = static_cast<Op>(i);
     for (const Alias& a : kAliases) (*m)[a.name] = a.op;
     return m;

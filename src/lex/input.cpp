@@ -2,6 +2,7 @@
 // Go's cmd/asm/internal/lex (input.go, stack.go, slice.go).
 #include "lex/input.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -252,6 +253,15 @@ void Input::define() {
 }
 
 void Input::add_macro(Macro m) {
+  if (m.args) {
+    m.param_of.assign(m.tokens.size(), -1);
+    for (size_t k = 0; k < m.tokens.size(); ++k) {
+      if (m.tokens[k].kind != tok::kIdent) continue;
+      const std::vector<std::string>& formals = *m.args;
+      auto it = std::find(formals.begin(), formals.end(), m.tokens[k].text);
+      if (it != formals.end()) m.param_of[k] = static_cast<int>(it - formals.begin());
+    }
+  }
   auto shared = std::make_shared<const Macro>(std::move(m));
   macros_.emplace(shared->name, std::move(shared));
 }
@@ -333,20 +343,14 @@ void Input::invoke_macro(std::shared_ptr<const Macro> shared) {
   }
   std::vector<std::vector<Token>> actuals = args_for(macro);
   std::vector<Token> body;
-  for (const Token& t2 : macro.tokens) {
-    if (t2.kind == tok::kIdent) {
-      const auto& formals = *macro.args;
-      bool replaced = false;
-      for (size_t i = 0; i < formals.size() && i < actuals.size(); ++i) {
-        if (formals[i] == t2.text) {
-          body.insert(body.end(), actuals[i].begin(), actuals[i].end());
-          replaced = true;
-          break;
-        }
-      }
-      if (replaced) continue;
+  body.reserve(macro.tokens.size() + 8);
+  for (size_t k = 0; k < macro.tokens.size(); ++k) {
+    const int param = macro.param_of[k];
+    if (param >= 0 && static_cast<size_t>(param) < actuals.size()) {
+      body.insert(body.end(), actuals[param].begin(), actuals[param].end());
+    } else {
+      body.push_back(macro.tokens[k]);
     }
-    body.push_back(t2);
   }
   push_slice(std::move(body));
 }

@@ -30,6 +30,8 @@ struct Macro {
   std::string name;
   std::optional<std::vector<std::string>> args;  // nullopt: object-like macro
   std::vector<Token> tokens;
+  // For a function-like macro, per body token: the index of the parameter it names, or -1.
+  std::vector<int> param_of;
 };
 
 // One layer of input: a file being scanned or the expansion of one macro.

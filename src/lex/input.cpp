@@ -28,14 +28,14 @@ class FileReader : public TokenReader {
 };
 
 // The expansion of one macro: a list of tokens reported at the invoking line. An object-like
-// macro's body is read in place (the reader shares the macro); other expansions own theirs.
-// `file` is owned by the Input (its interned names), so outlives the reader.
+// macro's body is read in place; other expansions own theirs. `file` and the macro are owned
+// by the Input (its interned names, its macro store), so outlive the reader.
 class SliceReader : public TokenReader {
  public:
   SliceReader(const std::string& file, int line, std::vector<Token> tokens)
       : file_(file), line_(line), own_(std::move(tokens)), tokens_(&own_) {}
-  SliceReader(const std::string& file, int line, std::shared_ptr<const Macro> macro)
-      : file_(file), line_(line), macro_(std::move(macro)), tokens_(&macro_->tokens) {}
+  SliceReader(const std::string& file, int line, const Macro& macro)
+      : file_(file), line_(line), tokens_(&macro.tokens) {}
   Tok next() override {
     ++pos_;
     return pos_ < static_cast<long>(tokens_->size()) ? (*tokens_)[pos_].kind : tok::kEOF;
@@ -54,7 +54,6 @@ class SliceReader : public TokenReader {
   const std::string& file_;
   int line_;
   std::vector<Token> own_;
-  std::shared_ptr<const Macro> macro_;
   const std::vector<Token>* tokens_;
   long pos_ = -1;
 };
@@ -195,7 +194,7 @@ Tok Input::next() {
       auto it = macros_.find(stack_text());
       if (it != macros_.end()) {
         ++nesting;
-        invoke_macro(it->second);
+        invoke_macro(*it->second);
         continue;
       }
     }
@@ -262,8 +261,8 @@ void Input::add_macro(Macro m) {
       if (it != formals.end()) m.param_of[k] = static_cast<int>(it - formals.begin());
     }
   }
-  auto shared = std::make_shared<const Macro>(std::move(m));
-  macros_.emplace(shared->name, std::move(shared));
+  const Macro& stored = macro_store_.emplace_back(std::move(m));
+  macros_.emplace(stored.name, &stored);
 }
 
 void Input::macro_definition(const std::string& name,
@@ -312,8 +311,7 @@ void Input::macro_definition(const std::string& name,
   }
 }
 
-void Input::invoke_macro(std::shared_ptr<const Macro> shared) {
-  const Macro& macro = *shared;
+void Input::invoke_macro(const Macro& macro) {
   // Interned: reading the arguments below may pop (and free) the reader this came from.
   const std::string& cur = stack_.back()->file();
   if (last_name_ == nullptr || *last_name_ != cur) last_name_ = &*names_.insert(cur).first;
@@ -326,7 +324,7 @@ void Input::invoke_macro(std::shared_ptr<const Macro> shared) {
     push(std::move(r));
   };
   if (!macro.args) {
-    auto r = std::make_unique<SliceReader>(file, line, std::move(shared));
+    auto r = std::make_unique<SliceReader>(file, line, macro);
     r->file_index = index;
     push(std::move(r));
     return;

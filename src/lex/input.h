@@ -3,6 +3,7 @@
 // Its errors are fatal, as in Go: they throw LexError and end the assembly.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -82,7 +83,7 @@ class Input {
   void define();
   void macro_definition(const std::string& name, std::optional<std::vector<std::string>>* args,
                         std::vector<Token>* tokens);
-  void invoke_macro(std::shared_ptr<const Macro> macro);
+  void invoke_macro(const Macro& macro);
   std::vector<std::vector<Token>> args_for(const Macro& macro);
   void ifdef(bool truth);
   void else_();
@@ -97,10 +98,12 @@ class Input {
   // declared before stack_, whose readers refer to them.
   std::unordered_set<std::string> names_;
   const std::string* last_name_ = nullptr;
+  // Every macro defined so far, never removed before the Input ends: an expansion reads its
+  // macro in place even if the body #undefs or redefines it. Declared before stack_ too.
+  std::deque<Macro> macro_store_;
   std::vector<std::unique_ptr<TokenReader>> stack_;
-  // Looked up for every identifier, keyed by the macro's own name. Shared: an expansion keeps
-  // its macro alive even if the body #undefs or redefines it.
-  std::unordered_map<std::string_view, std::shared_ptr<const Macro>, ShortNameHash> macros_;
+  // The macros in force, looked up for every identifier, keyed by the macro's own name.
+  std::unordered_map<std::string_view, const Macro*, ShortNameHash> macros_;
   void add_macro(Macro m);
   std::vector<bool> ifdef_stack_;
   bool beginning_of_line_ = true;

@@ -5,7 +5,8 @@
 //   auto g = gostack::runtime::go<int64_t>(image->address("main.sum"), int64_t{100000});
 //   int64_t r = g.wait();  // runs the scheduler on this thread until g has exited
 //
-// One P on the thread that called start() (multi-core scheduling is a later issue). The
+// Goroutines run on every P (Options::maxprocs, default one per CPU): on start()'s thread
+// while it waits, and on threads the runtime starts as work appears. The
 // functions run on 2 KiB goroutine stacks that grow by copying, so they may have stack-split
 // prologues (unlike gostack::abi0::call, which runs NOSPLIT code on the thread's stack).
 #pragma once
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "gostack/abi0_call.h"
 
@@ -22,10 +24,14 @@ namespace gostack::runtime {
 struct Options {
   uint64_t max_stack = 0;    // largest goroutine stack in bytes; 0 keeps Go's 1,000,000,000
   bool debug_stack = false;  // one stderr line per stack grow/shrink
+  int32_t maxprocs = 0;      // Ps running goroutines at once; 0: $GOSTACK_MAXPROCS, else #CPUs
+  // When every M is idle while start()'s thread waits and a goroutine is parked, report
+  // Go's deadlock and exit 2. Turn off when other threads of yours will wake goroutines.
+  bool deadlock_check = true;
 };
 
-// Brings the runtime up on the calling thread (once per process). The thread's own stack
-// becomes g0's: every later call below must come from this thread.
+// Brings the runtime up (once per process). The calling thread becomes m0: while it waits
+// for a goroutine it runs goroutines itself; the other Ps run on threads started on demand.
 void start(const Options& opts = {});
 
 // The address of a runtime symbol assembled code may reference ("runtime.printnl",
@@ -37,6 +43,18 @@ struct Stats {
       stack_inuse_bytes, stack_peak_bytes, stack_sys_bytes;
 };
 Stats stats();
+
+// Counters of one P (`gostack run -stats` prints them as p<id>_<name>).
+struct PStats {
+  int32_t id;
+  uint64_t runs;         // goroutines run (each time one is scheduled)
+  uint64_t steals;       // successful steals from other Ps' queues
+  uint64_t stolen_gs;    // goroutines those steals took
+  uint64_t global_gets;  // takes from the global queue
+  uint64_t parks;        // times it had nothing to run and went idle
+  uint64_t preempts;     // goroutines preempted by sysmon on it
+};
+std::vector<PStats> p_stats();
 
 namespace detail {
 struct Pending;  // a started goroutine with its argument frame
@@ -60,7 +78,8 @@ class Goroutine {
   Goroutine(const Goroutine&) = delete;
   Goroutine& operator=(const Goroutine&) = delete;
 
-  // Runs the scheduler until the goroutine exits and returns its results. Call once.
+  // Waits until the goroutine exits and returns its results. Call once, from the thread that
+  // created it: start()'s thread runs goroutines meanwhile, another thread sleeps.
   R wait() {
     detail::wait(pending_);
     pending_ = nullptr;
@@ -86,7 +105,8 @@ class Goroutine {
   detail::Pending* pending_ = nullptr;
 };
 
-// Starts fn(args...) as a new goroutine (queued; it runs when a wait() schedules).
+// Starts fn(args...) as a new goroutine on the caller's P (start()'s thread; it runs when a
+// P is free or a wait() schedules), or from another thread on the global queue, any P.
 template <class R = void, class... A>
 Goroutine<R, A...> go(const void* fn, A... args) {
   return Goroutine<R, A...>(fn, args...);

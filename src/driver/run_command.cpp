@@ -24,7 +24,7 @@ namespace {
 
 struct RunCommand {
   AsmOptions opts;
-  int maxprocs = 1;
+  int maxprocs = 0;  // 0: GOSTACK_MAXPROCS, else the number of CPUs
   bool stats = false;
   bool debug_stack = false;
   uint64_t maxstack = 0;
@@ -48,10 +48,11 @@ std::string parse_uint(std::string_view v, uint64_t& out) {
 void define_flags(FlagSet& fs, RunCommand& cmd) {
   ParseOptions& p = cmd.opts.parse;
   add_source_flags(fs, p);
-  fs.add_value("maxprocs", "int", "number of Ps (accepted; this version runs 1 P)", [&cmd](std::string_view v) {
+  fs.add_value("maxprocs", "int", "number of Ps running goroutines at once (default: $GOSTACK_MAXPROCS, else the number of CPUs)", [&cmd](std::string_view v) {
     uint64_t n = 0;
     std::string err = parse_uint(v, n);
     if (err.empty() && n == 0) err = "must be at least 1";
+    if (err.empty() && n > 1024) err = "must be at most 1024";
     cmd.maxprocs = static_cast<int>(n);
     return err;
   });
@@ -118,7 +119,7 @@ int run_run(const std::vector<std::string>& args) {
   cmd.opts.pkgpath = "main";
   cmd.opts.parse.builtin_include_dir = builtin_include_dir();
 
-  rt::schedinit(1);  // one P whatever -maxprocs says: multi-core scheduling is not built yet
+  rt::schedinit(cmd.maxprocs > 0 ? cmd.maxprocs : rt::default_maxprocs());
   if (cmd.debug_stack) rt::stack_debug().log_moves = true;
   if (cmd.maxstack != 0) rt::maxstacksize = cmd.maxstack;
   functab::register_linked_tables();
@@ -144,13 +145,8 @@ int run_run(const std::vector<std::string>& args) {
   static rt::FuncVal main_fv;
   main_fv.fn = reinterpret_cast<uintptr_t>(entry);
   static rt::ExitWaiter main_done;
-  rt::G* maing = rt::spawn_goroutine(&main_fv, nullptr, 0);
-  maing->waiter = &main_done;
-  rt::run_scheduler();
-  if (!main_done.done) {
-    rt::fatal_deadlock();
-    exit_hook(2);
-  }
+  rt::spawn_goroutine(&main_fv, nullptr, 0, &main_done);
+  rt::run_scheduler(&main_done);  // a deadlock ends the process inside
   exit_hook(0);
   return 0;
 }

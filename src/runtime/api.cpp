@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
+#include "runtime/mproc.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/sched.h"
@@ -22,7 +24,8 @@ struct Pending {
 }  // namespace detail
 
 void start(const Options& opts) {
-  rt::schedinit(1);
+  rt::schedinit(opts.maxprocs > 0 ? opts.maxprocs : rt::default_maxprocs());
+  rt::set_deadlock_check(opts.deadlock_check);
   if (opts.max_stack != 0) rt::maxstacksize = opts.max_stack;
   if (opts.debug_stack) rt::stack_debug().log_moves = true;
 }
@@ -30,6 +33,15 @@ void start(const Options& opts) {
 const void* resolve_symbol(std::string_view name) {
   if (name == "gostack_tls_g") return &rt::gostack_tls_g;
   return rt::runtime_symbol(std::string(name).c_str());
+}
+
+std::vector<PStats> p_stats() {
+  std::vector<PStats> out;
+  for (int32_t i = 0; i < rt::gomaxprocs(); i++) {
+    rt::PStats s = rt::p_stats(i);
+    out.push_back({s.id, s.runs, s.steals, s.stolen_gs, s.global_gets, s.parks, s.preempts});
+  }
+  return out;
 }
 
 Stats stats() {
@@ -44,22 +56,21 @@ Pending* spawn(const void* fn, void* frame, std::size_t size) {
   if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::go before start");
   auto* p = new Pending;
   p->fv.fn = reinterpret_cast<uintptr_t>(fn);
-  rt::G* gp = rt::spawn_goroutine(&p->fv, frame, static_cast<int32_t>(size));
   // The results land in the caller's frame buffer when the goroutine exits, even before wait().
   p->waiter.frame = frame;
   p->waiter.len = size;
-  gp->waiter = &p->waiter;
+  // The thread that called start() (m0) runs goroutines while it waits; any other thread
+  // sleeps until the goroutine's exit wakes it.
+  p->waiter.thread = rt::getg() == nullptr;
+  rt::spawn_goroutine(&p->fv, frame, static_cast<int32_t>(size), &p->waiter);
   return p;
 }
 
 void wait(Pending* p) {
-  while (!p->waiter.done) {
-    // Returns when a waited-for goroutine exits (perhaps another one) or nothing is runnable.
-    if (!rt::run_scheduler() && !p->waiter.done) {
-      rt::fatal_deadlock();
-      ::_exit(2);
-    }
-  }
+  if (p->waiter.thread)
+    rt::notesleep(p->waiter.note);
+  else
+    rt::run_scheduler(&p->waiter);
   delete p;
 }
 

@@ -269,3 +269,16 @@ TEXT runtime·closechan(SB),NOSPLIT,$0-8
 // the sending function pushed, and dies with Go's "panic: send on closed channel".
 TEXT runtime·panicsendclosed(SB),NOSPLIT,$0-0
 	MCALLARGS(gostack_panicsendclosed_m)
+
+// func entersyscall() / func exitsyscall(): bracket a long C++ call (Go's names; see
+// sched.cpp). In between the goroutine holds no P, so another M may run the P's goroutines.
+TEXT runtime·entersyscall(SB),NOSPLIT,$0-0
+	MCALLARGS(gostack_entersyscall_m)
+
+TEXT runtime·exitsyscall(SB),NOSPLIT,$0-0
+	MCALLARGS(gostack_exitsyscall_m)
+
+// func usleep(usec uint32)
+TEXT runtime·usleep(SB),NOSPLIT,$16-4
+	CALLC(gostack_usleep)
+	RET

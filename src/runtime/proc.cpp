@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "runtime/print.h"
 #include "runtime/signal.h"
 #include "runtime/stack.h"
@@ -23,8 +25,9 @@ uint32_t startingStackSize = kFixedStack;
 
 namespace {
 
-M m0;
+M m0_;
 G g0_of_m0;
+std::atomic<uint64_t> created_without_p{0};
 bool started = false;
 
 Mutex allglock;
@@ -135,26 +138,52 @@ void schedinit(int32_t nprocs) {
   if (nprocs < 1) throw_fatal("schedinit: need at least one P");
   started = true;
   stackinit();
-  init_g0_on_this_thread(&g0_of_m0, &m0);
+  init_g0_on_this_thread(&g0_of_m0, &m0_);
   setg(&g0_of_m0);
   initsig();
+  m0_.fastrand = 0x2545f491u;
+  sched.mcount = 1;
   for (int32_t i = 0; i < nprocs; i++) {
     P* pp = new P;
     pp->id = i;
     allp.push_back(pp);
   }
+  // P 0 runs on m0; the others wait on the idle list for Ms (highest id first off the list).
+  for (int32_t i = 1; i < nprocs; i++) {
+    allp[static_cast<size_t>(i)]->link = sched.pidle;
+    sched.pidle = allp[static_cast<size_t>(i)];
+  }
+  sched.npidle.store(nprocs - 1, std::memory_order_release);
   acquirep(allp[0]);
 }
 
 bool runtime_started() { return started; }
+
+M* m0() { return &m0_; }
+
+int32_t default_maxprocs() {
+  if (const char* env = std::getenv("GOSTACK_MAXPROCS")) {
+    long n = std::strtol(env, nullptr, 10);
+    if (n > 0 && n <= 1024) return static_cast<int32_t>(n);
+  }
+  long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? static_cast<int32_t>(n) : 1;
+}
+
+void minit_thread(M* mp) {
+  G* g0 = new G;
+  init_g0_on_this_thread(g0, mp);
+  setg(g0);
+  minit_signals();
+}
 
 void acquirep(P* pp) {
   M* mp = getg()->m;
   if (mp->p != nullptr) throw_fatal("wirep: already in go");
   if (pp->m != nullptr || pp->status.load(std::memory_order_relaxed) != Pidle) throw_fatal("wirep: invalid p state");
   mp->p = pp;
-  pp->m = mp;
-  pp->status.store(Prunning, std::memory_order_relaxed);
+  __atomic_store_n(&pp->m, mp, __ATOMIC_RELEASE);
+  pp->status.store(Prunning, std::memory_order_release);
 }
 
 P* releasep() {
@@ -163,8 +192,8 @@ P* releasep() {
   if (pp == nullptr || pp->m != mp || pp->status.load(std::memory_order_relaxed) != Prunning)
     throw_fatal("releasep: invalid arg");
   mp->p = nullptr;
-  pp->m = nullptr;
-  pp->status.store(Pidle, std::memory_order_relaxed);
+  __atomic_store_n(&pp->m, static_cast<M*>(nullptr), __ATOMIC_RELEASE);
+  pp->status.store(Pidle, std::memory_order_release);
   return pp;
 }
 
@@ -274,7 +303,30 @@ G* gfget(P* pp) {
 
 void gfpurge(P* pp) { gfree_spill(pp, 1); }
 
+// newg_alloc for a thread without a P: the global free lists, a goid of its own.
+G* newg_alloc_nop() {
+  G* newg = nullptr;
+  {
+    LockGuard guard(sched.gFree.lock);
+    newg = sched.gFree.stack.pop();
+    if (newg == nullptr) newg = sched.gFree.noStack.pop();
+    if (newg != nullptr) sched.gFree.n--;
+  }
+  if (newg == nullptr) {
+    newg = malg(static_cast<int32_t>(startingStackSize));
+    casgstatus(newg, Gidle, Gdead);
+    allgadd(newg);
+  } else if (newg->stack.lo == 0) {
+    newg->stack = stackalloc(startingStackSize);
+    newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+  }
+  newg->goid = static_cast<int64_t>(sched.goidgen.fetch_add(1, std::memory_order_relaxed) + 1);
+  created_without_p.fetch_add(1, std::memory_order_relaxed);
+  return newg;
+}
+
 G* newg_alloc(P* pp) {
+  if (pp == nullptr) return newg_alloc_nop();
   G* newg = gfget(pp);
   if (newg != nullptr) {
     counter_add(pp->gfree_reused, 1);
@@ -298,7 +350,7 @@ G* newg_alloc(P* pp) {
 void gdestroy(G* gp) {
   casgstatus(gp, Grunning, Gdead);
   M* mp = getg()->m;
-  if (mp->curg == gp) mp->curg = nullptr;
+  if (mp->curg == gp) __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
   gp->m = nullptr;
   gp->preempt = false;
   gp->preemptStop = false;
@@ -313,7 +365,7 @@ void gdestroy(G* gp) {
 }
 
 ProcStats proc_stats() {
-  ProcStats st{0, 0, 0};
+  ProcStats st{created_without_p.load(std::memory_order_relaxed), 0, 0};
   for (P* pp : allp) {
     st.goroutines_created += pp->goroutines_created.load(std::memory_order_relaxed);
     st.gfree_reused += pp->gfree_reused.load(std::memory_order_relaxed);

@@ -15,6 +15,16 @@ extern uint32_t startingStackSize;
 void schedinit(int32_t nprocs);
 bool runtime_started();
 
+// The number of Ps when none is asked for: GOSTACK_MAXPROCS if set to a positive number,
+// else the number of online CPUs (Go's GOMAXPROCS default).
+int32_t default_maxprocs();
+
+// m0, the M of the thread that called schedinit.
+M* m0();
+
+// Sets up the calling (new) thread as mp: a g0 on the thread's own stack in the TLS slot.
+void minit_thread(M* mp);
+
 // Attaches an idle P to the current M / detaches the current M's P (Go's acquirep/releasep).
 void acquirep(P* pp);
 P* releasep();
@@ -42,9 +52,10 @@ G* gfget(P* pp);
 // Moves all of pp's free Gs to the global lists (Go's gfpurge, used when a P is destroyed).
 void gfpurge(P* pp);
 
-// The first half of newproc1 (which itself arrives with the context switch): a dead G with
-// a starting-size stack and a fresh goid, reused from the free lists or made with malg and
-// published with allgadd. Counts goroutines_created and gfree_reused.
+// The first half of newproc1: a dead G with a starting-size stack and a fresh goid, reused
+// from the free lists or made with malg and published with allgadd. Counts
+// goroutines_created and gfree_reused. pp may be nullptr (a thread without a P): then only
+// the global free lists are used.
 G* newg_alloc(P* pp);
 
 // The part of goexit0 that retires a finished G: Grunning -> Gdead, per-run state cleared,

@@ -1,7 +1,5 @@
 // Run queues (after Go's proc.go): each P's bounded lock-free queue with runnext, and the global queue.
-//
-// NOT YET WIRED: nothing schedules from these yet (the scheduler loop, Ms as threads and idle
-// parking arrive with issue 6); they are complete and tested on their own, stealing included.
+// The scheduler (mproc.cpp) runs Gs from them on every M.
 #pragma once
 
 #include "runtime/runtime2.h"

@@ -111,12 +111,15 @@ struct G {
 };
 
 // Someone waiting for a G to finish: goexit0 copies `len` bytes of the G's argument frame
-// (arguments then results) to `frame`, then sets done and wakes the thread sleeping on it.
+// (arguments then results) to `frame`. Then, for a plain thread (`thread`), it wakes `note`
+// (its last touch: the thread may free the waiter at once); for m0, which waits inside
+// run_scheduler, it sets `done` and wakes m0 if m0 is parked.
 struct ExitWaiter {
   void* frame = nullptr;
   size_t len = 0;
+  bool thread = false;
   std::atomic<bool> done{false};
-  Note note;             // a plain thread (or m0 outside the scheduler) sleeps here
+  Note note;
 };
 
 static_assert(offsetof(Stack, lo) == 0 && offsetof(Stack, hi) == 8);
@@ -150,9 +153,9 @@ struct M {
   Note park;                    // an idle M sleeps here (stopm) until startm hands it a P
   M* schedlink = nullptr;       // link on sched.midle
   P* nextp = nullptr;           // the P startm hands over
+  P* oldp = nullptr;            // the P it left in Psyscall (entersyscall), to take back
   bool spinning = false;        // looking for work without having found any
   uint32_t fastrand = 0;        // per-M random state (steal order)
-  std::atomic<uint32_t> blocked{0};  // in a long C++ call through entersyscall (P handed off)
 };
 
 static_assert(offsetof(M, g0) == abi::kMG0);
@@ -223,7 +226,10 @@ struct P {
   StackFreeList stackcache[kNumStackOrders];
 
   P* link = nullptr;         // on sched.pidle
-  uint32_t schedtick = 0;   // incremented on every scheduler call (global queue fairness)
+  // Incremented when a G starts a new time slice; every 61st round takes the global queue
+  // first. Starts at 1: in Go the runtime's own goroutines have run before main, so main's
+  // first Gosched does not come straight back from the global queue.
+  uint32_t schedtick = 1;
   // sysmon's view (Go's sysmontick): the schedtick it saw last and when.
   uint32_t sysmon_tick = 0;
   uint64_t sysmon_when = 0;
@@ -246,7 +252,7 @@ struct Sched {
 
   Mutex lock;      // protects the global run queue
   GQueue runq;     // global run queue
-  int32_t runqsize = 0;
+  std::atomic<int32_t> runqsize{0};  // changed under lock; read without it as a hint
 
   // Idle Ms and Ps, and the spinning count (Go's midle, pidle, nmspinning); under lock.
   M* midle = nullptr;

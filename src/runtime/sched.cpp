@@ -1,5 +1,5 @@
-// The one-P scheduler loop, goroutine creation and exit, Gosched, the stack-scanning GC and
-// newstack: the C++ halves of the context switches in asm_amd64.s. All of it runs on g0.
+// Goroutine creation and exit, parking, Gosched, the stack-scanning GC and newstack: the C++
+// halves of the context switches in asm_amd64.s. All of it runs on g0.
 #include "runtime/sched.h"
 
 #include <time.h>
@@ -9,6 +9,7 @@
 
 #include "functab/registry.h"
 #include "runtime/chan.h"
+#include "runtime/mproc.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runq.h"
@@ -40,48 +41,21 @@ void rt_makechan() __asm__("runtime.makechan");
 void rt_chansend1() __asm__("runtime.chansend1");
 void rt_chanrecv1() __asm__("runtime.chanrecv1");
 void rt_closechan() __asm__("runtime.closechan");
+void rt_entersyscall() __asm__("runtime.entersyscall");
+void rt_exitsyscall() __asm__("runtime.exitsyscall");
+void rt_usleep() __asm__("runtime.usleep");
 }
 
 namespace gostack::rt {
 namespace {
 
 void (*exit_hook)(int32_t) = nullptr;
-uint64_t n_gosched = 0;
-uint64_t n_gc = 0;
-bool left_runnable = false;  // why the scheduler last left: a waiter (true) or an empty queue
+std::atomic<uint64_t> n_gosched{0};
+std::atomic<uint64_t> n_gc{0};
 
 M* curm() { return getg()->m; }
 
-[[noreturn]] void schedule();
-
-// Go's execute: runs gp on the current M; never returns.
-[[noreturn]] void execute(G* gp) {
-  M* mp = curm();
-  mp->curg = gp;
-  gp->m = mp;
-  casgstatus(gp, Grunnable, Grunning);
-  if (gp->stackguard0 == abi::kStackPreempt) gp->stackguard0 = gp->stack.lo + abi::kStackGuard;
-  rt_gogo(&gp->sched);
-}
-
-// Go's schedule: finds a runnable G (local queue, then the global queue) and runs it. With
-// none left, the scheduler returns to run_scheduler's caller.
-[[noreturn]] void schedule() {
-  P* pp = curm()->p;
-  for (;;) {
-    bool inherit = false;
-    G* gp = runqget(pp, &inherit);
-    if (gp == nullptr) {
-      LockGuard guard(sched.lock);
-      gp = globrunqget(pp, 0);
-    }
-    if (gp != nullptr) execute(gp);
-    left_runnable = false;
-    gostack_rt_leave();
-  }
-}
-
-void schedule_entry() { schedule(); }
+void schedule_entry() { schedule_m0(); }
 
 uintptr_t round_up(uintptr_t n, uintptr_t a) { return (n + a - 1) & ~(a - 1); }
 
@@ -111,11 +85,13 @@ void shrink_parked(G* gp) {
   unlock(c->lock);
 }
 
+// With one P only the M holding it runs Gs, so a runnable G is ours to move; with more, another
+// M could start it mid-copy, so runnable Gs are left alone (they shrink at a later scan).
 void gc_scan_one(G* gp, void*) {
   uint32_t st = readgstatus(gp);
   if (st == Gwaiting)
     shrink_parked(gp);
-  else if (st == Grunnable || (st == Grunning && gp == curm()->curg))
+  else if ((st == Grunnable && gomaxprocs() == 1) || (st == Grunning && gp == curm()->curg))
     shrinkstack(gp);
 }
 
@@ -163,11 +139,11 @@ void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   if (mp->curg != gp) throw_fatal("gopark: not the current G");
   gp->waitreason = reason;
   casgstatus(gp, Grunning, Gwaiting);
-  mp->curg = nullptr;
+  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
   gp->m = nullptr;
   if (unlockf != nullptr && !unlockf(gp, lock)) {
     casgstatus(gp, Gwaiting, Grunnable);
-    execute(gp);
+    execute(gp, true);
   }
   schedule();
 }
@@ -175,7 +151,12 @@ void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
 void goready(G* gp) {
   gp->waitreason = WaitReason::None;
   casgstatus(gp, Gwaiting, Grunnable);
-  runqput(curm()->p, gp, true);
+  readyg(gp, true);
+}
+
+void exit_process(int32_t code) {
+  if (exit_hook != nullptr) exit_hook(code);
+  ::_exit(code);
 }
 
 void resume(G* gp) { rt_gogo(&gp->sched); }
@@ -188,7 +169,8 @@ void fatal_deadlock() {
 G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintptr_t callerpc) {
   if (fn == nullptr) throw_fatal("go of nil func value");
   if (siz < 0) throw_fatal("newproc: negative argument size");
-  P* pp = curm()->p;
+  G* g = getg();
+  P* pp = g != nullptr && g->m != nullptr ? g->m->p : nullptr;
   G* newg = newg_alloc(pp);
   // Room for the arguments, plus spare words as Go leaves, 16-byte aligned.
   uintptr_t total = round_up(4 * sizeof(uintptr_t) + round_up(static_cast<uintptr_t>(siz), 8), 16);
@@ -216,26 +198,31 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
   return newg;
 }
 
-G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz) {
+G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz, ExitWaiter* waiter) {
   G* gp = newproc1(fn, argp, siz, nullptr, 0);
-  runqput(curm()->p, gp, true);
+  gp->waiter = waiter;
+  readyg(gp, true);
   return gp;
 }
 
-bool run_scheduler() {
+void run_scheduler(const ExitWaiter* until) {
   G* g = getg();
-  if (g == nullptr || g != g->m->g0) throw_fatal("run_scheduler not on g0");
+  if (g == nullptr || g->m != m0() || g != g->m->g0) throw_fatal("run_scheduler not on m0's g0");
   set_throw_hook(throw_traceback);
+  mstart_runtime();
+  {
+    LockGuard guard(sched.lock);
+    sched.m0wait = until;
+  }
   // The outer g0 context is restored on return, so run_scheduler may nest in a test.
   Gobuf saved = g->sched;
   gostack_rt_enter(schedule_entry);
   g->sched = saved;
-  return left_runnable;
 }
 
 void set_exit_hook(void (*hook)(int32_t)) { exit_hook = hook; }
 
-SchedStats sched_stats() { return {n_gosched, n_gc}; }
+SchedStats sched_stats() { return {n_gosched.load(std::memory_order_relaxed), n_gc.load(std::memory_order_relaxed)}; }
 
 const void* runtime_symbol(const char* name) {
   struct Entry {
@@ -263,6 +250,9 @@ const void* runtime_symbol(const char* name) {
       {"runtime.chansend1", reinterpret_cast<const void*>(&rt_chansend1)},
       {"runtime.chanrecv1", reinterpret_cast<const void*>(&rt_chanrecv1)},
       {"runtime.closechan", reinterpret_cast<const void*>(&rt_closechan)},
+      {"runtime.entersyscall", reinterpret_cast<const void*>(&rt_entersyscall)},
+      {"runtime.exitsyscall", reinterpret_cast<const void*>(&rt_exitsyscall)},
+      {"runtime.usleep", reinterpret_cast<const void*>(&rt_usleep)},
   };
   for (const Entry& e : table)
     if (std::strcmp(e.name, name) == 0) return e.addr;
@@ -298,16 +288,28 @@ extern "C" {
     printstring("]\n");
     throw_fatal("runtime: split stack overflow");
   }
-  if (gp->stackguard0 == gostack::abi::kStackPreempt) {
-    // A preemption request: this M never holds runtime locks in user code, so it is always
-    // a safe point. Clear the request, shrink if one is pending, and resume.
+  if (__atomic_load_n(&gp->stackguard0, __ATOMIC_ACQUIRE) == gostack::abi::kStackPreempt) {
+    // A preemption request (sysmon's, or a test's). Go's canPreemptM: not while the M holds
+    // runtime locks or has preemption off, and only with a running P; then the request is
+    // dropped and gp continues.
+    P* pp = mp->p;
+    bool can = mp->locks == 0 && mp->preemptoff == nullptr && pp != nullptr &&
+               pp->status.load(std::memory_order_relaxed) == Prunning;
     gp->stackguard0 = gp->stack.lo + gostack::abi::kStackGuard;
-    gp->preempt = false;
+    if (!can) resume(gp);
     if (gp->preemptShrink) {
+      // A shrink requested for the next synchronous safe point goes first.
       gp->preemptShrink = false;
       shrinkstack(gp);
     }
-    rt_gogo(&gp->sched);
+    // preemptStop asks for a stop for a stack scan (Go's suspendG); nothing here suspends
+    // Gs yet, so it is served like a plain preemption: gp yields to the global queue.
+    gp->preemptStop = false;
+    bool requested = gp->preempt;
+    gp->preempt = false;
+    if (!requested) resume(gp);
+    counter_add(pp->preempts, 1);
+    goyield_global(gp);
   }
   growstack(gp, max_spdelta(gp->sched.pc));
   rt_gogo(&gp->sched);
@@ -320,33 +322,27 @@ extern "C" {
   if (w != nullptr) {
     size_t n = w->len < gp->argoff ? w->len : gp->argoff;
     if (n > 0) std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
-    w->done.store(true, std::memory_order_release);
+    if (w->thread) {
+      notewakeup(w->note);
+    } else {
+      w->done.store(true, std::memory_order_release);
+      if (curm() != m0()) wake_m0_for(w);
+    }
   }
   gdestroy(gp);
-  if (w != nullptr) {
-    left_runnable = true;
-    gostack_rt_leave();
-  }
   schedule();
 }
 
 // Gosched's mcall target (Go's gosched_m): gp goes to the global queue's tail.
 [[noreturn]] void gostack_gosched_m(G* gp) {
-  n_gosched++;
-  casgstatus(gp, Grunning, Grunnable);
-  curm()->curg = nullptr;
-  gp->m = nullptr;
-  {
-    LockGuard guard(sched.lock);
-    globrunqput(gp);
-  }
-  schedule();
+  n_gosched.fetch_add(1, std::memory_order_relaxed);
+  goyield_global(gp);
 }
 
 // GC's mcall target: scan every G's stack (the caller's too: it is stopped in mcall) and
 // shrink those that use under a quarter of it, then resume the caller.
 [[noreturn]] void gostack_gc_m(G* gp) {
-  n_gc++;
+  n_gc.fetch_add(1, std::memory_order_relaxed);
   forEachG(gc_scan_one, nullptr);
   stack_gc_tick();
   rt_gogo(&gp->sched);
@@ -358,7 +354,7 @@ void gostack_newproc(const uintptr_t* argp) {
   auto* fn = reinterpret_cast<const FuncVal*>(argp[1]);
   G* callergp = curm()->curg;
   G* newg = newproc1(fn, argp + 2, siz, callergp, argp[-1]);
-  runqput(curm()->p, newg, true);
+  readyg(newg, true);
 }
 
 void gostack_printint(const int64_t* a) { printint(a[0]); }
@@ -376,9 +372,21 @@ void gostack_nanotime(int64_t* ret) {
   ret[0] = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
-[[noreturn]] void gostack_exit(const int32_t* a) {
-  if (exit_hook != nullptr) exit_hook(a[0]);
-  ::_exit(a[0]);
+[[noreturn]] void gostack_exit(const int32_t* a) { exit_process(a[0]); }
+
+// func entersyscall() / exitsyscall(): around a long C++ call (Go's names). In between, the
+// goroutine has no P: it may only call NOSPLIT code and runtime·asmcgocall.
+[[noreturn]] void gostack_entersyscall_m(G* gp, void*) {
+  entersyscall_m(gp);
+  resume(gp);
 }
+
+[[noreturn]] void gostack_exitsyscall_m(G* gp, void*) {
+  if (exitsyscall_fast(gp)) resume(gp);
+  exitsyscall_park(gp);
+}
+
+// func usleep(usec uint32): sleeps on the M's thread (holding its P unless in entersyscall).
+void gostack_usleep(const uint32_t* a) { ::usleep(a[0]); }
 
 }  // extern "C"

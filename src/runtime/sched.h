@@ -1,8 +1,6 @@
-// The scheduler on one M and one P (after Go's proc.go): newproc, schedule/execute, goexit0,
-// Gosched, the stack-scanning GC, newstack, and the C++ entry points the runtime's assembly calls.
-//
-// Multi-core scheduling (several Ms, work stealing between running Ps, idle parking) is a
-// later issue: everything runs on the thread that called schedinit, on allp[0].
+// Goroutine-level scheduling (after Go's proc.go): newproc, gopark/goready, goexit0, Gosched,
+// the stack-scanning GC, newstack, and the C++ entry points the runtime's assembly calls.
+// The Ms and Ps that run them (schedule, findrunnable, sysmon) are in mproc.h.
 #pragma once
 
 #include <cstddef>
@@ -22,8 +20,9 @@ struct FuncVal {
 // queues it. Ends the program if the arguments do not fit a starting stack.
 G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintptr_t callerpc);
 
-// Creates a goroutine as newproc does (into runnext). Must run on g0 (C++).
-G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz);
+// Creates a goroutine as newproc does, with `waiter` (may be nullptr) told when it exits:
+// into runnext of the caller's P, or the global queue from a thread without one.
+G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz, ExitWaiter* waiter = nullptr);
 
 // Go's gopark, called on g0 for gp, the G this M was running, stopped in mcall: gp becomes
 // Gwaiting (for `reason`) and leaves the M; then unlockf(gp, lock) runs (false: gp is made
@@ -37,10 +36,13 @@ void goready(G* gp);
 // Continues gp, this M's current G stopped in mcall, where it stopped.
 [[noreturn]] void resume(G* gp);
 
-// Runs the scheduler on the calling thread (which must be m0's g0, after schedinit) until
-// no goroutine is runnable or a G whose ExitWaiter asks to leave exits. Returns to the caller:
-// false when it returned because nothing was runnable.
-bool run_scheduler();
+// m0 (the thread that called schedinit, on its g0) joins the Ms running goroutines until
+// `until` is done; the other Ps run on threads started as work appears. When every goroutine
+// is blocked, the deadlock report ends the process (exit 2).
+void run_scheduler(const ExitWaiter* until);
+
+// Ends the process with `code` through the exit hook (the driver's -stats), else _exit.
+[[noreturn]] void exit_process(int32_t code);
 
 // Called by runtime·exit and by the driver when main·main returns: the hook prints -stats
 // and ends the process with the given status. Without a hook, _exit(code).

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "runtime/mproc.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
+#include "runtime/sched.h"
 #include "runtime/stack.h"
 #include "runtime/stackcopy.h"
 
@@ -28,6 +30,14 @@ uint64_t rss_bytes() {
   uint64_t pages = 0;
   for (p++; *p >= '0' && *p <= '9'; p++) pages = pages * 10 + static_cast<uint64_t>(*p - '0');
   return pages * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+void print_row(const char* prefix, const char* name, uint64_t value) {
+  printstring(prefix);
+  printstring(name);
+  printstring(": ");
+  printuint(value);
+  printnl();
 }
 
 }  // namespace
@@ -53,11 +63,30 @@ void print_runtime_stats() {
       {"stack_sys_bytes", st.stack_sys_bytes},
       {"rss_bytes", rss_bytes()},
   };
-  for (const auto& row : rows) {
-    printstring(row.name);
-    printstring(": ");
-    printuint(row.value);
-    printnl();
+  for (const auto& row : rows) print_row("", row.name, row.value);
+  // The scheduler: Ps, threads, and each P's counters as p<id>_<name>.
+  print_row("", "procs", static_cast<uint64_t>(gomaxprocs()));
+  print_row("", "threads", static_cast<uint64_t>(mcount()));
+  SchedStats ss = sched_stats();
+  print_row("", "gosched_calls", ss.gosched);
+  for (int32_t i = 0; i < gomaxprocs(); i++) {
+    PStats ps = p_stats(i);
+    char prefix[16];
+    int n = 0;
+    prefix[n++] = 'p';
+    // id in decimal, without allocating (this runs in the exit path)
+    char digits[12];
+    int nd = 0;
+    for (uint32_t v = static_cast<uint32_t>(i); nd == 0 || v != 0; v /= 10) digits[nd++] = static_cast<char>('0' + v % 10);
+    while (nd > 0) prefix[n++] = digits[--nd];
+    prefix[n++] = '_';
+    prefix[n] = 0;
+    const struct {
+      const char* name;
+      uint64_t value;
+    } prow[] = {{"runs", ps.runs},         {"steals", ps.steals}, {"stolen_gs", ps.stolen_gs},
+                {"global_gets", ps.global_gets}, {"parks", ps.parks},   {"preempts", ps.preempts}};
+    for (const auto& row : prow) print_row(prefix, row.name, row.value);
   }
 }
 

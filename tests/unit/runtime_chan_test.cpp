@@ -12,60 +12,76 @@ namespace {
 
 using gostack::rt::testing::gostack_run;
 using gostack::rt::testing::RunResult;
+using gostack::rt::testing::sched_run;
 using gostack::rt::testing::stats_of;
 
-// Runs tests/data/sched/<prog> after the shared helpers (chan_lib.s).
-RunResult sched_run(const std::string& flags, const std::string& prog) {
-  return gostack_run(flags, "../tests/data/sched/chan_lib.s " GOSTACK_SOURCE_DIR "/tests/data/sched/" + prog);
-}
 
-TEST(RuntimeChan, PingPongExample) {
-  RunResult r = gostack_run("-stats", "pingpong_amd64.s");
+// The same programs on one, two and four Ps: results must not depend on the scheduling.
+class RuntimeChanProcs : public ::testing::TestWithParam<int> {
+ protected:
+  std::string procs() const { return "-maxprocs " + std::to_string(GetParam()) + " "; }
+};
+
+TEST_P(RuntimeChanProcs, PingPongExample) {
+  RunResult r = gostack_run(procs() + "-stats", "pingpong_amd64.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out.rfind("200000\n", 0), 0u) << r.out;
-  EXPECT_EQ(stats_of(r.out)["goroutines_created"], 2u);
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["goroutines_created"], 2u);
+  EXPECT_EQ(st["procs"], static_cast<uint64_t>(GetParam()));
 }
 
-TEST(RuntimeChan, BufferedIsFifoAndDrainsAfterClose) {
-  RunResult r = sched_run("", "buffered.s");
+TEST_P(RuntimeChanProcs, BufferedIsFifoAndDrainsAfterClose) {
+  RunResult r = sched_run(procs(), "buffered.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n");
 }
 
-TEST(RuntimeChan, FanOutFanIn) {
-  RunResult r = sched_run("", "fanout.s");
+TEST_P(RuntimeChanProcs, FanOutFanIn) {
+  RunResult r = sched_run(procs(), "fanout.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "333833500\n");
-  r = sched_run("-D N=20000 -D W=3", "fanout.s");
+  r = sched_run(procs() + "-D N=20000 -D W=3", "fanout.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "2666866670000\n");
 }
 
-TEST(RuntimeChan, CloseWakesReceiversWithZero) {
-  RunResult r = sched_run("", "closewake.s");
+TEST_P(RuntimeChanProcs, CloseWakesReceiversWithZero) {
+  RunResult r = sched_run(procs(), "closewake.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "15\n");  // ids 1..5, every value received was 0
 }
 
-TEST(RuntimeChan, SendOnClosedChannelPanics) {
-  RunResult r = sched_run("", "sendclosed.s");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 1 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("main.sender(...)\n\t"), std::string::npos) << r.out;
-  // Parked when the channel closes: the sender panics when it wakes, with its own frames.
-  r = sched_run("-D PARKED", "sendclosed.s");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 2 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("sendclosed.s:10 +0x"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("99\n"), std::string::npos) << r.out;
-}
-
-TEST(RuntimeChan, DeadlockIsReported) {
-  RunResult r = sched_run("", "deadlock.s");
+TEST_P(RuntimeChanProcs, DeadlockIsReported) {
+  RunResult r = sched_run(procs(), "deadlock.s");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n", 0), 0u)
       << r.out;
   EXPECT_NE(r.out.find("main.recv(...)\n\t"), std::string::npos) << r.out;
+}
+
+TEST_P(RuntimeChanProcs, ShrinkWhileParkedKeepsValues) {
+  ::setenv("GOSTACK_DEBUG", "stackpoison=1", 1);
+  RunResult r = sched_run(procs(), "shrinkparked.s");
+  ::unsetenv("GOSTACK_DEBUG");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "55055\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanProcs, ::testing::Values(1, 2, 4),
+                         [](const ::testing::TestParamInfo<int>& i) { return "P" + std::to_string(i.param); });
+
+TEST(RuntimeChan, SendOnClosedChannelPanics) {
+  RunResult r = sched_run("-maxprocs 1", "sendclosed.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 1 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("main.sender(...)\n\t"), std::string::npos) << r.out;
+  // Parked when the channel closes: the sender panics when it wakes, with its own frames.
+  r = sched_run("-maxprocs 1 -D PARKED", "sendclosed.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 2 [running]:\nmain.send(...)\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("sendclosed.s:10 +0x"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("99\n"), std::string::npos) << r.out;
 }
 
 TEST(RuntimeChan, ShrinkWhileParkedAdjustsElem) {

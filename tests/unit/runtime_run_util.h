@@ -20,6 +20,11 @@ inline RunResult gostack_run(const std::string& flags, const std::string& exampl
                                        GOSTACK_SOURCE_DIR + "/examples/" + example + " 2>&1");
 }
 
+// Runs tests/data/sched/<prog> after the scheduler tests' shared helpers (chan_lib.s).
+inline RunResult sched_run(const std::string& flags, const std::string& prog) {
+  return gostack_run(flags, "../tests/data/sched/chan_lib.s " GOSTACK_SOURCE_DIR "/tests/data/sched/" + prog);
+}
+
 inline std::map<std::string, uint64_t> stats_of(const std::string& out) {
   std::map<std::string, uint64_t> m;
   std::istringstream in(out);

@@ -24,7 +24,7 @@ TEXT ·waiter(SB), $24-24
 DATA ·waiterfv+0(SB)/8, $·waiter(SB)
 GLOBL ·waiterfv(SB), RODATA, $8
 
-TEXT ·main(SB), $64
+TEXT ·main(SB), $80
 	MOVQ $8, 0(SP)
 	MOVQ $0, 8(SP)
 	CALL ·mkchan(SB)

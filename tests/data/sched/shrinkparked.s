@@ -42,7 +42,7 @@ TEXT ·parker(SB), $32-24
 DATA ·parkerfv+0(SB)/8, $·parker(SB)
 GLOBL ·parkerfv(SB), RODATA, $8
 
-TEXT ·main(SB), $64
+TEXT ·main(SB), $80
 	MOVQ $8, 0(SP)
 	MOVQ $0, 8(SP)
 	CALL ·mkchan(SB)

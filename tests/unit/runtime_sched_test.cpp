@@ -1,0 +1,94 @@
+// The multi-core scheduler end to end through `gostack run`: a million parked goroutines,
+// work stealing shown by the per-P statistics, a P handed off from a goroutine in a long C++
+// call (entersyscall), preemption of a spinning goroutine by sysmon, -maxprocs defaults.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "runtime_run_util.h"
+
+namespace {
+
+using gostack::rt::testing::gostack_run;
+using gostack::rt::testing::RunResult;
+using gostack::rt::testing::sched_run;
+using gostack::rt::testing::stats_of;
+
+
+// Sums p<i>_<name> over the Ps listed by -stats.
+uint64_t sum_over_ps(const std::map<std::string, uint64_t>& st, const std::string& name) {
+  uint64_t total = 0;
+  for (const auto& [k, v] : st)
+    if (k.size() > name.size() + 2 && k[0] == 'p' && k.compare(k.size() - name.size() - 1, std::string::npos, "_" + name) == 0)
+      total += v;
+  return total;
+}
+
+TEST(RuntimeSched, MillionParkedGoroutines) {
+  RunResult r = sched_run("-maxprocs 2 -stats", "parkmany.s");
+  ASSERT_EQ(r.status, 0) << r.out.substr(0, 2000);
+  EXPECT_EQ(r.out.rfind("500000500000\n", 0), 0u) << r.out.substr(0, 2000);
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["goroutines_created"], 1000001u);
+  // Each parked goroutine holds a 2 KiB stack; the G, its sudog and the queues add little.
+  EXPECT_GE(st["stack_peak_bytes"], 2048u * 1000000u);
+  EXPECT_LT(st["rss_bytes"], 2800u * 1000000u);
+}
+
+TEST(RuntimeSched, ManyParkedOnOneAndFourPs) {
+  for (const char* procs : {"-maxprocs 1 ", "-maxprocs 4 "}) {
+    RunResult r = sched_run(std::string(procs) + "-D N=100000", "parkmany.s");
+    ASSERT_EQ(r.status, 0) << procs << r.out.substr(0, 2000);
+    EXPECT_EQ(r.out, "5000050000\n") << procs;
+  }
+}
+
+TEST(RuntimeSched, IdlePsStealQueuedWork) {
+  for (int procs : {2, 4}) {
+    RunResult r = sched_run("-stats -maxprocs " + std::to_string(procs), "steal.s");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.rfind("2080\n", 0), 0u) << r.out;
+    auto st = stats_of(r.out);
+    EXPECT_EQ(st["procs"], static_cast<uint64_t>(procs));
+    EXPECT_GT(sum_over_ps(st, "steals"), 0u) << r.out;
+    EXPECT_GE(sum_over_ps(st, "stolen_gs"), sum_over_ps(st, "steals"));
+    EXPECT_GT(st["p1_runs"], 0u) << r.out;  // main·main runs on P 0; P 1 ran stolen work
+    EXPECT_GE(sum_over_ps(st, "runs"), 65u);
+  }
+}
+
+TEST(RuntimeSched, OnePRunsEverythingWithoutStealing) {
+  RunResult r = sched_run("-stats -maxprocs 1", "steal.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["p0_steals"], 0u);
+  EXPECT_GE(st["p0_runs"], 65u);  // main, then each busy G
+  EXPECT_EQ(st["threads"], 1u);
+}
+
+TEST(RuntimeSched, LongCxxCallHandsOffItsP) {
+  RunResult r = sched_run("-stats -maxprocs 1", "syscall.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("1\n", 0), 0u) << r.out;
+  EXPECT_GE(stats_of(r.out)["threads"], 2u);  // the setter ran on another M
+}
+
+TEST(RuntimeSched, SpinningGoroutineIsPreempted) {
+  RunResult r = sched_run("-stats -maxprocs 1", "spin.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("1\n", 0), 0u) << r.out;
+  EXPECT_GE(stats_of(r.out)["p0_preempts"], 1u);
+}
+
+TEST(RuntimeSched, MaxprocsFromEnvironmentAndFlag) {
+  ::setenv("GOSTACK_MAXPROCS", "3", 1);
+  RunResult r = gostack_run("-stats", "pingpong_amd64.s");
+  EXPECT_EQ(stats_of(r.out)["procs"], 3u) << r.out;
+  r = gostack_run("-stats -maxprocs 2", "pingpong_amd64.s");
+  EXPECT_EQ(stats_of(r.out)["procs"], 2u) << r.out;
+  ::unsetenv("GOSTACK_MAXPROCS");
+  EXPECT_EQ(gostack_run("-maxprocs 5000", "pingpong_amd64.s").status, 2);
+}
+
+}  // namespace

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "gostack/abi0_call.h"
@@ -55,6 +56,39 @@ struct PStats {
   uint64_t preempts;     // goroutines preempted by sysmon on it
 };
 std::vector<PStats> p_stats();
+
+namespace detail {
+void* make_chan(std::size_t elemsize, std::size_t capacity);
+void chan_send(void* c, const void* elem);
+bool chan_recv(void* c, void* elem);
+void chan_close(void* c);
+}  // namespace detail
+
+// A channel of T (trivially copyable, under 64 KiB) shared by goroutines and C++ threads,
+// with Go's semantics: unbuffered or buffered, FIFO, receive from a closed channel yields a
+// zero T, send on a closed channel is a fatal panic. Blocking calls from start()'s thread run
+// goroutines meanwhile; from any other thread they sleep. Pass handle() to assembled code
+// (its unsafe.Pointer for runtime·chansend1 and friends). Channels are never freed.
+template <class T>
+class Chan {
+  static_assert(std::is_trivially_copyable_v<T> && sizeof(T) < 65536);
+
+ public:
+  explicit Chan(std::size_t capacity = 0) : c_(detail::make_chan(sizeof(T), capacity)) {}
+  void send(const T& v) { detail::chan_send(c_, &v); }
+  // False when the channel is closed and drained (out is then a zero T).
+  bool recv(T& out) { return detail::chan_recv(c_, &out); }
+  T recv() {
+    T v{};
+    detail::chan_recv(c_, &v);
+    return v;
+  }
+  void close() { detail::chan_close(c_); }
+  void* handle() const { return c_; }
+
+ private:
+  void* c_;
+};
 
 namespace detail {
 struct Pending;  // a started goroutine with its argument frame

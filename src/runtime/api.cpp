@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/chan.h"
 #include "runtime/mproc.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
@@ -51,6 +52,14 @@ Stats stats() {
 }
 
 namespace detail {
+
+void* make_chan(std::size_t elemsize, std::size_t capacity) {
+  if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::Chan before start");
+  return rt::makechan(static_cast<int64_t>(elemsize), static_cast<int64_t>(capacity));
+}
+void chan_send(void* c, const void* elem) { rt::chansend_thread(static_cast<rt::Hchan*>(c), elem); }
+bool chan_recv(void* c, void* elem) { return rt::chanrecv_thread(static_cast<rt::Hchan*>(c), elem); }
+void chan_close(void* c) { rt::closechan(static_cast<rt::Hchan*>(c)); }
 
 Pending* spawn(const void* fn, void* frame, std::size_t size) {
   if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::go before start");

@@ -10,6 +10,7 @@
 
 #include "runtime/print.h"
 #include "runtime/proc.h"
+#include "runtime/mproc.h"
 #include "runtime/sched.h"
 
 extern "C" void rt_panicsendclosed() __asm__("runtime.panicsendclosed");
@@ -44,10 +45,14 @@ void detach(Sudog* sg) {
 
 // Wakes a dequeued waiter after c is unlocked.
 void wake(Sudog* sg) {
-  if (sg->g != nullptr)
+  if (sg->g != nullptr) {
     goready(sg->g);
-  else
+  } else if (ExitWaiter* w = sg->waiter) {
+    w->done.store(true, std::memory_order_release);
+    wake_m0_for(w);
+  } else {
     notewakeup(*sg->note);
+  }
 }
 
 // A parked sender woken by close: it resumes in runtime·panicsendclosed, as if its call of
@@ -146,16 +151,27 @@ bool try_recv(Hchan* c, void* ep, bool* ok) {
   gopark(gp, chanparkcommit, &c->lock, reason);
 }
 
-// A plain thread's blocking wait on q; returns sg.success. c is locked on entry.
+// A thread's blocking wait on q; returns sg.success. c is locked on entry. m0 (the thread
+// that started the runtime) runs goroutines meanwhile, so one of them can complete the
+// operation even on one P; any other thread sleeps on a note.
 bool thread_wait(Hchan* c, WaitQ& q, void* ep) {
   Note note;
+  ExitWaiter w;
   Sudog sg;
-  sg.note = &note;
   sg.elem = ep;
   sg.c = c;
+  G* g = getg();
+  bool on_m0 = g != nullptr && g->m == m0() && g == g->m->g0;
+  if (on_m0)
+    sg.waiter = &w;
+  else
+    sg.note = &note;
   q.enqueue(&sg);
   unlock(c->lock);
-  notesleep(note);
+  if (on_m0)
+    run_scheduler(&w);
+  else
+    notesleep(note);
   return sg.success;
 }
 

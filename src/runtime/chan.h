@@ -39,7 +39,8 @@ Hchan* makechan(int64_t elemsize, int64_t size);
 [[noreturn]] void chansend_g(Hchan* c, const void* ep, G* gp);
 [[noreturn]] void chanrecv_g(Hchan* c, void* ep, G* gp);
 
-// The same for a plain C++ thread (no G): they sleep on a futex while blocked.
+// The same for a C++ thread (no G): a plain thread sleeps on a futex while blocked; m0 (the
+// runtime's starting thread) runs goroutines inside run_scheduler meanwhile.
 void chansend_thread(Hchan* c, const void* ep);
 bool chanrecv_thread(Hchan* c, void* ep);  // false: closed and empty, *ep zeroed
 

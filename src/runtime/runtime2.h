@@ -67,12 +67,16 @@ enum class WaitReason : uint8_t {
 };
 const char* waitreason_string(WaitReason r);
 
-// A waiter on a channel (Go's sudog): a parked G, or a plain C++ thread sleeping on `note`.
+struct ExitWaiter;
+
+// A waiter on a channel (Go's sudog): a parked G; a plain C++ thread sleeping on `note`; or
+// m0 running goroutines inside run_scheduler until `waiter` is done.
 // `elem` points at the value to send or the slot to receive into; for a G it points into
 // the G's own stack, so moving that stack moves elem too (adjustsudogs in sched.cpp).
 struct Sudog {
   G* g = nullptr;
   Note* note = nullptr;     // plain-thread waiter when g == nullptr
+  ExitWaiter* waiter = nullptr;  // m0 waiting in run_scheduler
   Sudog* next = nullptr;    // wait-queue links
   Sudog* prev = nullptr;
   void* elem = nullptr;

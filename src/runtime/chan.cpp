@@ -12,6 +12,7 @@
 #include "runtime/proc.h"
 #include "runtime/mproc.h"
 #include "runtime/sched.h"
+#include "runtime/tsan_fiber.h"
 
 extern "C" void rt_panicsendclosed() __asm__("runtime.panicsendclosed");
 
@@ -21,6 +22,10 @@ namespace {
 
 constexpr int64_t kMaxElemSize = 1 << 16;  // hchan.elemsize is a uint16, as in Go
 constexpr int64_t kMaxAlloc = int64_t{1} << 40;
+
+// All channels ever made (they are never freed; the list keeps them reachable, as allgs
+// keeps Gs).
+std::atomic<Hchan*> allchans{nullptr};
 
 uint8_t* chanbuf(Hchan* c, uint64_t i) { return c->buf + i * c->elemsize; }
 
@@ -215,6 +220,9 @@ Hchan* makechan(int64_t elemsize, int64_t size) {
   c->buf = reinterpret_cast<uint8_t*>(c + 1);
   c->elemsize = static_cast<uint16_t>(elemsize);
   c->dataqsiz = static_cast<uint64_t>(size);
+  c->alllink = allchans.load(std::memory_order_relaxed);
+  while (!allchans.compare_exchange_weak(c->alllink, c, std::memory_order_release, std::memory_order_relaxed)) {
+  }
   return c;
 }
 
@@ -309,22 +317,26 @@ extern "C" {
 
 // func makechan(elemsize int, size int) (c unsafe.Pointer)
 [[noreturn]] void gostack_makechan_m(G* gp, int64_t* argp) {
+  tsan_g0_enter();
   argp[2] = reinterpret_cast<int64_t>(makechan(argp[0], argp[1]));
   resume(gp);
 }
 
 // func chansend1(c, elem unsafe.Pointer)
 [[noreturn]] void gostack_chansend1_m(G* gp, void** argp) {
+  tsan_g0_enter();
   chansend_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
 }
 
 // func chanrecv1(c, elem unsafe.Pointer)
 [[noreturn]] void gostack_chanrecv1_m(G* gp, void** argp) {
+  tsan_g0_enter();
   chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
 }
 
 // func closechan(c unsafe.Pointer)
 [[noreturn]] void gostack_closechan_m(G* gp, void** argp) {
+  tsan_g0_enter();
   closechan(static_cast<Hchan*>(argp[0]));
   resume(gp);
 }

@@ -28,6 +28,7 @@ struct Hchan {
   uint64_t recvx = 0;    // next slot to receive from
   WaitQ recvq;           // parked receivers
   WaitQ sendq;           // parked senders
+  Hchan* alllink = nullptr;  // every channel stays on one list (never freed: no GC)
 };
 
 // Go's makechan. Channels are never freed (there is no garbage collector).

@@ -9,7 +9,9 @@
 
 namespace gostack::rt {
 
-PageHeap mheap_;
+// Never destroyed: Ms may still free stacks while the process runs its exit-time destructors
+// (a C++ program returning from main while goroutines run on other threads).
+PageHeap& mheap_ = *new PageHeap;
 
 // Per-arena metadata, itself in mmap'd memory: the owning span of every page and a bitmap
 // of pages that are not backed by memory (released to the OS or never touched).

@@ -126,6 +126,6 @@ class PageHeap {
   std::atomic<uint64_t> scavenged_total_{0};
 };
 
-extern PageHeap mheap_;
+extern PageHeap& mheap_;
 
 }  // namespace gostack::rt

@@ -11,6 +11,7 @@
 #include "runtime/proc.h"
 #include "runtime/runq.h"
 #include "runtime/sched.h"
+#include "runtime/tsan_fiber.h"
 
 extern "C" {
 [[noreturn]] void rt_gogo(gostack::rt::Gobuf* buf) __asm__("runtime.gogo");
@@ -108,7 +109,10 @@ P* pidleget_prefer(P* want) {
 
 // ---- Ms as threads ----
 
-void mstart_entry() { schedule(); }
+void mstart_entry() {
+  tsan_g0_enter();
+  schedule();
+}
 
 void* mstart_thread(void* arg) {
   auto* mp = static_cast<M*>(arg);
@@ -463,7 +467,9 @@ void execute(G* gp, bool inherit_time) {
   __atomic_store_n(&mp->curg, gp, __ATOMIC_RELEASE);
   gp->m = mp;
   casgstatus(gp, Grunnable, Grunning);
-  if (gp->stackguard0 == abi::kStackPreempt) gp->stackguard0 = gp->stack.lo + abi::kStackGuard;
+  // sysmon may write a stale preempt request into gp at any time: atomics on both sides.
+  if (__atomic_load_n(&gp->stackguard0, __ATOMIC_RELAXED) == abi::kStackPreempt)
+    __atomic_store_n(&gp->stackguard0, gp->stack.lo + abi::kStackGuard, __ATOMIC_RELAXED);
   if (!inherit_time) __atomic_store_n(&pp->schedtick, pp->schedtick + 1, __ATOMIC_RELAXED);
   counter_add(pp->runs, 1);
   rt_gogo(&gp->sched);
@@ -526,7 +532,8 @@ void entersyscall_m(G* gp) {
   gp->syscallsp = gp->sched.sp;
   gp->syscallpc = gp->sched.pc;
   casgstatus(gp, Grunning, Gsyscall);
-  pp->sysmon_tick = __atomic_load_n(&pp->schedtick, __ATOMIC_RELAXED) + 1;  // sysmon restarts its clock
+  // A new tick: sysmon measures the call from now (Go keeps a separate syscalltick).
+  __atomic_store_n(&pp->schedtick, pp->schedtick + 1, __ATOMIC_RELAXED);
   mp->oldp = pp;
   mp->p = nullptr;
   __atomic_store_n(&pp->m, static_cast<M*>(nullptr), __ATOMIC_RELEASE);

@@ -352,7 +352,7 @@ void gdestroy(G* gp) {
   M* mp = getg()->m;
   if (mp->curg == gp) __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
   gp->m = nullptr;
-  gp->preempt = false;
+  __atomic_store_n(&gp->preempt, false, __ATOMIC_RELAXED);  // sysmon may still write it
   gp->preemptStop = false;
   gp->preemptShrink = false;
   gp->defer_ = nullptr;

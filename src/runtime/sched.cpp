@@ -15,6 +15,7 @@
 #include "runtime/runq.h"
 #include "runtime/stack.h"
 #include "runtime/stackcopy.h"
+#include "runtime/tsan_fiber.h"
 
 // The assembly side (asm_amd64.s).
 extern "C" {
@@ -55,7 +56,10 @@ std::atomic<uint64_t> n_gc{0};
 
 M* curm() { return getg()->m; }
 
-void schedule_entry() { schedule_m0(); }
+void schedule_entry() {
+  tsan_g0_enter();
+  schedule_m0();
+}
 
 uintptr_t round_up(uintptr_t n, uintptr_t a) { return (n + a - 1) & ~(a - 1); }
 
@@ -217,6 +221,7 @@ void run_scheduler(const ExitWaiter* until) {
   // The outer g0 context is restored on return, so run_scheduler may nest in a test.
   Gobuf saved = g->sched;
   gostack_rt_enter(schedule_entry);
+  tsan_g0_leave();
   g->sched = saved;
 }
 
@@ -273,6 +278,7 @@ extern "C" {
 
 // Go's newstack: the G in m.curg failed its prologue check; g.sched describes it.
 [[noreturn]] void gostack_newstack() {
+  tsan_g0_enter();
   G* thisg = getg();
   M* mp = thisg->m;
   G* gp = mp->curg;
@@ -295,7 +301,7 @@ extern "C" {
     P* pp = mp->p;
     bool can = mp->locks == 0 && mp->preemptoff == nullptr && pp != nullptr &&
                pp->status.load(std::memory_order_relaxed) == Prunning;
-    gp->stackguard0 = gp->stack.lo + gostack::abi::kStackGuard;
+    __atomic_store_n(&gp->stackguard0, gp->stack.lo + gostack::abi::kStackGuard, __ATOMIC_RELAXED);
     if (!can) resume(gp);
     if (gp->preemptShrink) {
       // A shrink requested for the next synchronous safe point goes first.
@@ -305,8 +311,7 @@ extern "C" {
     // preemptStop asks for a stop for a stack scan (Go's suspendG); nothing here suspends
     // Gs yet, so it is served like a plain preemption: gp yields to the global queue.
     gp->preemptStop = false;
-    bool requested = gp->preempt;
-    gp->preempt = false;
+    bool requested = __atomic_exchange_n(&gp->preempt, false, __ATOMIC_RELAXED);
     if (!requested) resume(gp);
     counter_add(pp->preempts, 1);
     goyield_global(gp);
@@ -317,11 +322,16 @@ extern "C" {
 
 // goexit1's mcall target (Go's goexit0): retire gp, tell its waiter, run the next G.
 [[noreturn]] void gostack_goexit0(G* gp) {
+  tsan_g0_enter();
   ExitWaiter* w = gp->waiter;
   gp->waiter = nullptr;
   if (w != nullptr) {
     size_t n = w->len < gp->argoff ? w->len : gp->argoff;
     if (n > 0) std::memcpy(w->frame, reinterpret_cast<const void*>(gp->stack.hi - gp->argoff), n);
+  }
+  // The G and its stack are released before the waiter may go on (and perhaps end the process).
+  gdestroy(gp);
+  if (w != nullptr) {
     if (w->thread) {
       notewakeup(w->note);
     } else {
@@ -329,12 +339,12 @@ extern "C" {
       if (curm() != m0()) wake_m0_for(w);
     }
   }
-  gdestroy(gp);
   schedule();
 }
 
 // Gosched's mcall target (Go's gosched_m): gp goes to the global queue's tail.
 [[noreturn]] void gostack_gosched_m(G* gp) {
+  tsan_g0_enter();
   n_gosched.fetch_add(1, std::memory_order_relaxed);
   goyield_global(gp);
 }
@@ -342,6 +352,7 @@ extern "C" {
 // GC's mcall target: scan every G's stack (the caller's too: it is stopped in mcall) and
 // shrink those that use under a quarter of it, then resume the caller.
 [[noreturn]] void gostack_gc_m(G* gp) {
+  tsan_g0_enter();
   n_gc.fetch_add(1, std::memory_order_relaxed);
   forEachG(gc_scan_one, nullptr);
   stack_gc_tick();
@@ -377,11 +388,13 @@ void gostack_nanotime(int64_t* ret) {
 // func entersyscall() / exitsyscall(): around a long C++ call (Go's names). In between, the
 // goroutine has no P: it may only call NOSPLIT code and runtime·asmcgocall.
 [[noreturn]] void gostack_entersyscall_m(G* gp, void*) {
+  tsan_g0_enter();
   entersyscall_m(gp);
   resume(gp);
 }
 
 [[noreturn]] void gostack_exitsyscall_m(G* gp, void*) {
+  tsan_g0_enter();
   if (exitsyscall_fast(gp)) resume(gp);
   exitsyscall_park(gp);
 }

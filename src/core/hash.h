@@ -9,7 +9,7 @@
 namespace gostack {
 
 struct ShortNameHash {
-  size_t operator()(std::string_view s) const {
+  constexpr size_t operator()(std::string_view s) const {
     uint64_t h = 14695981039346656037ull;
     for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
     return static_cast<size_t>(h);

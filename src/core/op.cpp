@@ -3,7 +3,7 @@
 
 #include <array>
 #include <string>
-#include <unordered_map>
+#include <iterator>
 
 #include "core/hash.h"
 
@@ -40,15 +40,30 @@ constexpr Alias kAliases[] = {
     {"MOVBEWW", Op::MOVBEW},
 };
 
-const std::unordered_map<std::string_view, Op, ShortNameHash>& table() {
-  static const auto* t = [] {
-    auto* m = new std::unordered_map<std::string_view, Op, ShortNameHash>();
-    for (int i = 1; i < kNumOps; ++i) (*m)[kNames[i]] = static_cast<Op>(i);
-    for (const Alias& a : kAliases) (*m)[a.name] = a.op;
-    return m;
-  }();
-  return *t;
+// The mnemonic table, built by the compiler: open addressing with linear probing over
+// kSlots entries (load about 0.4). A slot holds 0 (empty), an op number (its kNames entry) or
+// kNumOps + an index into kAliases; an alias spelled like an op replaces it.
+constexpr size_t kSlots = 4096;
+constexpr size_t kAliasCount = std::size(kAliases);
+static_assert(kNumOps + kAliasCount < 65536 && (kNumOps + kAliasCount) * 2 < kSlots);
+
+constexpr std::string_view entry_name(uint16_t e) {
+  return e < kNumOps ? kNames[e] : kAliases[e - kNumOps].name;
 }
+
+constexpr std::array<uint16_t, kSlots> build_table() {
+  std::array<uint16_t, kSlots> slots{};
+  auto insert = [&slots](uint16_t e) {
+    size_t i = ShortNameHash()(entry_name(e)) & (kSlots - 1);
+    while (slots[i] != 0 && entry_name(slots[i]) != entry_name(e)) i = (i + 1) & (kSlots - 1);
+    slots[i] = e;
+  };
+  for (int i = 1; i < kNumOps; ++i) insert(static_cast<uint16_t>(i));
+  for (size_t j = 0; j < kAliasCount; ++j) insert(static_cast<uint16_t>(kNumOps + j));
+  return slots;
+}
+
+constexpr std::array<uint16_t, kSlots> kTable = build_table();
 
 }  // namespace
 
@@ -58,10 +73,12 @@ std::string_view op_name(Op op) {
 }
 
 std::optional<Op> lookup_op(std::string_view name) {
-  const auto& t = table();
-  auto it = t.find(name);
-  if (it == t.end()) return std::nullopt;
-  return it->second;
+  for (size_t i = ShortNameHash()(name) & (kSlots - 1); kTable[i] != 0; i = (i + 1) & (kSlots - 1)) {
+    const uint16_t e = kTable[i];
+    if (entry_name(e) != name) continue;
+    return e < kNumOps ? static_cast<Op>(e) : kAliases[e - kNumOps].op;
+  }
+  return std::nullopt;
 }
 
 bool is_jump_word(std::string_view word) {

@@ -18,8 +18,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "diff"))
-import run_diff  # noqa: E402  (manifest reading and go_asm.h generation)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchutil  # noqa: E402
+from benchutil import run_diff  # noqa: E402  (manifest reading)
 
 
 def main():
@@ -32,16 +33,11 @@ def main():
     ap.add_argument("--no-go", action="store_true", help="skip the Go reference run")
     opts = ap.parse_args()
 
-    goasm = os.path.join(opts.goroot, "pkg", "tool", "linux_amd64", "asm")
-    if not os.path.exists(goasm):
-        print("Go 1.19 not found under %s" % opts.goroot)
-        return 1
     work = os.path.abspath(opts.work)
-    for variant in run_diff.HEADER_VARIANTS:
-        err = run_diff.make_header(opts.goroot, work, variant)
-        if err:
-            print(err)
-            return 1
+    goasm, err = benchutil.prepare(opts.goroot, work)
+    if err:
+        print(err)
+        return 1
     pkginclude = os.path.join(opts.goroot, "pkg", "include")
     entries = []
     for manifest in ("corpusA.manifest", "corpusA_tags.manifest"):

@@ -20,8 +20,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "diff"))
-import run_diff  # noqa: E402  (manifest reading and go_asm.h generation)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchutil  # noqa: E402
+from benchutil import run_diff  # noqa: E402  (manifest reading)
 
 
 def timed(cmd, cwd):
@@ -54,17 +55,11 @@ def main():
     ap.add_argument("--listing", action="store_true", help="add -S (time the listing too)")
     opts = ap.parse_args()
 
-    goasm = os.path.join(opts.goroot, "pkg", "tool", "linux_amd64", "asm")
-    if not os.path.exists(goasm):
-        print("Go 1.19 not found under %s" % opts.goroot)
-        return 1
     work = os.path.abspath(opts.work)
-    os.makedirs(os.path.join(work, "empty"), exist_ok=True)
-    for variant in run_diff.HEADER_VARIANTS:
-        err = run_diff.make_header(opts.goroot, work, variant)
-        if err:
-            print(err)
-            return 1
+    goasm, err = benchutil.prepare(opts.goroot, work)
+    if err:
+        print(err)
+        return 1
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,6 +2,7 @@
 #include "functab/registry.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -19,7 +20,14 @@ namespace {
 struct Registry {
   std::shared_mutex mu;
   std::vector<std::shared_ptr<FuncTable>> tables;
+  std::atomic<int> tables_with_maps{0};  // how many of them have a map any_pointer_maps counts
 };
+
+bool has_pointer_maps(const FuncTable& t) {
+  auto usable = [](const PtrMap& m) { return m.kind == PtrMapKind::Bitmap || m.kind == PtrMapKind::NoPointers; };
+  return std::any_of(t.funcs.begin(), t.funcs.end(),
+                     [&](const FuncEntry& f) { return usable(f.args_map) || usable(f.locals_map); });
+}
 
 Registry& registry() {
   static Registry* r = new Registry;  // never destroyed: lookups may run during exit
@@ -33,14 +41,21 @@ void register_table(std::shared_ptr<FuncTable> table) {
   table->sort_by_entry();
   Registry& r = registry();
   std::unique_lock lock(r.mu);
+  if (has_pointer_maps(*table)) r.tables_with_maps.fetch_add(1);
   r.tables.push_back(std::move(table));
 }
 
 void unregister_table(const FuncTable* table) {
   Registry& r = registry();
   std::unique_lock lock(r.mu);
-  std::erase_if(r.tables, [&](const std::shared_ptr<FuncTable>& t) { return t.get() == table; });
+  std::erase_if(r.tables, [&](const std::shared_ptr<FuncTable>& t) {
+    if (t.get() != table) return false;
+    if (has_pointer_maps(*t)) r.tables_with_maps.fetch_sub(1);
+    return true;
+  });
 }
+
+bool any_pointer_maps() { return registry().tables_with_maps.load(std::memory_order_acquire) > 0; }
 
 long register_linked_tables() {
   static const long count = [] {

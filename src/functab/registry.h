@@ -30,4 +30,9 @@ long register_linked_tables();
 // The function containing `pc` across every registered table (binary search per table).
 Found lookup(uint64_t pc);
 
+// Whether any registered function carries a pointer map with bits (a bitmap or
+// NO_LOCAL_POINTERS). Without one, no frame can be adjusted precisely and copystack need
+// not walk the frames at all.
+bool any_pointer_maps();
+
 }  // namespace gostack::functab

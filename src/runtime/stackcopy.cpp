@@ -215,6 +215,7 @@ uintptr_t copy_stack_words(Stack old, Stack nw, uintptr_t sp) {
 }
 
 void adjust_frames_precise(Stack old, uintptr_t pc, uintptr_t sp, uintptr_t newsp) {
+  if (!functab::any_pointer_maps()) return;  // every frame is conservative: nothing to put back
   PreciseAdjust adj(old, sp, newsp);
   walk_frames(old, pc, sp, [&](const StkFrame& f) { return adj.visit(f); });
   n_precise_frames.fetch_add(adj.frames(), std::memory_order_relaxed);

@@ -10,16 +10,17 @@ int32_t StkFrame::stackmap_index() const {
 
 bool StkFrame::top() const { return (fn->flags & textflag::kTopFrame) != 0; }
 
-bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f) {
+bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f, FuncCache* cache) {
+  auto lookup = [cache](uintptr_t p) { return cache ? cache->lookup(p) : functab::lookup(p); };
   // A return address may be the first byte after its function (a CALL that never returns,
   // last in the function): read the tables at the CALL.
   functab::Found found;
   bool exact = kind == PcKind::Exact;
   if (kind != PcKind::Return) {
-    found = functab::lookup(pc);
+    found = lookup(pc);
     exact = exact || (found && found.fn->entry == pc);
   }
-  if (!exact) found = functab::lookup(pc - 1);
+  if (!exact) found = lookup(pc - 1);
   if (!found || (found.fn->flags & functab::kFlagSpWrite) != 0) return false;
   f.fn = found.fn;
   f.table = found.table;

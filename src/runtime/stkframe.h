@@ -43,10 +43,23 @@ enum class PcKind {
   Exact,   // the instruction about to run (a signal's faulting pc)
 };
 
+// The function last found by a walk: a recursion's frames are all in one function, so most
+// frames need no search of the registry (and none of its lock). Valid for one walk of a
+// stopped goroutine, whose code cannot be unregistered meanwhile.
+struct FuncCache {
+  functab::Found last;
+  functab::Found lookup(uintptr_t pc) {
+    if (last && pc - last.fn->entry < last.fn->size) return last;
+    functab::Found found = functab::lookup(pc);
+    if (found) last = found;
+    return found;
+  }
+};
+
 // Describes the frame of the assembled function containing pc, whose SP is sp. False when no
 // table holds the pc, or when the function writes SP directly (kFlagSpWrite: its SP deltas
 // say nothing after that).
-bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f);
+bool frame_at(uintptr_t pc, uintptr_t sp, PcKind kind, StkFrame& f, FuncCache* cache = nullptr);
 
 // Why a walk ended.
 enum class WalkEnd {
@@ -60,9 +73,10 @@ enum class WalkEnd {
 // returning false (the walk then reports Top).
 template <class Visit>
 WalkEnd walk_frames(Stack stk, uintptr_t pc, uintptr_t sp, Visit&& visit) {
+  FuncCache cache;
   for (PcKind kind = PcKind::Sched;; kind = PcKind::Return) {
     StkFrame f;
-    if (!frame_at(pc, sp, kind, f)) return WalkEnd::Unknown;
+    if (!frame_at(pc, sp, kind, f, &cache)) return WalkEnd::Unknown;
     if (f.sp < stk.lo || f.fp > stk.hi || f.fp < f.sp + 8) return WalkEnd::Outside;
     if (!visit(static_cast<const StkFrame&>(f)) || f.top()) return WalkEnd::Top;
     pc = *reinterpret_cast<const uintptr_t*>(f.fp - 8);

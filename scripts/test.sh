@@ -1,6 +1,6 @@
 #!/bin/bash
 # Sets up and runs every gostack test: release build + ctest (unit and bad-input tests),
-# the ASan+UBSan build of the same tests, the differential suite against Go 1.19's assembler
+# the ASan+UBSan build of the same tests, the runtime's tests under ThreadSanitizer, the differential suite against Go 1.19's assembler
 # (tests/diff/run_diff.py; fails when a symbol of tests/diff/baseline.txt stops being identical),
 # the ops.def and forms_x86.inc currency checks, and a 60 s libFuzzer run of the front end.
 # Every stage runs; the script fails if any stage failed.  FUZZ_SECONDS=n changes the fuzz time.
@@ -23,6 +23,8 @@ scripts/setup.sh || { echo "setup/build failed"; exit 1; }
 stage "unit+error tests (release)" ctest --preset release -j2
 stage "asan+ubsan build" build asan
 stage "unit+error tests (asan+ubsan)" ctest --preset asan -j2
+stage "tsan build (runtime)" bash -c 'cmake --preset tsan >/dev/null && cmake --build --preset tsan --target gostack gostack_unit_tests runtime_api_example runtime_chan_api_example'
+stage "runtime tests (tsan)" ctest --preset tsan -j2
 stage "differential suite vs Go 1.19" python3 tests/diff/run_diff.py --gostack build/release/gostack -j2
 stage "ops.def is current" python3 tools/gen_ops.py --check
 stage "forms_x86.inc is current" python3 tools/gen_x86_forms.py --check

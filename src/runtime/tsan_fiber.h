@@ -28,10 +28,14 @@ namespace gostack::rt {
 namespace tsan_detail {
 inline thread_local void* thread_fiber = nullptr;  // the thread's own fiber (before any entry)
 inline thread_local void* g0_fiber = nullptr;      // the fiber of the current C++ activation
+inline thread_local unsigned entries = 0;          // since g0_fiber was made
+constexpr unsigned kEntriesPerFiber = 512;          // at most ~10 stale frames each
 }  // namespace tsan_detail
 
 inline void tsan_g0_enter() {
   using namespace tsan_detail;
+  if (g0_fiber != nullptr && ++entries < kEntriesPerFiber) return;
+  entries = 0;
   if (thread_fiber == nullptr) thread_fiber = __tsan_get_current_fiber();
   void* old = g0_fiber;
   void* fresh = __tsan_create_fiber(0);
@@ -44,6 +48,7 @@ inline void tsan_g0_leave() {
   using namespace tsan_detail;
   void* cur = g0_fiber;
   g0_fiber = nullptr;
+  entries = 0;
   if (cur == nullptr) return;
   __tsan_switch_to_fiber(thread_fiber, 0);
   __tsan_destroy_fiber(cur);

@@ -340,7 +340,7 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
       }
       if (prep_write(s, off, sz)) {
         size_t len = std::min(value.sval.size(), static_cast<size_t>(sz));
-        std::memcpy(s->p.data() + off, value.sval.data(), len);
+        if (len > 0) std::memcpy(s->p.data() + off, value.sval.data(), len);  // /0: data() may be null
       }
       break;
     case AddrType::Addr:

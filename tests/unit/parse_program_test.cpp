@@ -122,6 +122,14 @@ TEST(ParseProgram, DataAndGlobl) {
   EXPECT_EQ(p->unit.data[3]->kind, SymKind::Bss);
 }
 
+// A string DATA of width 0 is Go's WriteString error; the empty symbol must not be written
+// (found by the fuzzer: memcpy into a null buffer, undefined behaviour under UBSan).
+TEST(ParseProgram, DataStringWiderThanItsWidth) {
+  auto p = parse("DATA \u00B7x+0(SB)/0, $\"abc\"\nGLOBL \u00B7x(SB), $8\n");
+  ASSERT_EQ(p->errors.size(), 1u);
+  EXPECT_EQ(p->errors[0], "WriteString: bad string size: 0 < 3");
+}
+
 // Long and deeply nested constant expressions are evaluated without recursion.
 TEST(ParseProgram, HugeExpressions) {
   const int n = 200000;

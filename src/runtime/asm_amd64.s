@@ -148,12 +148,6 @@ TEXT runtime·goexit1(SB),NOSPLIT,$8-0
 	CALL	runtime·mcall(SB)
 	RET
 
-// func Gosched(): yields the processor; the caller continues later (Go's runtime.Gosched).
-TEXT runtime·Gosched(SB),NOSPLIT,$8-0
-	LEAQ	gostack_gosched_m(SB), AX
-	MOVQ	AX, 0(SP)
-	CALL	runtime·mcall(SB)
-	RET
 
 // func GC(): scans every goroutine's stack, the caller's included, and shrinks those that
 // use less than a quarter of it. The caller is stopped in mcall while its stack moves.
@@ -245,6 +239,10 @@ switch:
 	LEAQ	fn(SB), R12; \
 	LEAQ	8(SP), R13; \
 	JMP	runtime·mcallargs(SB)
+
+// func Gosched(): yields the processor; the caller continues later (Go's runtime.Gosched).
+TEXT runtime·Gosched(SB),NOSPLIT,$0-0
+	MCALLARGS(gostack_gosched_m)
 
 // Channels (chan.cpp). The C++ side runs on g0 while the caller is stopped; it resumes the
 // caller, or parks it until another goroutine (or thread) completes the operation.

@@ -435,6 +435,26 @@ void goyield_global(G* gp) {
   schedule();
 }
 
+void gosched_m(G* gp) {
+  M* mp = curm();
+  P* pp = mp->p;
+  counter_add(pp->goscheds, 1);
+  // Go's gosched_m puts gp at the global queue's tail and schedules. While that queue is empty
+  // the local queue's tail is the same place in the order: the scheduler drains runnext and
+  // the local queue before it looks at the global queue, and every G queued here now runs
+  // before gp either way. It costs no lock, and when nothing else is runnable gp comes
+  // straight back. (Other Ps may steal gp from here as they would take it from there.)
+  if (sched.runqsize.load(std::memory_order_relaxed) != 0 || m0_should_leave(mp)) goyield_global(gp);
+  casgstatus(gp, Grunning, Grunnable);
+  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
+  gp->m = nullptr;
+  runqput(pp, gp, false);
+  bool inherit = false;
+  G* next = runqget(pp, &inherit);
+  if (next == nullptr) schedule();  // a thief took gp and all else meanwhile
+  execute(next, inherit);
+}
+
 void schedule_m0() {
   M* mp = curm();
   while (mp->p == nullptr) {

@@ -8,8 +8,12 @@
 
 namespace gostack::rt {
 
-// Go's gopreempt_m / gosched_m: gp (this M's G, stopped) goes to the global queue.
+// Go's gopreempt_m (and gosched_m's general case): gp (this M's G, stopped) goes to the
+// global queue.
 [[noreturn]] void goyield_global(G* gp);
+
+// Go's gosched_m: gp (this M's G, stopped in Gosched) yields to every other runnable G.
+[[noreturn]] void gosched_m(G* gp);
 
 // Go's schedule: finds a runnable G for this M (blocking while there is none) and runs it.
 // m0 inside run_scheduler leaves it instead once what it waits for is done.

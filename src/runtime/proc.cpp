@@ -232,21 +232,18 @@ void forEachG(void (*f)(G* gp, void* arg), void* arg) {
 
 uint32_t readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
 
-void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
+void casgstatus_fail(const G* gp, uint32_t oldval, uint32_t newval) {
   if (oldval == newval) throw_fatal("casgstatus: bad incoming values");
-  uint32_t expect = oldval;
-  if (!gp->atomicstatus.compare_exchange_strong(expect, newval, std::memory_order_acq_rel)) {
-    printstring("runtime: casgstatus: goid=");
-    printint(gp->goid);
-    printstring(" status=");
-    printuint(expect);
-    printstring(" oldval=");
-    printuint(oldval);
-    printstring(" newval=");
-    printuint(newval);
-    printnl();
-    throw_fatal("casgstatus: bad status");
-  }
+  printstring("runtime: casgstatus: goid=");
+  printint(gp->goid);
+  printstring(" status=");
+  printuint(readgstatus(gp));
+  printstring(" oldval=");
+  printuint(oldval);
+  printstring(" newval=");
+  printuint(newval);
+  printnl();
+  throw_fatal("casgstatus: bad status");
 }
 
 // A dead G goes on the P's free list. A stack of a non-standard size (grown, or left from an

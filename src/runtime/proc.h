@@ -41,8 +41,19 @@ size_t allglen();
 void forEachG(void (*f)(G* gp, void* arg), void* arg);
 
 uint32_t readgstatus(const G* gp);
+[[noreturn]] void casgstatus_fail(const G* gp, uint32_t oldval, uint32_t newval);
+
 // Moves gp from oldval to newval; throws if gp is not in oldval (nobody else may own it).
-void casgstatus(G* gp, uint32_t oldval, uint32_t newval);
+// A G's status has one writer at a time: whoever owns the G (its M while it runs, the holder
+// of the queue or channel lock that hands it over otherwise), and each hand-over is already
+// ordered by that queue or lock. So a checked load and a release store do what Go's CAS
+// does (Go needs the CAS for its GC's scan bit, which gostack does not have), and a switch
+// costs no locked instruction for the status.
+inline void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
+  if (oldval == newval || gp->atomicstatus.load(std::memory_order_acquire) != oldval)
+    casgstatus_fail(gp, oldval, newval);
+  gp->atomicstatus.store(newval, std::memory_order_release);
+}
 
 // Puts a dead G on pp's free list (see proc.cpp for the 64/32 batching rule).
 void gfput(P* pp, G* gp);

@@ -248,6 +248,7 @@ struct P {
   std::atomic<uint64_t> global_gets{0};  // Gs taken from the global queue
   std::atomic<uint64_t> parks{0};        // times its M found nothing and gave it up
   std::atomic<uint64_t> preempts{0};     // Gs preempted (sysmon) while running on it
+  std::atomic<uint64_t> goscheds{0};     // runtime·Gosched calls on it
 };
 
 // Global scheduler state.

@@ -51,7 +51,6 @@ namespace gostack::rt {
 namespace {
 
 void (*exit_hook)(int32_t) = nullptr;
-std::atomic<uint64_t> n_gosched{0};
 std::atomic<uint64_t> n_gc{0};
 
 M* curm() { return getg()->m; }
@@ -227,7 +226,11 @@ void run_scheduler(const ExitWaiter* until) {
 
 void set_exit_hook(void (*hook)(int32_t)) { exit_hook = hook; }
 
-SchedStats sched_stats() { return {n_gosched.load(std::memory_order_relaxed), n_gc.load(std::memory_order_relaxed)}; }
+SchedStats sched_stats() {
+  uint64_t goscheds = 0;
+  for (P* pp : allp) goscheds += pp->goscheds.load(std::memory_order_relaxed);
+  return {goscheds, n_gc.load(std::memory_order_relaxed)};
+}
 
 const void* runtime_symbol(const char* name) {
   struct Entry {
@@ -342,11 +345,10 @@ extern "C" {
   schedule();
 }
 
-// Gosched's mcall target (Go's gosched_m): gp goes to the global queue's tail.
-[[noreturn]] void gostack_gosched_m(G* gp) {
+// Gosched's mcall target (Go's gosched_m).
+[[noreturn]] void gostack_gosched_m(G* gp, void*) {
   tsan_g0_enter();
-  n_gosched.fetch_add(1, std::memory_order_relaxed);
-  goyield_global(gp);
+  gosched_m(gp);
 }
 
 // GC's mcall target: scan every G's stack (the caller's too: it is stopped in mcall) and

@@ -86,6 +86,19 @@ TEST(RuntimeSched, SpinningGoroutineIsPreempted) {
   EXPECT_GE(stats_of(r.out)["p0_preempts"], 1u);
 }
 
+// Go's Gosched order: the caller goes behind everything runnable, locally queued Gs (the
+// lock-free path while the global queue is empty) and Gs spilled to the global queue alike.
+TEST(RuntimeSched, GoschedRunsEveryRunnableGoroutineFirst) {
+  for (int n : {3, 300}) {
+    RunResult r = sched_run("-stats -maxprocs 1 -D N=" + std::to_string(n), "gosched.s");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.rfind(std::to_string(n) + "\n", 0), 0u) << r.out;
+    auto st = stats_of(r.out);
+    EXPECT_EQ(st["gosched_calls"], 1u) << r.out;
+    EXPECT_EQ(st["p0_global_gets"] > 0, n == 300) << r.out;
+  }
+}
+
 TEST(RuntimeSched, MaxprocsFromEnvironmentAndFlag) {
   ::setenv("GOSTACK_MAXPROCS", "3", 1);
   RunResult r = gostack_run("-stats", "pingpong_amd64.s");

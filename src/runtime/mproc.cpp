@@ -560,7 +560,6 @@ void entersyscall_m(G* gp) {
   M* mp = curm();
   P* pp = mp->p;
   gp->syscallsp = gp->sched.sp;
-  gp->syscallpc = gp->sched.pc;
   casgstatus(gp, Grunning, Gsyscall);
   // A new tick: sysmon measures the call from now (Go keeps a separate syscalltick).
   __atomic_store_n(&pp->schedtick, pp->schedtick + 1, __ATOMIC_RELAXED);
@@ -585,7 +584,6 @@ bool exitsyscall_fast(G* gp) {
   if (pp == nullptr) return false;
   acquirep(pp);
   gp->syscallsp = 0;
-  gp->syscallpc = 0;
   casgstatus(gp, Gsyscall, Grunning);
   return true;
 }
@@ -593,7 +591,6 @@ bool exitsyscall_fast(G* gp) {
 void exitsyscall_park(G* gp) {
   M* mp = curm();
   gp->syscallsp = 0;
-  gp->syscallpc = 0;
   casgstatus(gp, Gsyscall, Grunnable);
   __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
   gp->m = nullptr;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <new>
+#include <vector>
 
 #include "runtime/print.h"
 #include "runtime/signal.h"
@@ -30,8 +32,14 @@ G g0_of_m0;
 std::atomic<uint64_t> created_without_p{0};
 bool started = false;
 
+// Gs are never freed (as in Go). They come from slabs of kGsPerSlab, handed out in order with
+// no allocator header or padding between them, and the slabs are Go's allgs: forEachG walks
+// them. (A G is ~240 bytes of every parked goroutine's cost besides its 2 KiB stack.)
+constexpr size_t kGSlabBytes = 64 << 10;
+constexpr size_t kGsPerSlab = kGSlabBytes / sizeof(G);
 Mutex allglock;
-std::vector<G*>& allgs = *new std::vector<G*>;
+std::vector<G*>& gslabs = *new std::vector<G*>;  // under allglock
+size_t allgcount = 0;                            // Gs handed out; under allglock
 
 uint32_t round2(int32_t x) {
   uint32_t s = 1;
@@ -200,7 +208,13 @@ P* releasep() {
 // ---- Gs ----
 
 G* malg(int32_t stacksize) {
-  G* newg = new G;
+  G* newg = nullptr;
+  {
+    LockGuard guard(allglock);
+    if (allgcount == gslabs.size() * kGsPerSlab) gslabs.push_back(static_cast<G*>(::operator new(kGSlabBytes)));
+    newg = new (gslabs.back() + allgcount % kGsPerSlab) G;
+    allgcount++;
+  }
   if (stacksize >= 0) {
     // _StackSystem is 0 on Linux, so this only rounds up to a power of two.
     uint32_t size = round2(static_cast<int32_t>(abi::kStackSystem) + stacksize);
@@ -214,20 +228,14 @@ G* malg(int32_t stacksize) {
   return newg;
 }
 
-void allgadd(G* gp) {
-  if (readgstatus(gp) == Gidle) throw_fatal("allgadd: bad status Gidle");
-  LockGuard guard(allglock);
-  allgs.push_back(gp);
-}
-
 size_t allglen() {
   LockGuard guard(allglock);
-  return allgs.size();
+  return allgcount;
 }
 
 void forEachG(void (*f)(G* gp, void* arg), void* arg) {
   LockGuard guard(allglock);
-  for (G* gp : allgs) f(gp, arg);
+  for (size_t i = 0; i < allgcount; i++) f(&gslabs[i / kGsPerSlab][i % kGsPerSlab], arg);
 }
 
 uint32_t readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
@@ -312,7 +320,6 @@ G* newg_alloc_nop() {
   if (newg == nullptr) {
     newg = malg(static_cast<int32_t>(startingStackSize));
     casgstatus(newg, Gidle, Gdead);
-    allgadd(newg);
   } else if (newg->stack.lo == 0) {
     newg->stack = stackalloc(startingStackSize);
     newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
@@ -330,7 +337,6 @@ G* newg_alloc(P* pp) {
   } else {
     newg = malg(static_cast<int32_t>(startingStackSize));
     casgstatus(newg, Gidle, Gdead);
-    allgadd(newg);  // published as Gdead, so nobody looks at its uninitialised stack
   }
   if (newg->stack.hi == 0) throw_fatal("newproc1: newg missing stack");
   if (readgstatus(newg) != Gdead) throw_fatal("newproc1: new g is not Gdead");
@@ -354,10 +360,8 @@ void gdestroy(G* gp) {
   gp->preemptShrink = false;
   gp->defer_ = nullptr;
   gp->panic_ = nullptr;
-  gp->param = nullptr;
   gp->sched = Gobuf{};
   gp->syscallsp = 0;
-  gp->syscallpc = 0;
   gfput(mp->p, gp);
 }
 

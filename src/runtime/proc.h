@@ -29,15 +29,16 @@ void minit_thread(M* mp);
 void acquirep(P* pp);
 P* releasep();
 
-// Allocates a new G in status Gidle. With stacksize >= 0 it also gets a stack of
-// round2(stacksize) bytes, stackguard0 = lo + StackGuard, stackguard1 = ~0, and the lowest
-// stack word cleared. With stacksize < 0 it has no stack (used for g0-like Gs).
+// Allocates a new G in status Gidle and records it in allgs (Gs are never freed, so allgs only
+// grows; f of forEachG ignores Gidle Gs, whose other fields are not set up yet). With
+// stacksize >= 0 it also gets a stack of round2(stacksize) bytes, stackguard0 = lo +
+// StackGuard, stackguard1 = ~0, and the lowest stack word cleared. With stacksize < 0 it has
+// no stack.
 G* malg(int32_t stacksize);
 
-// Records gp in allgs. Gs are never freed, so allgs only grows.
-void allgadd(G* gp);
 size_t allglen();
-// Calls f(g, arg) for every G in allgs, in creation order (Go's forEachG). f must not add Gs.
+// Calls f(g, arg) for every G in allgs, in creation order (Go's forEachG), under a lock:
+// f must not add Gs, and reads a G's status before anything else of it.
 void forEachG(void (*f)(G* gp, void* arg), void* arg);
 
 uint32_t readgstatus(const G* gp);

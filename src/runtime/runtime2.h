@@ -85,6 +85,10 @@ struct Sudog {
   bool isSelect = false;    // kept for Go's shape; there is no select yet
 };
 
+// A goroutine. Field order keeps the offsets the assembler and abi.h rely on (up to sched)
+// and then packs the rest without holes: every G costs its bytes plus its stack while parked
+// (issue 6 measures memory per parked goroutine), and Gs come from slabs (proc.cpp) without an
+// allocator header.
 struct G {
   Stack stack;                  // offset 0: [lo, hi)
   uintptr_t stackguard0 = 0;    // offset 16: compared with SP by the prologue; may be kStackPreempt
@@ -93,25 +97,22 @@ struct G {
   Defer* defer_ = nullptr;      // offset 40: innermost defer (Go's _defer)
   M* m = nullptr;               // offset 48: current M, nullptr when not running
   Gobuf sched;                  // offset 56: saved context when not running
-  uintptr_t syscallsp = 0;      // sched.sp while in Gsyscall, for tracebacks
-  uintptr_t syscallpc = 0;
-  uintptr_t stktopsp = 0;       // expected SP at the top of the stack, for traceback checks
-  void* param = nullptr;        // passed to a G on wake-up
-  std::atomic<uint32_t> atomicstatus{Gidle};
+  uintptr_t syscallsp = 0;      // sched.sp while in Gsyscall (the stack must not move then)
   int64_t goid = 0;
   G* schedlink = nullptr;       // link on run queues and free lists
-  bool preempt = false;         // preemption requested; mirrors stackguard0 == kStackPreempt
-  bool preemptStop = false;     // on preemption, park in Gpreempted instead of yielding
-  bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
   uintptr_t gopc = 0;           // PC of the go statement that created this G
-  uintptr_t startpc = 0;        // PC of the G's function
-  uintptr_t argoff = 0;         // its argument frame starts at stack.hi - argoff (fixed across moves)
   struct ExitWaiter* waiter = nullptr;  // told when the G exits (the C++ API's wait)
   Sudog* waiting = nullptr;     // sudogs this G is parked on (Go's gp.waiting); elem adjusted on moves
   std::atomic<void*> parkingOnChan{nullptr};  // the Hchan whose queue holds this G's sudog
+  std::atomic<uint32_t> atomicstatus{Gidle};
+  uint32_t argoff = 0;          // its argument frame starts at stack.hi - argoff (fixed across moves)
+  // The G's own sudog: without select a G waits on one channel. no_unique_address lets the
+  // small fields below live in its tail padding (assignments to a Sudog leave that alone).
+  [[no_unique_address]] Sudog sudog;
   WaitReason waitreason = WaitReason::None;
-  Sudog sudog;                  // the G's own sudog: without select a G waits on one channel
-  uint64_t schedwhen = 0;       // nanotime when it last started running (sysmon's 10 ms rule)
+  bool preempt = false;         // preemption requested; mirrors stackguard0 == kStackPreempt
+  bool preemptStop = false;     // on preemption, park in Gpreempted instead of yielding
+  bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
 };
 
 // Someone waiting for a G to finish: goexit0 copies `len` bytes of the G's argument frame
@@ -144,6 +145,7 @@ static_assert(offsetof(Gobuf, ret) == abi::kGobufRet);
 static_assert(offsetof(Gobuf, lr) == abi::kGobufLr);
 static_assert(offsetof(Gobuf, bp) == abi::kGobufBp);
 static_assert(sizeof(Gobuf) == abi::kGobufSize);
+static_assert(sizeof(G) <= 240, "G grew: it is part of every parked goroutine's cost");
 
 struct M {
   G* g0 = nullptr;              // offset 0: goroutine with the scheduling (system) stack

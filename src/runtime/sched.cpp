@@ -182,9 +182,8 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
   uintptr_t sp = newg->stack.hi - total;
   std::memset(reinterpret_cast<void*>(sp), 0, total);
   if (siz > 0) std::memcpy(reinterpret_cast<void*>(sp), argp, static_cast<size_t>(siz));
-  newg->argoff = total;
+  newg->argoff = static_cast<uint32_t>(total);
   newg->sched = Gobuf{};
-  newg->stktopsp = sp;
   // gostartcall: the entry function "returns" to goexit+1 (past its NOP).
   sp -= sizeof(uintptr_t);
   *reinterpret_cast<uintptr_t*>(sp) = reinterpret_cast<uintptr_t>(&rt_goexit) + 1;
@@ -193,7 +192,6 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
   newg->sched.g = newg;
   newg->sched.ctxt = const_cast<FuncVal*>(fn);
   newg->gopc = callerpc;
-  newg->startpc = fn->fn;
   newg->waiter = nullptr;
   newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
   (void)callergp;

@@ -245,7 +245,6 @@ void copystack(G* gp, uintptr_t newsize) {
   gp->stack = nw;
   gp->stackguard0 = nw.lo + abi::kStackGuard;  // may drop a preempt request, as in Go
   gp->sched.sp = newsp;
-  if (gp->stktopsp != 0) gp->stktopsp += delta;
   n_copied.fetch_add(used, std::memory_order_relaxed);
 
   stackfree(old);

@@ -51,7 +51,7 @@ void adjust_frames_precise(Stack old, uintptr_t pc, uintptr_t sp, uintptr_t news
 // Go's copystack: moves gp to a new stack of newsize bytes. Copies the used part
 // [sched.sp, hi), adjusts the words in it (precise where maps are declared, else
 // conservative; saved BPs always), adjusts the G's own
-// pointers into the stack (sched.sp, sched.bp, sched.ctxt, _panic, stktopsp), installs the
+// pointers into the stack (sched.sp, sched.bp, sched.ctxt, _panic), installs the
 // new stack with stackguard0 = lo + StackGuard (dropping a pending preempt request, as Go
 // does) and frees the old one.
 // Preconditions: the caller set gp's status to Gcopystack; gp is not in a system call;

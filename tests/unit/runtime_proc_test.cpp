@@ -31,7 +31,6 @@ class ProcTest : public testing::RuntimeTest {
   static G* dead_g(int32_t stacksize) {
     G* gp = malg(stacksize);
     casgstatus(gp, Gidle, Gdead);
-    allgadd(gp);
     return gp;
   }
 
@@ -86,8 +85,7 @@ TEST_F(ProcTest, MalgSetsUpTheStackLikeGo) {
   G* bare = malg(-1);
   EXPECT_EQ(bare->stack.lo, 0u);
   EXPECT_EQ(bare->stackguard0, 0u);
-  for (G* g : {gp, odd}) stackfree(g->stack);
-  for (G* g : {gp, odd, bare}) delete g;  // never published, so the test owns them
+  for (G* g : {gp, odd}) stackfree(g->stack);  // the Gs stay in allgs, Gidle, as Go's do
 }
 
 TEST_F(ProcTest, GfputMovesABatchToTheGlobalListsAt64) {

@@ -32,7 +32,7 @@ TEST(RuntimeSched, MillionParkedGoroutines) {
   auto st = stats_of(r.out);
   EXPECT_EQ(st["goroutines_created"], 1000001u);
   // Each parked goroutine holds a 2 KiB stack; the G, its sudog and the queues add little
-  // (about 340 bytes in the release build; the sanitizers' shadow memory adds more).
+  // (about 250 bytes in the release build; the sanitizers' shadow memory adds more).
   EXPECT_GE(st["stack_peak_bytes"], 2048u * 1000000u);
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   EXPECT_LT(st["rss_bytes"], 3500u * 1000000u);

@@ -134,7 +134,6 @@ TEST_F(StackMoveTest, CopystackAdjustsTheGsOwnPointersIntoItsStack) {
   Panic* on_stack = reinterpret_cast<Panic*>(gp->sched.sp + 32);  // a panic record in a frame
   gp->panic_ = on_stack;
   gp->sched.ctxt = reinterpret_cast<void*>(gp->sched.sp + 40);     // a closure on the stack
-  gp->stktopsp = gp->stack.hi - FrameBuilder::kTop;
   uintptr_t used = old.hi - gp->sched.sp;
 
   casgstatus(gp, Grunning, Gcopystack);
@@ -147,7 +146,6 @@ TEST_F(StackMoveTest, CopystackAdjustsTheGsOwnPointersIntoItsStack) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(gp->panic_), reinterpret_cast<uintptr_t>(on_stack) + delta);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(gp->sched.ctxt), gp->sched.sp + 40);
   EXPECT_EQ(gp->sched.bp, gp->sched.sp);
-  EXPECT_EQ(gp->stktopsp, gp->stack.hi - FrameBuilder::kTop);
   EXPECT_EQ(fb.verify(), 3u);
   gp->panic_ = nullptr;
   gp->sched.ctxt = nullptr;

@@ -11,52 +11,22 @@
 namespace gostack::lex {
 namespace {
 
-// A file being scanned.
-class FileReader : public TokenReader {
- public:
-  FileReader(std::string name, std::string source, Tokenizer::Report report)
-      : tz_(std::move(name), std::move(source), std::move(report)) {}
-  Tok next() override { return tz_.next(); }
-  std::string_view text() const override { return tz_.text(); }
-  const std::string& file() const override { return tz_.name(); }
-  int line() const override { return tz_.line(); }
-  int col() const override { return tz_.col(); }
-  void rename(std::string name) { tz_.set_name(std::move(name)); }
-
- private:
-  Tokenizer tz_;
-};
-
-// The expansion of one macro: a list of tokens reported at the invoking line. An object-like
-// macro's body is read in place; other expansions own theirs. `file` and the macro are owned
-// by the Input (its interned names, its macro store), so outlive the reader.
-class SliceReader : public TokenReader {
- public:
-  SliceReader(const std::string& file, int line, std::vector<Token> tokens)
-      : file_(file), line_(line), own_(std::move(tokens)), tokens_(&own_) {}
-  SliceReader(const std::string& file, int line, const Macro& macro)
-      : file_(file), line_(line), tokens_(&macro.tokens) {}
-  Tok next() override {
-    ++pos_;
-    return pos_ < static_cast<long>(tokens_->size()) ? (*tokens_)[pos_].kind : tok::kEOF;
+// The macro table's hash of a name: 8 bytes at a time (names are mostly short).
+uint64_t name_hash(std::string_view s) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = s.size() * kMul;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * kMul;
+    h ^= h >> 29;
   }
-  std::string_view text() const override {
-    return pos_ >= 0 && pos_ < static_cast<long>(tokens_->size()) ? std::string_view((*tokens_)[pos_].text)
-                                                                  : std::string_view();
-  }
-  const std::string& file() const override { return file_; }
-  int line() const override { return line_; }
-  // Go's Slice reports the token index as the column (only used to tell
-  // "#define A(x)" from "#define A (x)" inside a macro body).
-  int col() const override { return static_cast<int>(pos_); }
-
- private:
-  const std::string& file_;
-  int line_;
-  std::vector<Token> own_;
-  const std::vector<Token>* tokens_;
-  long pos_ = -1;
-};
+  uint64_t w = 0;
+  for (size_t k = 0; i + k < s.size(); ++k) w |= uint64_t{static_cast<uint8_t>(s[i + k])} << (8 * k);
+  h = (h ^ w) * kMul;
+  return h ^ (h >> 32);
+}
 
 // Go's path.Clean for slash-separated paths.
 std::string clean(const std::string& path) {
@@ -116,7 +86,8 @@ std::string path_join(const std::string& dir, const std::string& name) {
   return clean(dir + "/" + name);
 }
 
-Input::Input(InputConfig cfg) : cfg_(std::move(cfg)) {}
+
+Input::Input(InputConfig cfg) : cfg_(std::move(cfg)) { rehash(256); }
 Input::~Input() = default;
 
 std::optional<std::string> Input::predefine(const std::string& spec) {
@@ -126,41 +97,83 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
     name = spec.substr(0, eq);
     value = spec.substr(eq + 1);
   }
-  std::vector<Token> toks = tokenize(name);
-  if (toks.size() != 1 || toks[0].kind != tok::kIdent) {
-    std::string shown = toks.empty() ? "" : toks[0].text;
+  TokenList name_toks = tokenize(name);
+  if (name_toks.tokens.size() != 1 || name_toks.tokens[0].kind != tok::kIdent) {
+    std::string shown = name_toks.tokens.empty() ? "" : std::string(name_toks.tokens[0].text);
     return "parsing -D: " + go_quote(shown) + " is not a valid identifier name";
   }
-  macros_.erase(name);
-  add_macro(Macro{name, std::nullopt, tokenize(value)});
+  remove_macro(name);
+  Macro m;
+  m.name = store_.keep(name);
+  m.first = static_cast<uint32_t>(macro_tokens_.size());
+  for (const Token& t : tokenize(value).tokens) {
+    macro_tokens_.push_back(Token{t.kind, store_.keep(t.text)});
+    macro_param_.push_back(-1);
+  }
+  m.count = static_cast<uint32_t>(macro_tokens_.size()) - m.first;
+  add_macro(m);
   return std::nullopt;
 }
 
 void Input::push_file(const std::string& name, std::string source) {
-  auto r = std::make_unique<FileReader>(name, std::move(source), cfg_.report);
-  r->file_index = cfg_.register_file(name);
-  push(std::move(r));
+  std::string_view src = sources_.emplace_back(std::move(source));
+  files_.push_back(std::make_unique<Tokenizer>(name, src, cfg_.report));
+  Frame f;
+  f.tz = files_.back().get();
+  f.file_index = cfg_.register_file(name);
+  push(f);
 }
 
-void Input::push(std::unique_ptr<TokenReader> r) {
+void Input::push(const Frame& f) {
   if (stack_.size() > 100) fail("input recursion");
-  stack_.push_back(std::move(r));
+  stack_.push_back(f);
 }
 
-const std::string& Input::file() const { return stack_.back()->file(); }
-int Input::line() const { return stack_.back()->line(); }
-uint32_t Input::file_index() const { return stack_.back()->file_index; }
+// Drops the top frame; an expansion's tokens go with it (expansions are read LIFO).
+void Input::pop() {
+  const Frame& f = stack_.back();
+  if (f.in_expansion) expansion_.resize(f.begin);
+  stack_.pop_back();
+}
+
+const std::string& Input::file() const {
+  const Frame& f = stack_.back();
+  return f.tz ? f.tz->name() : *f.file;
+}
+
+int Input::line() const {
+  const Frame& f = stack_.back();
+  return f.tz ? f.tz->line() : f.line;
+}
+
+uint32_t Input::file_index() const { return stack_.back().file_index; }
+
+// Go's Slice reports the token index as the column (only used to tell "#define A(x)" from
+// "#define A (x)" inside a macro body).
+int Input::stack_col() const {
+  const Frame& f = stack_.back();
+  return f.tz ? f.tz->col() : f.pos;
+}
 
 Tok Input::stack_next() {
-  Tok t = stack_.back()->next();
-  while (t == tok::kEOF && stack_.size() > 1) {
-    stack_.pop_back();
-    t = stack_.back()->next();
+  for (;;) {
+    Frame& f = stack_.back();
+    Tok t;
+    if (f.tz != nullptr) {
+      t = f.tz->next();
+      stack_text_ = f.tz->text();
+    } else if (++f.pos < static_cast<int32_t>(f.count)) {
+      const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
+      t = tk.kind;
+      stack_text_ = tk.text;
+    } else {
+      t = tok::kEOF;
+      stack_text_ = {};
+    }
+    if (t != tok::kEOF || stack_.size() == 1) return t;
+    pop();
   }
-  return t;
 }
-
-std::string_view Input::stack_text() const { return stack_.back()->text(); }
 
 void Input::fail(const std::string& msg) const { throw LexError{file(), line(), msg}; }
 
@@ -191,10 +204,9 @@ Tok Input::next() {
       return '#';
     }
     if (t == tok::kIdent) {
-      auto it = macros_.find(stack_text());
-      if (it != macros_.end()) {
+      if (const Macro* m = find_macro(stack_text())) {
         ++nesting;
-        invoke_macro(*it->second);
+        invoke_macro(*m);
         continue;
       }
     }
@@ -212,7 +224,7 @@ Tok Input::next() {
 // directive inside a false #ifdef returns false).
 bool Input::hash() {
   if (stack_next() != tok::kIdent) expect_text("expected identifier after '#'");
-  std::string word(stack_text());
+  std::string_view word = stack_text();
   if (!enabled() && word != "else" && word != "endif" && word != "ifdef" && word != "ifndef" &&
       word != "line") {
     return false;
@@ -234,48 +246,37 @@ bool Input::hash() {
   } else if (word == "undef") {
     undef();
   } else {
-    fail("unexpected token after '#': " + word);
+    fail("unexpected token after '#': " + std::string(word));
   }
   return true;
 }
 
-std::string Input::macro_name() {
+std::string_view Input::macro_name() {
   if (stack_next() != tok::kIdent) expect_text("expected identifier after # directive");
-  return std::string(stack_text());
+  return stack_text();
 }
 
 void Input::define() {
-  Macro m{macro_name(), std::nullopt, {}};
-  macro_definition(m.name, &m.args, &m.tokens);
-  if (macros_.count(m.name)) fail("redefinition of macro: " + m.name);
-  add_macro(std::move(m));
+  Macro m;
+  m.name = macro_name();
+  macro_definition(m);
+  if (find_macro(m.name)) fail("redefinition of macro: " + std::string(m.name));
+  add_macro(m);
 }
 
-void Input::add_macro(Macro m) {
-  if (m.args) {
-    m.param_of.assign(m.tokens.size(), -1);
-    for (size_t k = 0; k < m.tokens.size(); ++k) {
-      if (m.tokens[k].kind != tok::kIdent) continue;
-      const std::vector<std::string>& formals = *m.args;
-      auto it = std::find(formals.begin(), formals.end(), m.tokens[k].text);
-      if (it != formals.end()) m.param_of[k] = static_cast<int>(it - formals.begin());
-    }
-  }
-  const Macro& stored = macro_store_.emplace_back(std::move(m));
-  macros_.emplace(stored.name, &stored);
-}
-
-void Input::macro_definition(const std::string& name,
-                             std::optional<std::vector<std::string>>* args,
-                             std::vector<Token>* tokens) {
-  int prev_col = stack_.back()->col();
+// Reads the rest of a #define into m (parameters, body tokens in the macro store).
+void Input::macro_definition(Macro& m) {
+  const std::string name(m.name);
+  m.first = static_cast<uint32_t>(macro_tokens_.size());
+  int prev_col = stack_col();
   Tok t = stack_next();
   if (t == '\n' || t == tok::kEOF) return;  // empty body
   // "#define A(x)" has a parameter list, "#define A (x)" does not: the '(' must
   // immediately follow the name.
-  if (t == '(' && stack_.back()->col() == prev_col + 1) {
+  std::vector<std::string_view> params;
+  if (t == '(' && stack_col() == prev_col + 1) {
     bool accept_arg = true;
-    args->emplace();
+    m.function_like = true;
     for (;;) {
       t = stack_next();
       if (t == ')') {
@@ -287,16 +288,17 @@ void Input::macro_definition(const std::string& name,
         accept_arg = true;
       } else if (t == tok::kIdent) {
         if (!accept_arg) fail("bad syntax in definition for macro: " + name);
-        std::string arg(stack_text());
-        for (const std::string& a : **args) {
-          if (a == arg) fail("duplicate argument " + arg + " in definition for macro: " + name);
+        std::string_view arg = stack_text();
+        for (std::string_view a : params) {
+          if (a == arg) fail("duplicate argument " + std::string(arg) + " in definition for macro: " + name);
         }
-        (*args)->push_back(arg);
+        params.push_back(arg);
         accept_arg = false;
       } else {
         fail("bad definition for macro: " + name);
       }
     }
+    m.nparams = static_cast<uint32_t>(params.size());
   }
   // The body runs to the end of the line; "\" continues it, and the escaped newline
   // stays in the body as a statement separator.
@@ -306,27 +308,35 @@ void Input::macro_definition(const std::string& name,
       t = stack_next();
       if (t != '\n' && t != '\\') fail("can only escape \\ or \\n in definition for macro: " + name);
     }
-    tokens->push_back(make_token(t, stack_text()));
+    Token tk = make_token(t, stack_text(), store_);
+    int32_t param = -1;
+    if (t == tok::kIdent) {
+      for (size_t i = 0; i < params.size(); ++i) {
+        if (params[i] == tk.text) {
+          param = static_cast<int32_t>(i);
+          break;
+        }
+      }
+    }
+    macro_tokens_.push_back(tk);
+    macro_param_.push_back(param);
+    ++m.count;
     t = stack_next();
   }
 }
 
-void Input::invoke_macro(const Macro& macro) {
-  // Interned: reading the arguments below may pop (and free) the reader this came from.
-  const std::string& cur = stack_.back()->file();
+void Input::invoke_macro(Macro macro) {
+  // Interned: reading the arguments below may pop the frame this came from.
+  const std::string& cur = file();
   if (last_name_ == nullptr || *last_name_ != cur) last_name_ = &*names_.insert(cur).first;
-  const std::string& file = *last_name_;
-  int line = stack_.back()->line();
-  uint32_t index = stack_.back()->file_index;
-  auto push_slice = [&](std::vector<Token> toks) {
-    auto r = std::make_unique<SliceReader>(file, line, std::move(toks));
-    r->file_index = index;
-    push(std::move(r));
-  };
-  if (!macro.args) {
-    auto r = std::make_unique<SliceReader>(file, line, macro);
-    r->file_index = index;
-    push(std::move(r));
+  Frame f;
+  f.file = last_name_;
+  f.line = line();
+  f.file_index = stack_.back().file_index;
+  if (!macro.function_like) {
+    f.begin = macro.first;
+    f.count = macro.count;
+    push(f);
     return;
   }
   Tok t = stack_next();
@@ -336,55 +346,64 @@ void Input::invoke_macro(const Macro& macro) {
     peek_token_ = t;
     peek_text_ = text_;
     peek_ = true;
-    push_slice({make_token(tok::kMacroName, macro.name)});
+    f.in_expansion = true;
+    f.begin = static_cast<uint32_t>(expansion_.size());
+    f.count = 1;
+    expansion_.push_back(Token{tok::kMacroName, macro.name});
+    push(f);
     return;
   }
-  std::vector<std::vector<Token>> actuals = args_for(macro);
-  std::vector<Token> body;
-  body.reserve(macro.tokens.size() + 8);
-  for (size_t k = 0; k < macro.tokens.size(); ++k) {
-    const int param = macro.param_of[k];
-    if (param >= 0 && static_cast<size_t>(param) < actuals.size()) {
-      body.insert(body.end(), actuals[param].begin(), actuals[param].end());
+  args_for(macro);
+  f.in_expansion = true;
+  f.begin = static_cast<uint32_t>(expansion_.size());
+  for (uint32_t k = 0; k < macro.count; ++k) {
+    const int32_t param = macro_param_[macro.first + k];
+    if (param >= 0 && static_cast<size_t>(param) < arg_ends_.size()) {
+      uint32_t from = param == 0 ? 0 : arg_ends_[static_cast<size_t>(param) - 1];
+      expansion_.insert(expansion_.end(), arg_tokens_.begin() + from,
+                        arg_tokens_.begin() + arg_ends_[static_cast<size_t>(param)]);
     } else {
-      body.push_back(macro.tokens[k]);
+      expansion_.push_back(macro_tokens_[macro.first + k]);
     }
   }
-  push_slice(std::move(body));
+  f.count = static_cast<uint32_t>(expansion_.size()) - f.begin;
+  push(f);
 }
 
-// Collects the actual arguments of a macro call; the '(' has been read.
-std::vector<std::vector<Token>> Input::args_for(const Macro& macro) {
-  std::vector<std::vector<Token>> args;
+// Collects the actual arguments of a macro call into arg_tokens_/arg_ends_; the '(' has
+// been read.
+void Input::args_for(const Macro& macro) {
+  arg_tokens_.clear();
+  arg_ends_.clear();
   for (;;) {
-    std::vector<Token> arg;
     int nesting = 0;
     Tok t;
     for (;;) {
       t = stack_next();
-      if (t == tok::kEOF || t == '\n') fail("unterminated arg list invoking macro: " + macro.name);
+      if (t == tok::kEOF || t == '\n') {
+        fail("unterminated arg list invoking macro: " + std::string(macro.name));
+      }
       if (nesting == 0 && (t == ')' || t == ',')) break;
       if (t == '(') ++nesting;
       if (t == ')') --nesting;
-      arg.push_back(make_token(t, stack_text()));
+      arg_tokens_.push_back(make_token(t, stack_text(), store_));
     }
-    args.push_back(std::move(arg));
+    arg_ends_.push_back(static_cast<uint32_t>(arg_tokens_.size()));
     if (t == ')') break;
   }
-  if (macro.args->empty() && args.size() == 1 && args[0].empty()) {
-    args.clear();
-  } else if (args.size() != macro.args->size()) {
-    fail("wrong arg count for macro " + macro.name);
+  if (macro.nparams == 0 && arg_ends_.size() == 1 && arg_ends_[0] == 0) {
+    arg_ends_.clear();
+  } else if (arg_ends_.size() != macro.nparams) {
+    fail("wrong arg count for macro " + std::string(macro.name));
   }
-  return args;
 }
 
 void Input::ifdef(bool truth) {
-  std::string name = macro_name();
+  std::string_view name = macro_name();
   expect_newline("#if[n]def");
   if (!enabled()) {
     truth = false;
-  } else if (!macros_.count(name)) {
+  } else if (!find_macro(name)) {
     truth = !truth;
   }
   ifdef_stack_.push_back(truth);
@@ -428,14 +447,67 @@ void Input::line_directive() {
   if (!file) fail("unquoting #line file name:  invalid syntax");
   Tok t = stack_next();
   if (t != '\n') fail("unexpected token at end of #line:  " + tok_string(t));
-  if (auto* f = dynamic_cast<FileReader*>(stack_.back().get())) f->rename(*file);
+  if (Tokenizer* tz = stack_.back().tz) tz->set_name(*file);
 }
 
 void Input::undef() {
-  std::string name = macro_name();
-  if (!macros_.count(name)) fail("#undef for undefined macro: " + name);
-  if (stack_next() != '\n') fail("syntax error in #undef for macro: " + name);
-  macros_.erase(name);
+  std::string_view name = macro_name();
+  if (!find_macro(name)) fail("#undef for undefined macro: " + std::string(name));
+  if (stack_next() != '\n') fail("syntax error in #undef for macro: " + std::string(name));
+  remove_macro(name);
+}
+
+const Macro* Input::find_macro(std::string_view name) const {
+  const uint64_t h = name_hash(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    int32_t s = slots_[i];
+    if (s == kEmpty) return nullptr;
+    if (s >= 0) {
+      const Macro& m = macros_[static_cast<size_t>(s)];
+      if (m.hash == h && m.name == name) return &m;
+    }
+  }
+}
+
+// Adds a macro whose name is not in force.
+void Input::add_macro(const Macro& m) {
+  if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+  Macro& stored = macros_.emplace_back(m);
+  stored.hash = name_hash(m.name);
+  const size_t mask = slots_.size() - 1;
+  size_t i = stored.hash & mask;
+  while (slots_[i] >= 0) i = (i + 1) & mask;
+  if (slots_[i] == kEmpty) ++slots_used_;
+  slots_[i] = static_cast<int32_t>(macros_.size() - 1);
+}
+
+void Input::remove_macro(std::string_view name) {
+  const uint64_t h = name_hash(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    int32_t s = slots_[i];
+    if (s == kEmpty) return;
+    if (s >= 0 && macros_[static_cast<size_t>(s)].hash == h && macros_[static_cast<size_t>(s)].name == name) {
+      slots_[i] = kDeleted;
+      return;
+    }
+  }
+}
+
+// Rebuilds the table with `size` slots (a power of two), dropping deleted entries.
+void Input::rehash(size_t size) {
+  std::vector<int32_t> old = std::move(slots_);
+  slots_.assign(size, kEmpty);
+  slots_used_ = 0;
+  const size_t mask = size - 1;
+  for (int32_t s : old) {
+    if (s < 0) continue;
+    size_t i = macros_[static_cast<size_t>(s)].hash & mask;
+    while (slots_[i] != kEmpty) i = (i + 1) & mask;
+    slots_[i] = s;
+    ++slots_used_;
+  }
 }
 
 }  // namespace gostack::lex

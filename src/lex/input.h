@@ -7,14 +7,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include "core/hash.h"
 #include "lex/token.h"
 #include "lex/tokenizer.h"
 
@@ -27,24 +24,14 @@ struct LexError {
   std::string msg;
 };
 
+// A #define. Its body is a run of tokens in the Input's macro token store, kept until the
+// Input ends: an expansion reads its macro in place even if the body #undefs or redefines it.
 struct Macro {
-  std::string name;
-  std::optional<std::vector<std::string>> args;  // nullopt: object-like macro
-  std::vector<Token> tokens;
-  // For a function-like macro, per body token: the index of the parameter it names, or -1.
-  std::vector<int> param_of;
-};
-
-// One layer of input: a file being scanned or the expansion of one macro.
-class TokenReader {
- public:
-  virtual ~TokenReader() = default;
-  virtual Tok next() = 0;
-  virtual std::string_view text() const = 0;  // valid until the next call
-  virtual const std::string& file() const = 0;  // name for messages (after #line)
-  virtual int line() const = 0;
-  virtual int col() const = 0;
-  uint32_t file_index = 0;  // physical file (index into Unit::files) for positions
+  std::string_view name;
+  uint64_t hash = 0;         // of the name, for the macro table
+  bool function_like = false;
+  uint32_t nparams = 0;
+  uint32_t first = 0, count = 0;  // body: Input::macro_tokens_[first, first + count)
 };
 
 struct InputConfig {
@@ -66,51 +53,85 @@ class Input {
   void push_file(const std::string& name, std::string source);
 
   Tok next();  // next token after preprocessing
-  const std::string& text() const { return text_; }
+  // Text of the last token: a view that stays valid until the Input is destroyed.
+  std::string_view text() const { return text_; }
   const std::string& file() const;
   int line() const;
   uint32_t file_index() const;
 
  private:
+  // One layer of input: a file being scanned, or a list of tokens (a macro body or the
+  // expansion of a function-like macro) reported at the line that invoked the macro.
+  struct Frame {
+    Tokenizer* tz = nullptr;  // the file, or null for a token list
+    // Token list: tokens [begin, begin + count) of macro_tokens_ (in_expansion false) or
+    // expansion_ (true); pos is the current token's index in the list, -1 before the first.
+    bool in_expansion = false;
+    uint32_t begin = 0, count = 0;
+    int32_t pos = -1;
+    const std::string* file = nullptr;  // token lists: name for messages (interned)
+    int line = 0;
+    uint32_t file_index = 0;  // physical file (index into Unit::files) for positions
+  };
+
   Tok stack_next();
-  std::string_view stack_text() const;
+  std::string_view stack_text() const { return stack_text_; }
+  int stack_col() const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
   bool enabled() const;
   void expect_newline(const std::string& directive);
   bool hash();
-  std::string macro_name();
+  std::string_view macro_name();
   void define();
-  void macro_definition(const std::string& name, std::optional<std::vector<std::string>>* args,
-                        std::vector<Token>* tokens);
-  void invoke_macro(const Macro& macro);
-  std::vector<std::vector<Token>> args_for(const Macro& macro);
+  void macro_definition(Macro& m);
+  void invoke_macro(Macro macro);
+  void args_for(const Macro& macro);
   void ifdef(bool truth);
   void else_();
   void endif();
   void include();
   void line_directive();
   void undef();
-  void push(std::unique_ptr<TokenReader> r);
+  void push(const Frame& f);
+  void pop();
+
+  // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
+  static constexpr int32_t kEmpty = -1, kDeleted = -2;
+  const Macro* find_macro(std::string_view name) const;
+  void add_macro(const Macro& m);
+  void remove_macro(std::string_view name);
+  void rehash(size_t size);
 
   InputConfig cfg_;
-  // File names macro expansions report (node-based: stable addresses), the last one used;
-  // declared before stack_, whose readers refer to them.
+  TextStore store_;                  // rewritten token texts, -D names and values
+  std::deque<std::string> sources_;  // every file read; token texts view them
+  std::vector<std::unique_ptr<Tokenizer>> files_;
+  // File names token lists report (node-based: stable addresses), the last one used.
   std::unordered_set<std::string> names_;
   const std::string* last_name_ = nullptr;
-  // Every macro defined so far, never removed before the Input ends: an expansion reads its
-  // macro in place even if the body #undefs or redefines it. Declared before stack_ too.
-  std::deque<Macro> macro_store_;
-  std::vector<std::unique_ptr<TokenReader>> stack_;
-  // The macros in force, looked up for every identifier, keyed by the macro's own name.
-  std::unordered_map<std::string_view, const Macro*, ShortNameHash> macros_;
-  void add_macro(Macro m);
+  std::vector<Frame> stack_;
+  std::string_view stack_text_;  // text of the token stack_next returned last
+
+  std::vector<Macro> macros_;        // every macro defined so far
+  std::vector<Token> macro_tokens_;  // their bodies
+  // Per body token of a function-like macro: the index of the parameter it names, or -1.
+  std::vector<int32_t> macro_param_;
+  std::vector<int32_t> slots_;  // the macros in force, by name
+  size_t slots_used_ = 0;       // slots not kEmpty
+
+  // Expansions of function-like macros, a stack in step with the frames that read them.
+  std::vector<Token> expansion_;
+  // The actual arguments of the invocation being expanded, one after another.
+  std::vector<Token> arg_tokens_;
+  std::vector<uint32_t> arg_ends_;
+
   std::vector<bool> ifdef_stack_;
   bool beginning_of_line_ = true;
-  std::string text_;
+  std::string_view text_;
   bool peek_ = false;
   Tok peek_token_ = tok::kEOF;
-  std::string peek_text_;
+  std::string_view peek_text_;
 };
 
 // Reads a whole file; nullopt and an errno-style message ("no such file or directory") if not.

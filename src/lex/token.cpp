@@ -104,16 +104,30 @@ int hex_value(char c) {
 
 }  // namespace
 
-Token make_token(Tok kind, std::string_view text) {
-  Token t{kind, std::string(text)};
+std::string_view TextStore::keep(std::string_view s) {
+  if (s.empty()) return {};
+  if (cap_ - used_ < s.size()) {
+    constexpr size_t kChunk = 4096;
+    cap_ = std::max(kChunk, s.size());
+    chunks_.push_back(std::make_unique<char[]>(cap_));
+    used_ = 0;
+  }
+  char* at = chunks_.back().get() + used_;
+  std::copy(s.begin(), s.end(), at);
+  used_ += s.size();
+  return std::string_view(at, s.size());
+}
+
+Token make_token(Tok kind, std::string_view text, TextStore& store) {
   // Both stand-ins are multi-byte UTF-8: plain ASCII text needs no rewriting.
   if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<signed char>(c) >= 0; })) {
-    return t;
+    return Token{kind, text};
   }
-  if (kind == tok::kIdent && text.substr(0, 2) == "\u00B7") t.text.insert(0, "\"\"");
-  replace_all(t.text, "\u00B7", ".");
-  replace_all(t.text, "\u2215", "/");
-  return t;
+  std::string s(text);
+  if (kind == tok::kIdent && text.substr(0, 2) == "\u00B7") s.insert(0, "\"\"");
+  replace_all(s, "\u00B7", ".");
+  replace_all(s, "\u2215", "/");
+  return Token{kind, s == text ? text : store.keep(s)};
 }
 
 std::string tok_string(Tok kind) {

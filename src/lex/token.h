@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gostack::lex {
 
@@ -31,15 +33,29 @@ constexpr Tok kBuildComment = -1005;  // a //go:build line
 constexpr Tok kMacroName = -1006;     // name of a function-like macro used without arguments
 }  // namespace tok
 
+// A token's text is a view: into the source buffer it was scanned from, or into a TextStore
+// for text the lexer had to rewrite. Both outlive the tokens handed out.
 struct Token {
   Tok kind = tok::kEOF;
-  std::string text;
+  std::string_view text;
+};
+
+// Append-only storage for token texts: what is kept never moves (chunks are never
+// reallocated), so views into it stay valid until the store is destroyed, even if the
+// store object itself is moved.
+class TextStore {
+ public:
+  std::string_view keep(std::string_view s);
+
+ private:
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  size_t used_ = 0, cap_ = 0;
 };
 
 // Builds a token the way Go's lex.Make does: an identifier starting with the middle dot
 // gets the package placeholder `""` in front, and the stand-ins U+00B7 (·) and U+2215 (∕)
-// become '.' and '/'.
-Token make_token(Tok kind, std::string_view text);
+// become '.' and '/'. Plain ASCII text is returned as it is; rewritten text goes to `store`.
+Token make_token(Tok kind, std::string_view text, TextStore& store);
 
 // Go's ScanToken.String(): "EOF", "identifier", ... or the character quoted as '%q' does.
 std::string tok_string(Tok kind);

@@ -97,8 +97,8 @@ int invalid_sep(std::string_view x) {
 
 }  // namespace
 
-Tokenizer::Tokenizer(std::string name, std::string source, Report report)
-    : name_(std::move(name)), src_(std::move(source)), report_(std::move(report)) {}
+Tokenizer::Tokenizer(std::string name, std::string_view source, Report report)
+    : name_(std::move(name)), src_(source), report_(std::move(report)) {}
 
 void Tokenizer::error(const std::string& msg) {
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
@@ -124,7 +124,7 @@ int32_t Tokenizer::advance() {
   int width = 1;
   int32_t ch = static_cast<uint8_t>(src_[src_pos_]);
   if (ch >= 0x80) {
-    ch = decode_rune(std::string_view(src_).substr(src_pos_), &width);
+    ch = decode_rune(src_.substr(src_pos_), &width);
     if (ch == 0xFFFD && width == 1) {
       src_pos_ += 1;
       last_char_len_ = 1;
@@ -384,7 +384,7 @@ Tok Tokenizer::scan() {
 std::string_view Tokenizer::token_text() const {
   if (tok_pos_ < 0) return {};
   long end = std::max(tok_end_, tok_pos_);
-  return std::string_view(src_).substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
+  return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
 }
 
 Tok Tokenizer::next() {
@@ -426,10 +426,13 @@ std::string_view Tokenizer::text() const {
   }
 }
 
-std::vector<Token> tokenize(const std::string& text) {
-  Tokenizer tz("command line", text, [](const std::string&) {});
-  std::vector<Token> out;
-  for (Tok t = tz.next(); t != tok::kEOF; t = tz.next()) out.push_back(make_token(t, tz.text()));
+TokenList tokenize(std::string_view text) {
+  TokenList out;
+  std::string_view src = out.store.keep(text);
+  Tokenizer tz("command line", src, [](const std::string&) {});
+  for (Tok t = tz.next(); t != tok::kEOF; t = tz.next()) {
+    out.tokens.push_back(make_token(t, tz.text(), out.store));
+  }
   return out;
 }
 

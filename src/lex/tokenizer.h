@@ -16,10 +16,11 @@ class Tokenizer {
  public:
   // `report` receives scanner errors already formatted as "file:line:col: message".
   using Report = std::function<void(const std::string&)>;
-  Tokenizer(std::string name, std::string source, Report report);
+  // `source` must outlive the tokenizer and the texts it hands out (they view it).
+  Tokenizer(std::string name, std::string_view source, Report report);
 
   Tok next();                  // next token; comments are skipped, '\n' is a token
-  std::string_view text() const;  // text of the last token (valid until the next call)
+  std::string_view text() const;  // text of the last token (a view into the source)
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
@@ -41,7 +42,7 @@ class Tokenizer {
   std::string_view token_text() const;
 
   std::string name_;
-  std::string src_;
+  std::string_view src_;
   Report report_;
   int line_ = 1;  // the assembler's line count
   Tok tok_ = tok::kEOF;
@@ -56,7 +57,13 @@ class Tokenizer {
   int pos_line_ = 0, pos_column_ = 0;  // start of the current token (line 0 = invalid)
 };
 
+// Tokens of a string, with the storage their texts view.
+struct TokenList {
+  std::vector<Token> tokens;
+  TextStore store;
+};
+
 // Splits a string into tokens (Go's lex.Tokenize; used for -D values and in tests).
-std::vector<Token> tokenize(const std::string& text);
+TokenList tokenize(std::string_view text);
 
 }  // namespace gostack::lex

@@ -112,7 +112,7 @@ void Parser::append(Prog* prog, const std::string& cond, bool do_label) {
   last_prog_ = prog;
   if (do_label) {
     ++pc_;
-    for (const std::string& label : pending_labels_) {
+    for (std::string_view label : pending_labels_) {
       if (labels_.count(label)) {
         errorf("label " + lex::go_quote(label) + " multiply defined");
         return;
@@ -271,13 +271,13 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
     errorf("expect two operands for DATA");
     return;
   }
-  Operand op = operands[0];
-  size_t n = op.size();
+  const Operand op = operands[0];
+  const size_t n = op.size();
   if (n < 3 || op[n - 2].kind != '/' || op[n - 1].kind != lex::tok::kInt) {
     errorf("expect /size for DATA argument");
     return;
   }
-  std::string szop = op[n - 1].text;
+  std::string szop(op[n - 1].text);
   int sz = 0;
   bool sz_ok = !szop.empty() && szop.size() < 10;
   for (char c : szop) sz_ok = sz_ok && c >= '0' && c <= '9';
@@ -286,10 +286,9 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
   } else {
     errorf("bad size for DATA argument: " + lex::go_quote(szop));
   }
-  op.resize(n - 2);
-  Addr name_addr = address(op);
+  Addr name_addr = address(op.first(n - 2));
   if (!valid_symbol("DATA", name_addr, true)) return;
-  const std::string name = name_addr.sym->name;
+  const std::string& name = name_addr.sym->name;
 
   Addr value = address(operands[1]);
   switch (value.type) {
@@ -509,7 +508,7 @@ void Parser::patch() {
   for (const Patch& p : to_patch_) {
     auto it = labels_.find(p.label);
     if (it == labels_.end()) {
-      errorf("undefined label " + p.label);
+      errorf("undefined label " + std::string(p.label));
       to_patch_.clear();
       return;
     }

@@ -160,7 +160,7 @@ uint64_t Parser::expr() {
             call(Kind::Expr);
             continue;
           default:
-            errorf("unexpected " + t.text + " evaluating expression");
+            errorf("unexpected " + std::string(t.text) + " evaluating expression");
             ret = 0;
             stack.pop_back();
             continue;
@@ -184,7 +184,7 @@ double Parser::float_expr() {
     if (t.kind == lex::tok::kFloat) {
       v = atof(t.text);
     } else {
-      errorf("unexpected " + t.text + " evaluating float expression");
+      errorf("unexpected " + std::string(t.text) + " evaluating float expression");
     }
     break;
   }
@@ -202,8 +202,7 @@ namespace {
 
 // Go's strconv.ParseUint(s, 0, 64): base prefixes 0x/0o/0b/0, '_' between digits.
 // Returns false with err set to "invalid syntax" or "value out of range".
-bool parse_uint(const std::string& s0, uint64_t* out, std::string* err) {
-  std::string s = s0;
+bool parse_uint(std::string_view s, uint64_t* out, std::string* err) {
   int base = 10;
   bool prefixed = false;
   if (s.size() >= 2 && s[0] == '0') {
@@ -246,7 +245,7 @@ bool parse_uint(const std::string& s0, uint64_t* out, std::string* err) {
 
 }  // namespace
 
-uint64_t Parser::atoi(const std::string& s) {
+uint64_t Parser::atoi(std::string_view s) {
   uint64_t v = 0;
   std::string err;
   if (!parse_uint(s, &v, &err)) {
@@ -256,7 +255,7 @@ uint64_t Parser::atoi(const std::string& s) {
   return v;
 }
 
-int64_t Parser::positive_atoi(const std::string& s) {
+int64_t Parser::positive_atoi(std::string_view s) {
   uint64_t v = 0;
   std::string err;
   if (!parse_uint(s, &v, &err) || v > static_cast<uint64_t>(INT64_MAX)) {
@@ -267,7 +266,7 @@ int64_t Parser::positive_atoi(const std::string& s) {
   return static_cast<int64_t>(v);
 }
 
-double Parser::atof(const std::string& s) {
+double Parser::atof(std::string_view s) {
   std::string clean;
   for (char c : s) {
     if (c != '_') clean += c;

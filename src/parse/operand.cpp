@@ -12,7 +12,7 @@ bool is_pseudo(RegNum r) { return r == reg::SB || r == reg::FP || r == reg::PC; 
 
 // Go's register table for amd64: every name x86.Register lists (including the odd
 // "MAXREG"), plus g, SB, FP and PC. SP is the hardware stack pointer here.
-std::optional<RegNum> find_register(const std::string& name) {
+std::optional<RegNum> find_register(std::string_view name) {
   if (name == "MAXREG") return reg::MAXREG;
   return lookup_reg(name);
 }
@@ -25,7 +25,7 @@ constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
 const Token& Parser::next() {
   static const Token kEOFToken{lex::tok::kEOF, "EOF"};
   if (!more()) return kEOFToken;
-  return (*input_)[input_pos_++];
+  return input_[input_pos_++];
 }
 
 void Parser::back() {
@@ -36,7 +36,7 @@ void Parser::back() {
   }
 }
 
-Tok Parser::peek() const { return more() ? (*input_)[input_pos_].kind : lex::tok::kEOF; }
+Tok Parser::peek() const { return more() ? input_[input_pos_].kind : lex::tok::kEOF; }
 
 const Token& Parser::get(Tok expected) {
   expect(expected, lex::tok_string(expected));
@@ -44,20 +44,20 @@ const Token& Parser::get(Tok expected) {
 }
 
 void Parser::expect(Tok expected, const std::string& what) {
-  if (peek() != expected) errorf("expected " + what + ", found " + next().text);
+  if (peek() != expected) errorf("expected " + what + ", found " + std::string(next().text));
 }
 
 void Parser::expect_operand_end() { expect(lex::tok::kEOF, "end of operand"); }
 
 bool Parser::have(Tok t) const {
-  for (size_t i = input_pos_; i < input_->size(); ++i) {
-    if ((*input_)[i].kind == t) return true;
+  for (size_t i = input_pos_; i < input_.size(); ++i) {
+    if (input_[i].kind == t) return true;
   }
   return false;
 }
 
 Addr Parser::address(const Operand& op) {
-  input_ = &op;
+  input_ = op;
   input_pos_ = 0;
   Addr a;
   operand(&a);
@@ -69,14 +69,14 @@ Addr Parser::parse_operand(const Operand& tokens, bool is_jump) {
   return address(tokens);
 }
 
-int16_t Parser::parse_scale(const std::string& s) {
+int16_t Parser::parse_scale(std::string_view s) {
   if (s == "1" || s == "2" || s == "4" || s == "8") return static_cast<int16_t>(s[0] - '0');
-  errorf("bad scale: " + s);
+  errorf("bad scale: " + std::string(s));
   return 0;
 }
 
 void Parser::operand(Addr* a) {
-  if (input_->empty()) {
+  if (input_.empty()) {
     errorf("empty operand: cannot happen");
     return;
   }
@@ -88,7 +88,7 @@ void Parser::operand(Addr* a) {
 
   // Symbol: sym±offset(SB)
   const Token& tok = next();
-  const std::string& name = tok.text;
+  const std::string_view name = tok.text;
   const bool is_register = tok.kind == lex::tok::kIdent && at_start_of_register(name);
   if (tok.kind == lex::tok::kIdent && !is_register) {
     symbol_reference(a, name, prefix);
@@ -135,7 +135,7 @@ void Parser::operand(Addr* a) {
         errorf("missing right parenthesis");
         return;
       }
-      std::string rname = t2.text;
+      std::string_view rname = t2.text;
       back();
       have_constant = !at_start_of_register(rname);
       if (!have_constant) back();  // put back the '('
@@ -178,29 +178,29 @@ void Parser::operand(Addr* a) {
   expect_operand_end();
 }
 
-bool Parser::at_start_of_register(const std::string& name) const {
+bool Parser::at_start_of_register(std::string_view name) const {
   return find_register(name).has_value();
 }
 
-bool Parser::register_ref(const std::string& name, RegNum* r) {
+bool Parser::register_ref(std::string_view name, RegNum* r) {
   if (auto found = find_register(name)) {
     *r = *found;
     return true;
   }
-  errorf("expected register; found " + name);
+  errorf("expected register; found " + std::string(name));
   return false;
 }
 
 // A register reference where no symbol is present, as in 4(AX), including the
 // forms R1:R2 and R1*scale. Mirrors Go: after a "," or "+" second register the
 // error is reported but the first register is still returned as valid.
-bool Parser::register_(const std::string& name, int prefix, RegNum* r1, RegNum* r2,
+bool Parser::register_(std::string_view name, int prefix, RegNum* r1, RegNum* r2,
                        int16_t* scale) {
   *r1 = 0, *r2 = 0, *scale = 0;
   if (!register_ref(name, r1)) return false;
   if (prefix != 0 && prefix != '*') {
     std::string p(1, static_cast<char>(prefix));
-    errorf("prefix " + p + " not allowed for register: " + p + name);
+    errorf("prefix " + p + " not allowed for register: " + p + std::string(name));
   }
   Tok c = peek();
   if (c == ':' || c == ',' || c == '+') {
@@ -213,7 +213,7 @@ bool Parser::register_(const std::string& name, int prefix, RegNum* r1, RegNum* 
       errorf("(register+register) not supported on this architecture");
       return true;
     }
-    std::string name2 = next().text;
+    std::string_view name2 = next().text;
     if (!register_ref(name2, r2)) return false;
   }
   if (peek() == '*') {
@@ -223,7 +223,7 @@ bool Parser::register_(const std::string& name, int prefix, RegNum* r1, RegNum* 
   return true;
 }
 
-void Parser::symbol_reference(Addr* a, const std::string& name, int prefix) {
+void Parser::symbol_reference(Addr* a, std::string_view name, int prefix) {
   a->type = prefix == '$' ? AddrType::Addr : prefix == '*' ? AddrType::Indir : AddrType::Mem;
   bool is_static = false;
   Abi abi = Abi::Abi0;
@@ -232,19 +232,19 @@ void Parser::symbol_reference(Addr* a, const std::string& name, int prefix) {
   a->sym = unit_.lookup(name, is_static, abi);
   if (peek() == lex::tok::kEOF) {
     if (prefix == 0 && is_jump_) return;  // a bare name in a jump is a label
-    errorf("illegal or missing addressing mode for symbol " + name);
+    errorf("illegal or missing addressing mode for symbol " + std::string(name));
     return;
   }
   // Expect (SB), (FP), (PC) or (SP).
   get('(');
-  std::string reg_name = get(lex::tok::kIdent).text;
+  std::string_view reg_name = get(lex::tok::kIdent).text;
   get(')');
   set_pseudo_register(a, reg_name, is_static, prefix);
 }
 
-void Parser::set_pseudo_register(Addr* a, const std::string& reg_name, bool is_static,
+void Parser::set_pseudo_register(Addr* a, std::string_view reg_name, bool is_static,
                                  int prefix) {
-  if (a->reg != reg::NONE) errorf("internal error: reg " + reg_name + " already set in pseudo");
+  if (a->reg != reg::NONE) errorf("internal error: reg " + std::string(reg_name) + " already set in pseudo");
   if (reg_name == "FP") {
     a->name = AddrName::Param;
   } else if (reg_name == "PC") {
@@ -255,13 +255,13 @@ void Parser::set_pseudo_register(Addr* a, const std::string& reg_name, bool is_s
   } else if (reg_name == "SP") {
     a->name = AddrName::Auto;  // the pseudo-SP: a named local
   } else {
-    errorf("expected pseudo-register; found " + reg_name);
+    errorf("expected pseudo-register; found " + std::string(reg_name));
   }
   if (prefix == '$') a->type = AddrType::Addr;
 }
 
 // Optional "<>" (file-local symbol) or "<ABI0>"/"<ABIInternal>" after a name.
-void Parser::sym_ref_attrs(const std::string& name, bool issue_error, bool* is_static, Abi* abi) {
+void Parser::sym_ref_attrs(std::string_view name, bool issue_error, bool* is_static, Abi* abi) {
   *abi = Abi::Abi0;
   *is_static = false;
   if (peek() != '<') return;
@@ -270,7 +270,7 @@ void Parser::sym_ref_attrs(const std::string& name, bool issue_error, bool* is_s
   if (t == '>') {
     *is_static = true;
   } else if (t == lex::tok::kIdent) {
-    std::string abistr = get(lex::tok::kIdent).text;
+    std::string_view abistr = get(lex::tok::kIdent).text;
     if (!compiling_runtime_) {
       if (issue_error) {
         errorf("ABI selector only permitted when compiling runtime, reference was to " +
@@ -291,11 +291,11 @@ void Parser::sym_ref_attrs(const std::string& name, bool issue_error, bool* is_s
 // (R), (R*scale), (R)(R*scale), or a pseudo-register such as (FP) after a name.
 void Parser::register_indirect(Addr* a, int prefix) {
   get('(');
-  Token tok = next();
-  std::string name = tok.text;
+  const Token& tok = next();
+  std::string_view name = tok.text;
   RegNum r1 = 0, r2 = 0;
   int16_t scale = 0;
-  if (!register_(name, 0, &r1, &r2, &scale)) errorf("indirect through non-register " + tok.text);
+  if (!register_(name, 0, &r1, &r2, &scale)) errorf("indirect through non-register " + std::string(tok.text));
   get(')');
   a->type = AddrType::Mem;
   if (is_pseudo(r1)) {
@@ -305,7 +305,7 @@ void Parser::register_indirect(Addr* a, int prefix) {
     }
     // (SB), (SP) and (FP) need a name in front: 0(FP) is not legal.
     if (name != "PC" && a->name == AddrName::None) {
-      errorf("cannot reference " + name + " without a symbol");
+      errorf("cannot reference " + std::string(name) + " without a symbol");
     }
     set_pseudo_register(a, name, false, prefix);
     return;
@@ -316,10 +316,10 @@ void Parser::register_indirect(Addr* a, int prefix) {
   if (scale == 0 && peek() == '(') {
     // General form (R)(R*scale).
     next();
-    Token t2 = next();
+    const Token& t2 = next();
     RegNum i1 = 0, i2 = 0;
     int16_t iscale = 0;
-    if (!register_(t2.text, 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + t2.text);
+    if (!register_(t2.text, 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + std::string(t2.text));
     if (i2 != 0) errorf("unimplemented two-register form");
     a->index = i1;
     a->scale = iscale;
@@ -334,7 +334,7 @@ void Parser::register_indirect(Addr* a, int prefix) {
 
 // [Rlo-Rhi]: the AVX-512 4VNNIW multi-register source (the '[' has been read).
 void Parser::register_list(Addr* a) {
-  std::string lo_name = next().text;
+  std::string lo_name(next().text);
   auto lo = find_register(lo_name);
   if (!lo) {
     if (lo_name == "EOF") {
@@ -348,7 +348,7 @@ void Parser::register_list(Addr* a) {
     errorf("register list: expected '-' after `[" + lo_name + "`, found " + lex::tok_string(t));
     return;
   }
-  std::string hi_name = next().text;
+  std::string hi_name(next().text);
   auto hi = find_register(hi_name);
   if (!hi) {
     errorf("register list: bad high register in `[" + lo_name + "-" + hi_name + "`");

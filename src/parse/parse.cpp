@@ -38,8 +38,9 @@ Tok Parser::next_token() {
   }
 }
 
-// Reads one statement. Returns false at EOF or after an error that ends parsing.
-bool Parser::line(std::string* word, std::string* cond, std::vector<Operand>* operands) {
+// Reads one statement. Returns false at EOF or after an error that ends parsing. The
+// operands view stmt_tokens_, valid until the next call.
+bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand>* operands) {
   for (;;) {  // once per label
     Tok t;
     for (;;) {
@@ -56,28 +57,29 @@ bool Parser::line(std::string* word, std::string* cond, std::vector<Operand>* op
     }
     *word = lex_.text();
     cond->clear();
-    for (Operand& o : *operands) {
-      o.clear();
-      spare_operands_.push_back(std::move(o));
-    }
     operands->clear();
+    stmt_tokens_.clear();
+    stmt_operands_.clear();
     int nesting = 0;
     int colon = -1;
     bool is_label = false;
-    while (t != '\n' && t != ';') {
-      Operand items;
-      if (!spare_operands_.empty()) {
-        items = std::move(spare_operands_.back());
-        spare_operands_.pop_back();
+    auto hand_out = [&] {
+      for (const auto& [b, e] : stmt_operands_) {
+        operands->push_back(Operand(stmt_tokens_.data() + b, e - b));
       }
+      return true;
+    };
+    while (t != '\n' && t != ';') {
+      const auto begin = static_cast<uint32_t>(stmt_tokens_.size());
       for (;;) {
         t = next_token();
-        if (operands->empty() && items.empty()) {
+        if (stmt_operands_.empty() && stmt_tokens_.size() == begin) {
           if (t == '.') {  // instruction suffix such as .Z or .BCST
             t = next_token();
-            std::string str = lex_.text();
-            if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + str);
-            *cond += "." + str;
+            std::string_view str = lex_.text();
+            if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
+            *cond += '.';
+            *cond += str;
             continue;
           }
           if (t == ':') {
@@ -95,32 +97,33 @@ bool Parser::line(std::string* word, std::string* cond, std::vector<Operand>* op
           if (t == ':') {
             if (colon >= 0) {
               errorf("invalid ':' in operand");
-              return true;
+              return hand_out();
             }
-            colon = static_cast<int>(operands->size());
+            colon = static_cast<int>(stmt_operands_.size());
           }
           break;
         }
         if (t == '(' || t == '[') ++nesting;
         if (t == ')' || t == ']') --nesting;
-        items.push_back(lex::make_token(t, lex_.text()));
+        stmt_tokens_.push_back(lex::make_token(t, lex_.text(), store_));
       }
       if (is_label) break;
-      if (!items.empty()) {
-        operands->push_back(std::move(items));
-        if (colon >= 0 && static_cast<int>(operands->size()) == colon + 2) {
-          std::swap((*operands)[colon], (*operands)[colon + 1]);
+      const auto end = static_cast<uint32_t>(stmt_tokens_.size());
+      if (end != begin) {
+        stmt_operands_.emplace_back(begin, end);
+        if (colon >= 0 && static_cast<int>(stmt_operands_.size()) == colon + 2) {
+          std::swap(stmt_operands_[colon], stmt_operands_[colon + 1]);
           colon = -1;
         }
-      } else if (!operands->empty() || t == ',' || colon >= 0) {
+      } else if (!stmt_operands_.empty() || t == ',' || colon >= 0) {
         errorf("missing operand");
       }
     }
-    if (!is_label) return true;
+    if (!is_label) return hand_out();
   }
 }
 
-bool Parser::pseudo(const std::string& word, const std::vector<Operand>& operands) {
+bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands) {
   if (word == "DATA") {
     asm_data(operands);
   } else if (word == "FUNCDATA") {
@@ -139,7 +142,7 @@ bool Parser::pseudo(const std::string& word, const std::vector<Operand>& operand
   return true;
 }
 
-void Parser::instruction(Op op, const std::string& word, const std::string& cond,
+void Parser::instruction(Op op, std::string_view word, const std::string& cond,
                          const std::vector<Operand>& operands) {
   is_jump_ = is_jump_word(word);
   std::vector<Addr>& addrs = addrs_;
@@ -148,7 +151,7 @@ void Parser::instruction(Op op, const std::string& word, const std::string& cond
     Addr a = address(op_tokens);
     // Jumps may name PC; elsewhere a bare pseudo-register is an error.
     if (!is_jump_ && (a.reg == reg::SB || a.reg == reg::FP || a.reg == reg::PC)) {
-      errorf("illegal use of pseudo-register in " + word);
+      errorf("illegal use of pseudo-register in " + std::string(word));
     }
     addrs.push_back(a);
   }
@@ -160,7 +163,8 @@ void Parser::instruction(Op op, const std::string& word, const std::string& cond
 }
 
 bool Parser::parse() {
-  std::string word, cond;
+  std::string_view word;
+  std::string cond;
   std::vector<Operand> operands;
   while (line(&word, &cond, &operands)) {
     if (pseudo(word, operands)) continue;

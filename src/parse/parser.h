@@ -3,8 +3,10 @@
 // the Addr conventions Go's parser uses.
 #pragma once
 
-#include <map>
+#include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/diag.h"
@@ -16,7 +18,8 @@ namespace gostack::parse {
 
 using lex::Tok;
 using lex::Token;
-using Operand = std::vector<Token>;
+// An operand's tokens: a view into the statement's token list (or a caller's tokens).
+using Operand = std::span<const Token>;
 
 // One pending rule of Parser::expr's explicit-stack recursive descent.
 struct ExprFrame {
@@ -40,7 +43,7 @@ class Parser {
   // Operand parsing on its own (tests): parses `tokens` as one operand.
   Addr parse_operand(const Operand& tokens, bool is_jump = false);
   // A pseudo-op with its operands already split (tests); false if `word` is not one.
-  bool parse_pseudo(const std::string& word, const std::vector<Operand>& operands) {
+  bool parse_pseudo(std::string_view word, const std::vector<Operand>& operands) {
     return pseudo(word, operands);
   }
   // Starts a new source line for error reporting (tests: one error per line).
@@ -48,12 +51,12 @@ class Parser {
 
  private:
   // Statement level (parse.cpp).
-  bool line(std::string* word, std::string* cond, std::vector<Operand>* operands);
+  bool line(std::string_view* word, std::string* cond, std::vector<Operand>* operands);
   Tok next_token();
   void errorf(const std::string& msg);
   Pos pos() const;
-  bool pseudo(const std::string& word, const std::vector<Operand>& operands);
-  void instruction(Op op, const std::string& word, const std::string& cond,
+  bool pseudo(std::string_view word, const std::vector<Operand>& operands);
+  void instruction(Op op, std::string_view word, const std::string& cond,
                    const std::vector<Operand>& operands);
   void finish();  // splits the Prog list into functions, resolves N(PC) targets
 
@@ -78,28 +81,28 @@ class Parser {
   // Operands (operand.cpp).
   Addr address(const Operand& op);
   void operand(Addr* a);
-  bool at_start_of_register(const std::string& name) const;
-  bool register_ref(const std::string& name, RegNum* r);
-  bool register_(const std::string& name, int prefix, RegNum* r1, RegNum* r2, int16_t* scale);
-  void symbol_reference(Addr* a, const std::string& name, int prefix);
-  void set_pseudo_register(Addr* a, const std::string& reg, bool is_static, int prefix);
-  void sym_ref_attrs(const std::string& name, bool issue_error, bool* is_static, Abi* abi);
+  bool at_start_of_register(std::string_view name) const;
+  bool register_ref(std::string_view name, RegNum* r);
+  bool register_(std::string_view name, int prefix, RegNum* r1, RegNum* r2, int16_t* scale);
+  void symbol_reference(Addr* a, std::string_view name, int prefix);
+  void set_pseudo_register(Addr* a, std::string_view reg, bool is_static, int prefix);
+  void sym_ref_attrs(std::string_view name, bool issue_error, bool* is_static, Abi* abi);
   void register_indirect(Addr* a, int prefix);
   void register_list(Addr* a);
-  int16_t parse_scale(const std::string& s);
+  int16_t parse_scale(std::string_view s);
 
   // Expressions (expr.cpp).
   uint64_t expr();
   double float_expr();
-  uint64_t atoi(const std::string& s);
-  double atof(const std::string& s);
-  int64_t positive_atoi(const std::string& s);
+  uint64_t atoi(std::string_view s);
+  double atof(std::string_view s);
+  int64_t positive_atoi(std::string_view s);
 
   // Token cursor over the current operand.
   const Token& next();
   void back();
   Tok peek() const;
-  bool more() const { return input_pos_ < input_->size(); }
+  bool more() const { return input_pos_ < input_.size(); }
   const Token& get(Tok expected);
   void expect(Tok expected, const std::string& what);
   void expect_operand_end();
@@ -115,23 +118,26 @@ class Parser {
   int error_count_ = 0;
   bool saw_code_ = false;
   int64_t pc_ = 0;
-  const Operand* input_ = nullptr;
+  Operand input_;
   size_t input_pos_ = 0;
-  std::vector<std::string> pending_labels_;
-  std::map<std::string, Prog*> labels_;
+  // Label names view token texts, which outlive the parse.
+  std::vector<std::string_view> pending_labels_;
+  std::unordered_map<std::string_view, Prog*> labels_;
   struct Patch {
     Addr* addr;
-    std::string label;
+    std::string_view label;
   };
   std::vector<Patch> to_patch_;
   Prog* first_prog_ = nullptr;
   Prog* last_prog_ = nullptr;
-  std::map<std::string, int64_t> data_addr_;
+  std::unordered_map<std::string_view, int64_t> data_addr_;  // keyed by the symbol's name
   bool is_jump_ = false;
   // Storage reused from statement to statement (the parser is not re-entrant).
   std::vector<ExprFrame> expr_stack_;
   std::vector<Addr> addrs_;          // the current instruction's operands
-  std::vector<Operand> spare_operands_;  // emptied token lists, capacity kept
+  std::vector<Token> stmt_tokens_;   // the current statement's operand tokens, in order
+  std::vector<std::pair<uint32_t, uint32_t>> stmt_operands_;  // [begin, end) in stmt_tokens_
+  lex::TextStore store_;             // token texts the parser rewrote (Go's lex.Make)
 };
 
 // Go's obj.Dconv for the operand forms error messages show.

@@ -13,8 +13,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A token with its own copy of the text (the Input that produced it is gone).
+struct OwnedToken {
+  Tok kind;
+  std::string text;
+};
+
 struct Scanned {
-  std::vector<Token> tokens;  // after preprocessing, '\n' included
+  std::vector<OwnedToken> tokens;  // after preprocessing, '\n' included
   std::vector<int> lines;     // Input::line() at each token
   std::vector<std::string> messages;
   std::string fatal;  // "file:line: msg" of a LexError, if any
@@ -32,7 +38,7 @@ Scanned scan(const std::string& text, std::vector<std::string> include_dirs = {}
   in.push_file("t.s", text);
   try {
     for (Tok t = in.next(); t != tok::kEOF; t = in.next()) {
-      out.tokens.push_back(Token{t, in.text()});
+      out.tokens.push_back(OwnedToken{t, std::string(in.text())});
       out.lines.push_back(in.line());
     }
   } catch (const LexError& e) {
@@ -43,7 +49,7 @@ Scanned scan(const std::string& text, std::vector<std::string> include_dirs = {}
 
 std::string texts(const Scanned& s) {
   std::string out;
-  for (const Token& t : s.tokens) {
+  for (const OwnedToken& t : s.tokens) {
     if (!out.empty()) out += ' ';
     out += t.kind == '\n' ? "\\n" : t.text;
   }
@@ -51,7 +57,8 @@ std::string texts(const Scanned& s) {
 }
 
 TEST(Lex, TokenKinds) {
-  std::vector<Token> t = tokenize("MOVQ $0x1F, 8(SP) 'a' \"s\" 1.5e3 x<<2>>1 a->b c@>d");
+  TokenList list = tokenize("MOVQ $0x1F, 8(SP) 'a' \"s\" 1.5e3 x<<2>>1 a->b c@>d");
+  const std::vector<Token>& t = list.tokens;
   std::vector<Tok> kinds;
   for (const Token& tk : t) kinds.push_back(tk.kind);
   std::vector<Tok> want = {tok::kIdent, '$', tok::kInt, ',', tok::kInt, '(', tok::kIdent, ')',
@@ -64,7 +71,8 @@ TEST(Lex, TokenKinds) {
 }
 
 TEST(Lex, MiddleDotAndDivisionSlash) {
-  std::vector<Token> t = tokenize("\u00B7f runtime\u00B7g sync\u2215atomic\u00B7Add");
+  TokenList list = tokenize("\u00B7f runtime\u00B7g sync\u2215atomic\u00B7Add");
+  const std::vector<Token>& t = list.tokens;
   ASSERT_EQ(t.size(), 3u);
   EXPECT_EQ(t[0].text, "\"\".f");
   EXPECT_EQ(t[1].text, "runtime.g");
@@ -74,13 +82,15 @@ TEST(Lex, MiddleDotAndDivisionSlash) {
 
 TEST(Lex, NumbersAsGoScansThem) {
   for (const char* s : {"0", "0x1f", "0X1F", "0b101", "0o17", "017", "1_000", "0x_ff"}) {
-    std::vector<Token> t = tokenize(s);
+    TokenList list = tokenize(s);
+  const std::vector<Token>& t = list.tokens;
     ASSERT_EQ(t.size(), 1u) << s;
     EXPECT_EQ(t[0].kind, tok::kInt) << s;
     EXPECT_EQ(t[0].text, s);
   }
   for (const char* s : {"1.5", ".5", "1e9", "0x1p-2", "2.5E+3"}) {
-    std::vector<Token> t = tokenize(s);
+    TokenList list = tokenize(s);
+  const std::vector<Token>& t = list.tokens;
     ASSERT_EQ(t.size(), 1u) << s;
     EXPECT_EQ(t[0].kind, tok::kFloat) << s;
   }
@@ -103,6 +113,14 @@ TEST(Lex, SemicolonsAndCarriageReturns) {
 TEST(Lex, ObjectAndFunctionMacros) {
   Scanned s = scan("#define ONE 1\n#define ADD(a, b) a+b\nX ONE ADD(ONE, (2,3))\n");
   EXPECT_EQ(texts(s), "# # X 1 1 + ( 2 , 3 ) \\n");
+  EXPECT_EQ(s.fatal, "");
+}
+
+// Arguments may run past the end of the expansion that started the call; each expansion's
+// tokens stay valid while it is read, nested or not.
+TEST(Lex, ArgumentsCrossExpansionEnds) {
+  Scanned s = scan("#define F(a) <a>\n#define G F(\n#define H(x) F(x\nG 1) H(2)) F(F(3))\n");
+  EXPECT_EQ(texts(s), "# # # < 1 > < 2 > < < 3 > > \\n");
   EXPECT_EQ(s.fatal, "");
 }
 

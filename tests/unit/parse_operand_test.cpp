@@ -37,7 +37,7 @@ struct Harness {
   }
   Addr operand(const std::string& text, bool jump = false) {
     parser.set_line(++line);
-    return parser.parse_operand(lex::tokenize(text), jump);
+    return parser.parse_operand(lex::tokenize(text).tokens, jump);
   }
   // The message of the last error, without its "file:line: " prefix.
   std::string last_error() const {
@@ -144,11 +144,13 @@ TEST(ParseOperand, GoPseudoOpErrors) {
     ASSERT_FALSE(rows.empty());
     Harness h(runtime);
     for (const auto& row : rows) {
+      std::vector<lex::TokenList> lists;  // own the operands' tokens
       std::vector<parse::Operand> ops;
       if (!row[1].empty()) {
         std::stringstream ss(row[1]);
         std::string piece;
-        while (std::getline(ss, piece, ',')) ops.push_back(lex::tokenize(piece));
+        while (std::getline(ss, piece, ',')) lists.push_back(lex::tokenize(piece));
+        for (const lex::TokenList& l : lists) ops.push_back(l.tokens);
         if (row[1].back() == ',') ops.push_back({});
       }
       h.parser.set_line(++h.line);

@@ -435,7 +435,7 @@ void goyield_global(G* gp) {
   schedule();
 }
 
-void gosched_m(G* gp) {
+GOSTACK_HOT void gosched_m(G* gp) {
   M* mp = curm();
   P* pp = mp->p;
   counter_add(pp->goscheds, 1);
@@ -470,7 +470,7 @@ void schedule_m0() {
   schedule();
 }
 
-void schedule() {
+GOSTACK_HOT void schedule() {
   M* mp = curm();
   for (;;) {
     if (m0_should_leave(mp)) m0_leave(mp);
@@ -491,7 +491,7 @@ void schedule() {
   }
 }
 
-void execute(G* gp, bool inherit_time) {
+GOSTACK_HOT void execute(G* gp, bool inherit_time) {
   M* mp = curm();
   P* pp = mp->p;
   __atomic_store_n(&mp->curg, gp, __ATOMIC_RELEASE);

@@ -11,6 +11,12 @@ namespace {
 
 constexpr uint32_t kRunqSize = kLocalRunQueue;
 
+// Thieves are the other Ps' Ms. With one P there are none, and only the M holding the P
+// touches its queue (the P changes hands through locks and status changes that order the two
+// holders), so the owner's takes need no CAS or exchange: ordered loads and stores do, for
+// readers such as runqempty. That saves the switch paths their locked instructions.
+bool no_thieves() { return allp.size() == 1; }
+
 // Moves half of a full local queue plus gp to the global queue. False if a thief took
 // something meanwhile (then the queue has room and the caller retries the fast path).
 bool runqputslow(P* pp, G* gp, uint32_t h, uint32_t t) {
@@ -65,7 +71,13 @@ uint32_t runqgrab(P* pp, std::atomic<G*>* batch, uint32_t batch_head, bool steal
 
 void runqput(P* pp, G* gp, bool next) {
   if (next) {
-    G* old = pp->runnext.exchange(gp, std::memory_order_acq_rel);
+    G* old = nullptr;
+    if (no_thieves()) {
+      old = pp->runnext.load(std::memory_order_relaxed);
+      pp->runnext.store(gp, std::memory_order_release);
+    } else {
+      old = pp->runnext.exchange(gp, std::memory_order_acq_rel);
+    }
     if (old == nullptr) return;
     gp = old;  // the displaced runnext goes to the regular queue
   }
@@ -83,10 +95,18 @@ void runqput(P* pp, G* gp, bool next) {
 
 G* runqget(P* pp, bool* inherit_time) {
   // Only the owner sets runnext non-null, so a failed CAS means a thief took it: no retry.
+  bool alone = no_thieves();
   G* next = pp->runnext.load(std::memory_order_acquire);
-  if (next != nullptr && pp->runnext.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel)) {
-    if (inherit_time) *inherit_time = true;
-    return next;
+  if (next != nullptr) {
+    bool took = true;
+    if (alone)
+      pp->runnext.store(nullptr, std::memory_order_relaxed);
+    else
+      took = pp->runnext.compare_exchange_strong(next, nullptr, std::memory_order_acq_rel);
+    if (took) {
+      if (inherit_time) *inherit_time = true;
+      return next;
+    }
   }
   if (inherit_time) *inherit_time = false;
   for (;;) {
@@ -94,6 +114,10 @@ G* runqget(P* pp, bool* inherit_time) {
     uint32_t t = pp->runqtail.load(std::memory_order_relaxed);
     if (t == h) return nullptr;
     G* gp = pp->runq[h % kRunqSize].load(std::memory_order_relaxed);
+    if (alone) {
+      pp->runqhead.store(h + 1, std::memory_order_release);
+      return gp;
+    }
     if (pp->runqhead.compare_exchange_strong(h, h + 1, std::memory_order_release)) return gp;
   }
 }

@@ -137,7 +137,7 @@ const char* waitreason_string(WaitReason r) {
   return "?";
 }
 
-void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
+GOSTACK_HOT void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReason reason) {
   M* mp = curm();
   if (mp->curg != gp) throw_fatal("gopark: not the current G");
   gp->waitreason = reason;
@@ -344,7 +344,7 @@ extern "C" {
 }
 
 // Gosched's mcall target (Go's gosched_m).
-[[noreturn]] void gostack_gosched_m(G* gp, void*) {
+[[noreturn]] GOSTACK_HOT void gostack_gosched_m(G* gp, void*) {
   tsan_g0_enter();
   gosched_m(gp);
 }

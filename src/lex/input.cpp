@@ -14,18 +14,35 @@ namespace {
 // The macro table's hash of a name: 8 bytes at a time (names are mostly short).
 uint64_t name_hash(std::string_view s) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-  uint64_t h = s.size() * kMul;
-  size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
+  const char* p = s.data();
+  const size_t n = s.size();
+  uint64_t h = n * kMul;
+  auto mix = [&h](uint64_t w) {
     h = (h ^ w) * kMul;
     h ^= h >> 29;
+  };
+  auto load = [](const char* at, size_t k) {  // k <= 8 bytes
+    uint64_t w = 0;
+    std::memcpy(&w, at, k);
+    return w;
+  };
+  if (n >= 8) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) mix(load(p + i, 8));
+    if (i < n) mix(load(p + n - 8, 8));  // the tail, overlapping
+  } else if (n >= 4) {
+    mix(load(p, 4) | load(p + n - 4, 4) << 32);
+  } else if (n > 0) {
+    mix(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16);
   }
-  uint64_t w = 0;
-  for (size_t k = 0; i + k < s.size(); ++k) w |= uint64_t{static_cast<uint8_t>(s[i + k])} << (8 * k);
-  h = (h ^ w) * kMul;
+  h *= kMul;
   return h ^ (h >> 32);
+}
+
+// Bit of the macro filter for a name: its length and its last character.
+uint64_t filter_bit(std::string_view s) {
+  return uint64_t{1} << ((s.size() * 7 + static_cast<uint8_t>(s.back())) & 63);
 }
 
 // Go's path.Clean for slash-separated paths.
@@ -266,7 +283,7 @@ void Input::define() {
 
 // Reads the rest of a #define into m (parameters, body tokens in the macro store).
 void Input::macro_definition(Macro& m) {
-  const std::string name(m.name);
+  const std::string_view name = m.name;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   int prev_col = stack_col();
   Tok t = stack_next();
@@ -284,18 +301,18 @@ void Input::macro_definition(Macro& m) {
         break;
       }
       if (t == ',') {
-        if (accept_arg) fail("bad syntax in definition for macro: " + name);
+        if (accept_arg) fail("bad syntax in definition for macro: " + std::string(name));
         accept_arg = true;
       } else if (t == tok::kIdent) {
-        if (!accept_arg) fail("bad syntax in definition for macro: " + name);
+        if (!accept_arg) fail("bad syntax in definition for macro: " + std::string(name));
         std::string_view arg = stack_text();
         for (std::string_view a : params) {
-          if (a == arg) fail("duplicate argument " + std::string(arg) + " in definition for macro: " + name);
+          if (a == arg) fail("duplicate argument " + std::string(arg) + " in definition for macro: " + std::string(name));
         }
         params.push_back(arg);
         accept_arg = false;
       } else {
-        fail("bad definition for macro: " + name);
+        fail("bad definition for macro: " + std::string(name));
       }
     }
     m.nparams = static_cast<uint32_t>(params.size());
@@ -303,10 +320,10 @@ void Input::macro_definition(Macro& m) {
   // The body runs to the end of the line; "\" continues it, and the escaped newline
   // stays in the body as a statement separator.
   while (t != '\n') {
-    if (t == tok::kEOF) fail("missing newline in definition for macro: " + name);
+    if (t == tok::kEOF) fail("missing newline in definition for macro: " + std::string(name));
     if (t == '\\') {
       t = stack_next();
-      if (t != '\n' && t != '\\') fail("can only escape \\ or \\n in definition for macro: " + name);
+      if (t != '\n' && t != '\\') fail("can only escape \\ or \\n in definition for macro: " + std::string(name));
     }
     Token tk = make_token(t, stack_text(), store_);
     int32_t param = -1;
@@ -458,6 +475,7 @@ void Input::undef() {
 }
 
 const Macro* Input::find_macro(std::string_view name) const {
+  if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & filter_bit(name))) return nullptr;
   const uint64_t h = name_hash(name);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -475,6 +493,7 @@ void Input::add_macro(const Macro& m) {
   if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   Macro& stored = macros_.emplace_back(m);
   stored.hash = name_hash(m.name);
+  if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= filter_bit(m.name);
   const size_t mask = slots_.size() - 1;
   size_t i = stored.hash & mask;
   while (slots_[i] >= 0) i = (i + 1) & mask;

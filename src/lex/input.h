@@ -118,6 +118,9 @@ class Input {
   // Per body token of a function-like macro: the index of the parameter it names, or -1.
   std::vector<int32_t> macro_param_;
   std::vector<int32_t> slots_;  // the macros in force, by name
+  // A quick "certainly not a macro": per first byte, bits for (length, last byte) of the
+  // names ever defined (not cleared by #undef).
+  uint64_t filter_[256] = {};
   size_t slots_used_ = 0;       // slots not kEmpty
 
   // Expansions of function-like macros, a stack in step with the frames that read them.

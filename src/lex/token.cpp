@@ -109,7 +109,7 @@ std::string_view TextStore::keep(std::string_view s) {
   if (cap_ - used_ < s.size()) {
     constexpr size_t kChunk = 4096;
     cap_ = std::max(kChunk, s.size());
-    chunks_.push_back(std::make_unique<char[]>(cap_));
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(cap_));
     used_ = 0;
   }
   char* at = chunks_.back().get() + used_;
@@ -119,7 +119,11 @@ std::string_view TextStore::keep(std::string_view s) {
 }
 
 Token make_token(Tok kind, std::string_view text, TextStore& store) {
-  // Both stand-ins are multi-byte UTF-8: plain ASCII text needs no rewriting.
+  // Both stand-ins are identifier characters: only these kinds of token can hold them.
+  if (kind != tok::kIdent && kind != tok::kString && kind != tok::kChar && kind != tok::kMacroName) {
+    return Token{kind, text};
+  }
+  // Both are multi-byte UTF-8: plain ASCII text needs no rewriting.
   if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<signed char>(c) >= 0; })) {
     return Token{kind, text};
   }

@@ -4,6 +4,7 @@
 #include "lex/tokenizer.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace gostack::lex {
@@ -43,9 +44,18 @@ bool is_ident_rune(int32_t ch, int i) {
   return i > 0 && is_unicode_digit(ch);
 }
 
-bool is_ascii_ident_byte(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
+// Byte classes of the scanner's ASCII fast paths.
+enum : uint8_t { kLetter = 1, kDigit = 2, kHexLetter = 4 };
+constexpr std::array<uint8_t, 256> kByteClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = kLetter;
+  for (int c = 'a'; c <= 'f'; ++c) t[c] = t[c - 'a' + 'A'] = kLetter | kHexLetter;
+  t['_'] = kLetter;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
+  return t;
+}();
+
+bool is_ascii_ident_byte(char c) { return kByteClass[static_cast<uint8_t>(c)] & (kLetter | kDigit); }
 
 int32_t lower(int32_t ch) { return ('a' - 'A') | ch; }
 bool is_decimal(int32_t ch) { return ch >= '0' && ch <= '9'; }
@@ -115,7 +125,7 @@ void Tokenizer::error(const std::string& msg) {
   report_(name_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + msg);
 }
 
-int32_t Tokenizer::advance() {
+int32_t Tokenizer::advance_slow() {
   if (src_pos_ >= src_.size()) {
     if (last_char_len_ > 0) ++s_column_;
     last_char_len_ = 0;
@@ -146,11 +156,9 @@ int32_t Tokenizer::advance() {
   return ch;
 }
 
-int32_t Tokenizer::peek_char() {
-  if (ch_ == -2) {
-    ch_ = advance();
-    if (ch_ == 0xFEFF) ch_ = advance();  // byte-order mark
-  }
+int32_t Tokenizer::first_char() {
+  ch_ = advance();
+  if (ch_ == 0xFEFF) ch_ = advance();  // byte-order mark
   return ch_;
 }
 
@@ -162,18 +170,47 @@ int32_t Tokenizer::next_char() {
   return ch;
 }
 
+// Skips the plain ASCII bytes [src_pos_, end) as advance() would, one column each.
+void Tokenizer::skip_ascii(size_t end) {
+  if (end == src_pos_) return;
+  s_column_ += static_cast<int>(end - src_pos_);
+  src_pos_ = end;
+  last_char_len_ = 1;
+}
+
 int32_t Tokenizer::scan_identifier() {
   // ASCII letters, digits and '_' directly (what advance() would do for each of them).
   size_t end = src_pos_;
   while (end < src_.size() && is_ascii_ident_byte(src_[end])) ++end;
-  if (end != src_pos_) {
-    s_column_ += static_cast<int>(end - src_pos_);
-    src_pos_ = end;
-    last_char_len_ = 1;
-  }
+  skip_ascii(end);
   int32_t ch = advance();
+  if (ch >= 0 && ch < 0x80) return ch;  // not an identifier character: the loop above ate those
   for (int i = 1; is_ident_rune(ch, i); ++i) ch = advance();
   return ch;
+}
+
+// A plain decimal or 0x-hexadecimal integer ending in an ASCII character that cannot
+// continue a number: scanned without text/scanner's general rules. `ch` (its first digit)
+// is consumed. Returns false, changing nothing, for anything else.
+bool Tokenizer::scan_plain_int(int32_t ch, int32_t* next) {
+  size_t end = src_pos_;
+  const size_t n = src_.size();
+  auto cls = [this](size_t i) { return kByteClass[static_cast<uint8_t>(src_[i])]; };
+  if (ch == '0') {
+    if (end + 1 < n && (src_[end] | 0x20) == 'x' && (cls(end + 1) & (kDigit | kHexLetter))) {
+      end += 2;
+      while (end < n && (cls(end) & (kDigit | kHexLetter))) ++end;
+    }
+  } else {
+    while (end < n && (cls(end) & kDigit)) ++end;
+  }
+  if (end < n) {
+    const auto c = static_cast<uint8_t>(src_[end]);
+    if (c >= 0x80 || (cls(end) & (kLetter | kDigit)) || c == '.') return false;
+  }
+  skip_ascii(end);
+  *next = advance();
+  return true;
 }
 
 int32_t Tokenizer::digits(int32_t ch, int base, int32_t* invalid, int* digsep) {
@@ -300,11 +337,7 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
     auto skip_plain = [this] {
       size_t end = src_pos_;
       while (end < src_.size() && src_[end] != '\n' && static_cast<uint8_t>(src_[end] - 1) < 0x7f) ++end;
-      if (end != src_pos_) {
-        s_column_ += static_cast<int>(end - src_pos_);
-        src_pos_ = end;
-        last_char_len_ = 1;
-      }
+      skip_ascii(end);
     };
     skip_plain();
     ch = advance();
@@ -344,11 +377,12 @@ Tok Tokenizer::scan() {
   }
 
   Tok tok = ch;
-  if (is_ident_rune(ch, 0)) {
+  if (ch >= 0 && ch < 0x80 ? (kByteClass[static_cast<uint8_t>(ch)] & kLetter) != 0 : is_ident_rune(ch, 0)) {
     tok = tok::kIdent;
     ch = scan_identifier();
   } else if (is_decimal(ch)) {
-    std::tie(tok, ch) = scan_number(ch, false);
+    tok = tok::kInt;
+    if (!scan_plain_int(ch, &ch)) std::tie(tok, ch) = scan_number(ch, false);
   } else {
     switch (ch) {
       case kEOFChar: break;
@@ -381,12 +415,6 @@ Tok Tokenizer::scan() {
   return tok;
 }
 
-std::string_view Tokenizer::token_text() const {
-  if (tok_pos_ < 0) return {};
-  long end = std::max(tok_end_, tok_pos_);
-  return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
-}
-
 Tok Tokenizer::next() {
   for (;;) {
     tok_ = scan();
@@ -414,16 +442,6 @@ Tok Tokenizer::next() {
     default: break;
   }
   return tok_;
-}
-
-std::string_view Tokenizer::text() const {
-  switch (tok_) {
-    case tok::kLsh: return "<<";
-    case tok::kRsh: return ">>";
-    case tok::kArr: return "->";
-    case tok::kRot: return "@>";
-    default: return token_text();
-  }
 }
 
 TokenList tokenize(std::string_view text) {

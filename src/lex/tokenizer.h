@@ -20,26 +20,55 @@ class Tokenizer {
   Tokenizer(std::string name, std::string_view source, Report report);
 
   Tok next();                  // next token; comments are skipped, '\n' is a token
-  std::string_view text() const;  // text of the last token (a view into the source)
+  // Text of the last token: a view into the source (or a literal for two-character operators).
+  std::string_view text() const {
+    switch (tok_) {
+      case tok::kLsh: return "<<";
+      case tok::kRsh: return ">>";
+      case tok::kArr: return "->";
+      case tok::kRot: return "@>";
+      default: return token_text();
+    }
+  }
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
 
  private:
-  int32_t advance();  // text/scanner's next(): reads one character
-  int32_t peek_char();
+  // text/scanner's next(): reads one character; plain ASCII other than NUL and '\n' inline.
+  int32_t advance() {
+    if (src_pos_ < src_.size()) {
+      const auto c = static_cast<uint8_t>(src_[src_pos_]);
+      if (c - 1u < 0x7eu && c != '\n') {
+        ++src_pos_;
+        last_char_len_ = 1;
+        ++s_column_;
+        return c;
+      }
+    }
+    return advance_slow();
+  }
+  int32_t advance_slow();
+  int32_t peek_char() { return ch_ != -2 ? ch_ : first_char(); }
+  int32_t first_char();
   int32_t next_char();  // text/scanner's Next(): consumes the lookahead character
   Tok scan();
   void error(const std::string& msg);
+  void skip_ascii(size_t end);
   int32_t scan_identifier();
+  bool scan_plain_int(int32_t ch, int32_t* next);
   std::pair<Tok, int32_t> scan_number(int32_t ch, bool seen_dot);
   int32_t digits(int32_t ch, int base, int32_t* invalid, int* digsep);
   int32_t scan_digits(int32_t ch, int base, int n);
   int32_t scan_escape(int32_t quote);
   int scan_string(int32_t quote);
   int32_t scan_comment(int32_t ch);
-  std::string_view token_text() const;
+  std::string_view token_text() const {
+    if (tok_pos_ < 0) return {};
+    const long end = tok_end_ > tok_pos_ ? tok_end_ : tok_pos_;
+    return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
+  }
 
   std::string name_;
   std::string_view src_;

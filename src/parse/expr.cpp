@@ -16,7 +16,27 @@ namespace gostack::parse {
 using Kind = ExprFrame::Kind;
 using Frame = ExprFrame;
 
+namespace {
+
+// The operators that continue an expression after a factor.
+bool continues_expr(Tok t) {
+  switch (t) {
+    case '+': case '-': case '|': case '^': case '*': case '/': case '%': case '&':
+    case lex::tok::kLsh: case lex::tok::kRsh:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 uint64_t Parser::expr() {
+  // The common case, a lone integer, without the machinery below.
+  if (peek() == lex::tok::kInt &&
+      (input_pos_ + 1 >= input_.size() || !continues_expr(input_[input_pos_ + 1].kind))) {
+    return atoi(next().text);
+  }
   std::vector<Frame>& stack = expr_stack_;  // kept between calls: no allocation per operand
   stack.clear();
   stack.push_back({Kind::Expr});
@@ -200,9 +220,15 @@ double Parser::float_expr() {
 
 namespace {
 
+enum class UintError { kNone, kSyntax, kRange };
+
+const char* error_text(UintError e) {
+  return e == UintError::kRange ? "value out of range" : "invalid syntax";
+}
+
 // Go's strconv.ParseUint(s, 0, 64): base prefixes 0x/0o/0b/0, '_' between digits.
-// Returns false with err set to "invalid syntax" or "value out of range".
-bool parse_uint(std::string_view s, uint64_t* out, std::string* err) {
+// Returns false with err set to kSyntax or kRange.
+bool parse_uint(std::string_view s, uint64_t* out, UintError* err) {
   int base = 10;
   bool prefixed = false;
   if (s.size() >= 2 && s[0] == '0') {
@@ -212,7 +238,7 @@ bool parse_uint(std::string_view s, uint64_t* out, std::string* err) {
     else if (c == 'b') base = 2, s = s.substr(2), prefixed = true;
     else base = 8, s = s.substr(1), prefixed = true;
   }
-  *err = "invalid syntax";
+  *err = UintError::kSyntax;
   if (s.empty() && !(prefixed && base == 8)) return false;
   // Underscores must sit between digits (or right after a base prefix).
   char prev = prefixed ? '0' : '.';
@@ -230,16 +256,21 @@ bool parse_uint(std::string_view s, uint64_t* out, std::string* err) {
     else return false;
     if (d >= base) return false;
     prev = '0';
-    if (v > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base)) overflow = true;
-    v = v * static_cast<uint64_t>(base) + static_cast<uint64_t>(d);
+    uint64_t next;
+    if (__builtin_mul_overflow(v, static_cast<uint64_t>(base), &next) ||
+        __builtin_add_overflow(next, static_cast<uint64_t>(d), &next)) {
+      overflow = true;
+    }
+    v = next;
   }
   if (prev == '_') return false;
   if (overflow) {
-    *err = "value out of range";
+    *err = UintError::kRange;
     *out = UINT64_MAX;
     return false;
   }
   *out = v;
+  *err = UintError::kNone;
   return true;
 }
 
@@ -247,21 +278,21 @@ bool parse_uint(std::string_view s, uint64_t* out, std::string* err) {
 
 uint64_t Parser::atoi(std::string_view s) {
   uint64_t v = 0;
-  std::string err;
+  UintError err;
   if (!parse_uint(s, &v, &err)) {
-    errorf("strconv.ParseUint: parsing " + lex::go_quote(s) + ": " + err);
-    return err == "value out of range" ? v : 0;
+    errorf("strconv.ParseUint: parsing " + lex::go_quote(s) + ": " + error_text(err));
+    return err == UintError::kRange ? v : 0;
   }
   return v;
 }
 
 int64_t Parser::positive_atoi(std::string_view s) {
   uint64_t v = 0;
-  std::string err;
+  UintError err;
   if (!parse_uint(s, &v, &err) || v > static_cast<uint64_t>(INT64_MAX)) {
-    if (err.empty() || v > static_cast<uint64_t>(INT64_MAX)) err = "value out of range";
-    errorf("strconv.ParseInt: parsing " + lex::go_quote(s) + ": " + err);
-    return err == "value out of range" ? INT64_MAX : 0;
+    if (err == UintError::kNone || v > static_cast<uint64_t>(INT64_MAX)) err = UintError::kRange;
+    errorf("strconv.ParseInt: parsing " + lex::go_quote(s) + ": " + error_text(err));
+    return err == UintError::kRange ? INT64_MAX : 0;
   }
   return static_cast<int64_t>(v);
 }

@@ -3,6 +3,8 @@
 //
 // General shape: [$|*] sym[<>|<ABI>][±off](SB|FP|SP|PC) [(base)][(index*scale)]
 // with every part optional; the parser scans left to right.
+#include <cstring>
+
 #include "parse/parser.h"
 
 namespace gostack::parse {
@@ -12,7 +14,7 @@ bool is_pseudo(RegNum r) { return r == reg::SB || r == reg::FP || r == reg::PC; 
 
 // Go's register table for amd64: every name x86.Register lists (including the odd
 // "MAXREG"), plus g, SB, FP and PC. SP is the hardware stack pointer here.
-std::optional<RegNum> find_register(std::string_view name) {
+std::optional<RegNum> register_named(std::string_view name) {
   if (name == "MAXREG") return reg::MAXREG;
   return lookup_reg(name);
 }
@@ -21,6 +23,20 @@ std::optional<RegNum> find_register(std::string_view name) {
 constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
 
 }  // namespace
+
+// register_named through a direct-mapped cache of names up to 8 bytes (registers, and the
+// mnemonics and symbols looked up to learn that they are not registers).
+std::optional<RegNum> Parser::find_register(std::string_view name) const {
+  if (name.empty() || name.size() > 8) return register_named(name);
+  uint64_t key = 0;
+  std::memcpy(&key, name.data(), name.size());
+  RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
+  if (e.len != name.size() || e.key != key) {
+    std::optional<RegNum> r = register_named(name);
+    e = RegCacheEntry{key, static_cast<uint8_t>(name.size()), r.value_or(0), r.has_value()};
+  }
+  return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;
+}
 
 const Token& Parser::next() {
   static const Token kEOFToken{lex::tok::kEOF, "EOF"};
@@ -39,15 +55,18 @@ void Parser::back() {
 Tok Parser::peek() const { return more() ? input_[input_pos_].kind : lex::tok::kEOF; }
 
 const Token& Parser::get(Tok expected) {
-  expect(expected, lex::tok_string(expected));
+  if (peek() != expected) expected_error(lex::tok_string(expected));
   return next();
 }
 
-void Parser::expect(Tok expected, const std::string& what) {
-  if (peek() != expected) errorf("expected " + what + ", found " + std::string(next().text));
+// "expected <what>, found <next token>" (the caller has seen that the next token differs).
+void Parser::expected_error(std::string_view what) {
+  errorf("expected " + std::string(what) + ", found " + std::string(next().text));
 }
 
-void Parser::expect_operand_end() { expect(lex::tok::kEOF, "end of operand"); }
+void Parser::expect_operand_end() {
+  if (peek() != lex::tok::kEOF) expected_error("end of operand");
+}
 
 bool Parser::have(Tok t) const {
   for (size_t i = input_pos_; i < input_.size(); ++i) {
@@ -89,7 +108,9 @@ void Parser::operand(Addr* a) {
   // Symbol: sym±offset(SB)
   const Token& tok = next();
   const std::string_view name = tok.text;
-  const bool is_register = tok.kind == lex::tok::kIdent && at_start_of_register(name);
+  const std::optional<RegNum> found =
+      tok.kind == lex::tok::kIdent ? find_register(name) : std::optional<RegNum>();
+  const bool is_register = found.has_value();
   if (tok.kind == lex::tok::kIdent && !is_register) {
     symbol_reference(a, name, prefix);
     if (peek() == lex::tok::kEOF) return;
@@ -107,7 +128,7 @@ void Parser::operand(Addr* a) {
   if (is_register) {
     RegNum r1 = 0, r2 = 0;
     int16_t scale = 0;
-    if (register_(name, prefix, &r1, &r2, &scale)) {
+    if (register_(name, found, prefix, &r1, &r2, &scale)) {
       if (scale != 0) errorf("expected simple register reference");
       a->type = AddrType::Reg;
       a->reg = r1;
@@ -182,8 +203,8 @@ bool Parser::at_start_of_register(std::string_view name) const {
   return find_register(name).has_value();
 }
 
-bool Parser::register_ref(std::string_view name, RegNum* r) {
-  if (auto found = find_register(name)) {
+bool Parser::register_ref(std::string_view name, std::optional<RegNum> found, RegNum* r) {
+  if (found) {
     *r = *found;
     return true;
   }
@@ -194,10 +215,10 @@ bool Parser::register_ref(std::string_view name, RegNum* r) {
 // A register reference where no symbol is present, as in 4(AX), including the
 // forms R1:R2 and R1*scale. Mirrors Go: after a "," or "+" second register the
 // error is reported but the first register is still returned as valid.
-bool Parser::register_(std::string_view name, int prefix, RegNum* r1, RegNum* r2,
-                       int16_t* scale) {
+bool Parser::register_(std::string_view name, std::optional<RegNum> found, int prefix, RegNum* r1,
+                       RegNum* r2, int16_t* scale) {
   *r1 = 0, *r2 = 0, *scale = 0;
-  if (!register_ref(name, r1)) return false;
+  if (!register_ref(name, found, r1)) return false;
   if (prefix != 0 && prefix != '*') {
     std::string p(1, static_cast<char>(prefix));
     errorf("prefix " + p + " not allowed for register: " + p + std::string(name));
@@ -214,7 +235,7 @@ bool Parser::register_(std::string_view name, int prefix, RegNum* r1, RegNum* r2
       return true;
     }
     std::string_view name2 = next().text;
-    if (!register_ref(name2, r2)) return false;
+    if (!register_ref(name2, find_register(name2), r2)) return false;
   }
   if (peek() == '*') {
     next();
@@ -295,7 +316,7 @@ void Parser::register_indirect(Addr* a, int prefix) {
   std::string_view name = tok.text;
   RegNum r1 = 0, r2 = 0;
   int16_t scale = 0;
-  if (!register_(name, 0, &r1, &r2, &scale)) errorf("indirect through non-register " + std::string(tok.text));
+  if (!register_(name, find_register(name), 0, &r1, &r2, &scale)) errorf("indirect through non-register " + std::string(tok.text));
   get(')');
   a->type = AddrType::Mem;
   if (is_pseudo(r1)) {
@@ -319,7 +340,7 @@ void Parser::register_indirect(Addr* a, int prefix) {
     const Token& t2 = next();
     RegNum i1 = 0, i2 = 0;
     int16_t iscale = 0;
-    if (!register_(t2.text, 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + std::string(t2.text));
+    if (!register_(t2.text, find_register(t2.text), 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + std::string(t2.text));
     if (i2 != 0) errorf("unimplemented two-register form");
     a->index = i1;
     a->scale = iscale;

@@ -3,6 +3,8 @@
 // the Addr conventions Go's parser uses.
 #pragma once
 
+#include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,9 +83,12 @@ class Parser {
   // Operands (operand.cpp).
   Addr address(const Operand& op);
   void operand(Addr* a);
+  std::optional<RegNum> find_register(std::string_view name) const;
   bool at_start_of_register(std::string_view name) const;
-  bool register_ref(std::string_view name, RegNum* r);
-  bool register_(std::string_view name, int prefix, RegNum* r1, RegNum* r2, int16_t* scale);
+  // `found` is the register `name` names, if any (looked up once by the caller).
+  bool register_ref(std::string_view name, std::optional<RegNum> found, RegNum* r);
+  bool register_(std::string_view name, std::optional<RegNum> found, int prefix, RegNum* r1,
+                 RegNum* r2, int16_t* scale);
   void symbol_reference(Addr* a, std::string_view name, int prefix);
   void set_pseudo_register(Addr* a, std::string_view reg, bool is_static, int prefix);
   void sym_ref_attrs(std::string_view name, bool issue_error, bool* is_static, Abi* abi);
@@ -104,7 +109,7 @@ class Parser {
   Tok peek() const;
   bool more() const { return input_pos_ < input_.size(); }
   const Token& get(Tok expected);
-  void expect(Tok expected, const std::string& what);
+  void expected_error(std::string_view what);
   void expect_operand_end();
   bool have(Tok t) const;
 
@@ -138,6 +143,13 @@ class Parser {
   std::vector<Token> stmt_tokens_;   // the current statement's operand tokens, in order
   std::vector<std::pair<uint32_t, uint32_t>> stmt_operands_;  // [begin, end) in stmt_tokens_
   lex::TextStore store_;             // token texts the parser rewrote (Go's lex.Make)
+  struct RegCacheEntry {
+    uint64_t key = 0;  // the name's bytes
+    uint8_t len = 0;   // 0: unused
+    RegNum reg = 0;
+    bool is_reg = false;
+  };
+  mutable std::array<RegCacheEntry, 256> reg_cache_{};
 };
 
 // Go's obj.Dconv for the operand forms error messages show.

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -66,10 +67,25 @@ struct RestArg {
   bool is_dest = false;  // Go's OperandPos: Source or Destination
 };
 
-// Source position: file index into Unit::files and a 1-based line.
+// Source position: position base (index into Unit::files) and a 1-based physical line.
 struct Pos {
   uint32_t file = 0;
   int32_t line = 0;
+};
+
+// Where positions are counted from (Go's src.PosBase): a file, or the text after a
+// `#line N "name"` directive inside one.
+struct PosBase {
+  PosBase(std::string n = {}) : name(std::move(n)) {}  // a plain file base
+  std::string name;   // the name messages use: as printed (after -trimpath), or #line's
+  // A #line base: the base the directive stood in, and physical line `start` is line `line`
+  // of `name`. Go sets start to the directive's line + 2 (one past a line count that has
+  // already passed the directive's newline), so the text right after `#line 99` is line 98
+  // in Go's listing; we keep that.
+  int32_t outer = -1;
+  int32_t start = 0;
+  uint64_t line = 0;
+  bool operator==(const PosBase&) const = default;
 };
 
 // Mark bits used by the frame pass and encoder (Go's x86 Mark values).

@@ -86,7 +86,7 @@ struct Unit {
   bool shared = false;          // -shared (Go's Flag_shared)
   bool compat_go116 = false;    // -compat=go1.16: pre-register-ABI prologue (g in CX)
 
-  std::vector<std::string> files;  // Pos::file indexes this; names as printed (after -trimpath)
+  std::vector<PosBase> files;      // Pos::file indexes this
   std::vector<Symbol*> text;       // TEXT symbols in source order
   std::vector<Symbol*> data;       // GLOBL'd data symbols in source order
   // Content-addressable constants the frame pass creates ($f64.*, $f32.*: Go's constSyms);
@@ -97,6 +97,16 @@ struct Unit {
   // as in Go, an ABIInternal symbol is distinct from the ABI0 symbol of the same name.
   Symbol* lookup(std::string_view name, bool is_static = false, Abi abi = Abi::Abi0);
   Symbol* find(std::string_view name, bool is_static = false) const;
+
+  // Finds or adds a position base; returns its index for Pos::file.
+  uint32_t pos_base(const PosBase& base);
+  // The file name messages give for pos ("?" for a position with no base).
+  std::string_view file_name(const Pos& pos) const;
+  // The line a listing or a traceback gives for pos: shifted by a #line directive.
+  uint64_t rel_line(const Pos& pos) const;
+  // The position as Go's listing prints it: "name:line", or after `#line` the shifted
+  // position followed by the physical one, "other.s:98[./l.s:5]".
+  std::string format_pos(const Pos& pos) const;
 
   // Progs come from chunks of kProgChunk (a deque would allocate every second Prog).
   Prog* new_prog() {

@@ -50,15 +50,10 @@ constexpr uint8_t kDuffAfter[] = {0x48, 0x8b, 0x6d, 0x00};
 
 const char* class_name(YClass c) { return c < Ymax ? kClassNames[c] : "Y?"; }
 
-std::string_view source_file(const Unit& unit, const Prog& p) {
-  if (p.pos.file < unit.files.size()) return unit.files[p.pos.file];
-  return {};
-}
-
 void InstrEncoder::fail(Prog* p, const std::string& msg) {
   bad_ = true;
   ++errors_;
-  diag_.error(source_file(unit_, *p), p->pos.line, msg);
+  diag_.error(unit_.file_name(p->pos), p->pos.line, msg);
 }
 
 // Go: vaddr. The value an operand contributes to a displacement or immediate; globals

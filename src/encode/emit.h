@@ -67,9 +67,6 @@ class InstrEncoder {
   bool bad_ = false;
 };
 
-// The file name of p's position, as diagnostics print it.
-std::string_view source_file(const Unit& unit, const Prog& p);
-
 // The class names ("Yrl", "Ym", ...) for messages and tests.
 const char* class_name(YClass c);
 

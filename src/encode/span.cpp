@@ -28,7 +28,7 @@ void lower_adjsp(Prog* p) {
 }
 
 void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
-  diag.error(x86::source_file(unit, *p), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
+  diag.error(unit.file_name(p->pos), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
 }
 
 }  // namespace

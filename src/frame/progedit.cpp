@@ -169,10 +169,7 @@ void nopout(Prog* p) {
 }
 
 void error_at(const Unit& unit, Diag& diag, const Prog* p, const std::string& msg) {
-  // Both arms as string_view: a std::string/"?" conditional would view a temporary.
-  std::string_view file =
-      p->pos.file < unit.files.size() ? std::string_view(unit.files[p->pos.file]) : std::string_view("?");
-  diag.error(file, p->pos.line, msg);
+  diag.error(unit.file_name(p->pos), p->pos.line, msg);
 }
 
 void progedit(Unit& unit, Prog* p) {

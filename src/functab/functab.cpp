@@ -62,8 +62,7 @@ PtrMap ptr_map(const Unit& unit, const Symbol& fn, const Symbol* sym, Diag& diag
     m.kind = PtrMapKind::GoDeclaration;
   } else if (sym->defined || sym->on_list) {
     if (std::string why = read_stackmap(*sym, m); !why.empty()) {
-      const std::string& file = where->pos.file < unit.files.size() ? unit.files[where->pos.file] : "";
-      diag.error(file, where->pos.line, why);
+      diag.error(unit.file_name(where->pos), where->pos.line, why);
     }
   } else {
     m.kind = PtrMapKind::External;
@@ -154,9 +153,12 @@ const FuncEntry* FuncTable::lookup(uint64_t pc) const {
   return pc - f.entry < f.size ? &f : nullptr;
 }
 
+// The line tracebacks report: the one a #line directive gives, as in Go's pc-line tables.
+static int32_t line_of(const Unit& unit, const Pos& pos) { return static_cast<int32_t>(unit.rel_line(pos)); }
+
 FuncTable build(const Unit& unit, Diag& diag) {
   FuncTable t;
-  t.files = unit.files;
+  for (const PosBase& b : unit.files) t.files.push_back(b.name);
   for (const Symbol* s : unit.text) {
     if (!s->func || s->func->text == nullptr) continue;
     const FuncInfo& fi = *s->func;
@@ -172,7 +174,7 @@ FuncTable build(const Unit& unit, Diag& diag) {
     if (fi.topframe) f.flags |= textflag::kTopFrame;
     f.funcid = fi.funcid;
     f.decl_file = fi.text->pos.file;
-    f.decl_line = fi.text->pos.line;
+    f.decl_line = line_of(unit, fi.text->pos);
 
     // SP delta in effect at each instruction: the sum of the spadj of every instruction
     // before it (an instruction's own adjustment takes effect after it, as in Go's
@@ -193,7 +195,7 @@ FuncTable build(const Unit& unit, Diag& diag) {
         }
         after_ret = false;
         if (f.pcsp.empty() || f.pcsp.back().sp != sp) f.pcsp.push_back({pc, sp});
-        const LineRun lr{pc, p->pos.file, p->pos.line};
+        const LineRun lr{pc, p->pos.file, line_of(unit, p->pos)};
         if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
           f.pcline.push_back(lr);
         }

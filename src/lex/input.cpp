@@ -137,7 +137,7 @@ void Input::push_file(const std::string& name, std::string source) {
   files_.push_back(std::make_unique<Tokenizer>(name, src, cfg_.report));
   Frame f;
   f.tz = files_.back().get();
-  f.file_index = cfg_.register_file(name);
+  f.file_index = cfg_.register_file(PosBase(name));
   push(f);
 }
 
@@ -455,16 +455,44 @@ void Input::include() {
   push_file(*name, std::move(*src));
 }
 
-// #line 337 "file": later messages name that file. (Go also shifts line numbers in
-// its listing; positions here stay physical.)
+// Go's strconv.Atoi on a decimal integer token: the #line number.
+static std::optional<uint64_t> line_number(std::string_view text, std::string* why) {
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      *why = "invalid syntax";
+      return std::nullopt;
+    }
+    if (v > (uint64_t{INT64_MAX} - (c - '0')) / 10) {
+      *why = "value out of range";
+      return std::nullopt;
+    }
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+// #line 337 "file": later messages name that file, and the listing numbers the following
+// lines from 337 (see PosBase).
 void Input::line_directive() {
   if (stack_next() != tok::kInt) expect_text("expected line number after #line");
+  std::string why;
+  std::optional<uint64_t> n = line_number(stack_text(), &why);
+  if (!n) fail("error parsing #line (cannot happen): strconv.Atoi: parsing " + go_quote(stack_text()) + ": " + why);
   if (stack_next() != tok::kString) expect_text("expected file name in #line");
   std::optional<std::string> file = go_unquote(stack_text());
   if (!file) fail("unquoting #line file name:  invalid syntax");
   Tok t = stack_next();
   if (t != '\n') fail("unexpected token at end of #line:  " + tok_string(t));
-  if (Tokenizer* tz = stack_.back().tz) tz->set_name(*file);
+  Frame& f = stack_.back();
+  if (f.tz != nullptr) {
+    PosBase base(*file);
+    base.outer = static_cast<int32_t>(f.file_index);
+    base.start = f.tz->line() + 1;
+    base.line = *n;
+    f.file_index = cfg_.register_file(base);
+    f.tz->set_name(*file);
+  }
 }
 
 void Input::undef() {

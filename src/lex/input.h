@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/prog.h"
 #include "lex/token.h"
 #include "lex/tokenizer.h"
 
@@ -36,8 +37,8 @@ struct Macro {
 
 struct InputConfig {
   std::vector<std::string> include_dirs;  // searched after the name itself, in order
-  // Registers a file name for positions; returns its index.
-  std::function<uint32_t(const std::string&)> register_file;
+  // Registers a position base (a file, or the text after a #line); returns its index.
+  std::function<uint32_t(const PosBase&)> register_file;
   // Receives non-fatal scanner messages ("file:line:col: msg").
   std::function<void(const std::string&)> report;
 };
@@ -71,7 +72,7 @@ class Input {
     int32_t pos = -1;
     const std::string* file = nullptr;  // token lists: name for messages (interned)
     int line = 0;
-    uint32_t file_index = 0;  // physical file (index into Unit::files) for positions
+    uint32_t file_index = 0;  // position base (index into Unit::files) for positions
   };
 
   Tok stack_next();

@@ -150,10 +150,6 @@ const char* kind_name(SymKind k) {
   return "Sxxx";
 }
 
-std::string_view file_name(const Unit& unit, const Pos& pos) {
-  return pos.file < unit.files.size() ? std::string_view(unit.files[pos.file]) : std::string_view("?");
-}
-
 // One symbol as Go's writeSymDebug prints it: header, instructions, hex dump, relocations.
 void write_symbol(const Unit& unit, const Symbol& s, std::string& out) {
   const bool is_text = s.kind == SymKind::Text && s.func != nullptr;
@@ -287,8 +283,8 @@ std::string format_addr(const Unit& unit, const Prog& p, const Addr& a) {
 
 std::string format_prog(const Unit& unit, const Prog& p) {
   std::string out = "(";
-  out += file_name(unit, p.pos);
-  appendf(out, ":%d)\t", p.pos.line);
+  out += unit.format_pos(p.pos);
+  out += ")\t";
   out += format_instruction(unit, p);
   return out;
 }

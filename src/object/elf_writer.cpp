@@ -289,7 +289,7 @@ void Writer::build_symtab() {
     syms.push_back(e);
     return static_cast<uint32_t>(syms.size() - 1);
   };
-  if (!unit_.files.empty()) push(unit_.files.front(), STB_LOCAL, STT_FILE, SHN_ABS, 0);
+  if (!unit_.files.empty()) push(unit_.files.front().name, STB_LOCAL, STT_FILE, SHN_ABS, 0);
 
   auto size_of = [](const Defined& d) {
     return d.sym->kind == SymKind::Text ? d.sym->p.size()

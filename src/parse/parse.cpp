@@ -216,7 +216,7 @@ void Parser::finish() {
       if (q == nullptr) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));
-        diag_.error(unit_.files[p->pos.file], p->pos.line, std::string("branch out of range (") + buf + ")");
+        diag_.error(unit_.file_name(p->pos), p->pos.line, std::string("branch out of range (") + buf + ")");
         ++error_count_;
         continue;
       }
@@ -235,13 +235,7 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
   cfg.include_dirs.push_back(lex::path_dir(name));
   cfg.include_dirs.insert(cfg.include_dirs.end(), opts.include_dirs.begin(), opts.include_dirs.end());
   if (!opts.builtin_include_dir.empty()) cfg.include_dirs.push_back(opts.builtin_include_dir);
-  cfg.register_file = [&unit](const std::string& file) {
-    for (size_t i = 0; i < unit.files.size(); ++i) {
-      if (unit.files[i] == file) return static_cast<uint32_t>(i);
-    }
-    unit.files.push_back(file);
-    return static_cast<uint32_t>(unit.files.size() - 1);
-  };
+  cfg.register_file = [&unit](const PosBase& base) { return unit.pos_base(base); };
   cfg.report = [&diag](const std::string& msg) { diag.message(msg); };
   lex::Input input(std::move(cfg));
   // The runtime sees the Go experiments enabled by default on amd64 as macros.

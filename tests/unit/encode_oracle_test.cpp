@@ -254,7 +254,7 @@ void compare_with_go(bool all_ops, int* matched, int* total, int* unsupported) {
   GoOracle go;
   if (!go.available()) GTEST_SKIP() << "Go 1.19 not installed";
   Unit unit;
-  unit.files.push_back("t.s");
+  unit.files.emplace_back("t.s");
   std::mt19937 rng(1234);
   std::vector<Operand> pool = operand_pool(unit);
   std::vector<Case> cases = make_cases(pool, rng, all_ops);

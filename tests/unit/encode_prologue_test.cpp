@@ -33,7 +33,7 @@ struct Fn {
 
   Fn() {
     diag.capture(&errors);
-    unit.files.push_back("t.s");
+    unit.files.emplace_back("t.s");
     sym = unit.lookup("\"\".f");
     sym->func = std::make_unique<FuncInfo>();
     Prog* text = unit.new_prog();

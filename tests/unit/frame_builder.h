@@ -122,7 +122,7 @@ struct FrameFixture : ::testing::Test {
   Diag diag;
   std::vector<std::string> errors;
   FrameFixture() {
-    u.files = {"t.s"};
+    u.files = {PosBase("t.s")};
     diag.capture(&errors);
   }
   // Lowers f and returns its listing lines (see listing_lines).

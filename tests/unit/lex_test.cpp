@@ -31,7 +31,7 @@ Scanned scan(const std::string& text, std::vector<std::string> include_dirs = {}
   Scanned out;
   InputConfig cfg;
   cfg.include_dirs = std::move(include_dirs);
-  cfg.register_file = [](const std::string&) { return 0u; };
+  cfg.register_file = [](const PosBase&) { return 0u; };
   cfg.report = [&out](const std::string& m) { out.messages.push_back(m); };
   Input in(cfg);
   for (const std::string& d : defines) EXPECT_FALSE(in.predefine(d).has_value()) << d;
@@ -149,7 +149,7 @@ TEST(Lex, CommandLineDefines) {
 
 TEST(Lex, BadCommandLineDefine) {
   InputConfig cfg;
-  cfg.register_file = [](const std::string&) { return 0u; };
+  cfg.register_file = [](const PosBase&) { return 0u; };
   cfg.report = [](const std::string&) {};
   Input in(cfg);
   EXPECT_EQ(in.predefine("1x").value_or(""), "parsing -D: \"1\" is not a valid identifier name");

@@ -23,7 +23,7 @@ std::vector<uint8_t> hex(const char* s) {
 TEST(Listing, TextSymbol) {
   Unit u;
   Diag diag;
-  u.files = {"prologue_demo_amd64.s"};
+  u.files = {PosBase("prologue_demo_amd64.s")};
   FnBuilder f(u, "\"\".leaf", 0, 16, 8, 11);
   f.add(12, Op::MOVQ, R(reg::AX), M(reg::SP, 0));
   f.add(13, Op::RET);
@@ -60,7 +60,7 @@ TEST(Listing, TextSymbol) {
 TEST(Listing, DataSymbols) {
   Unit u;
   Diag diag;
-  u.files = {"./t1.s"};
+  u.files = {PosBase("./t1.s")};
   Symbol* foo = u.lookup("foo", true);
   foo->kind = SymKind::RoData;
   foo->size = 16;
@@ -106,7 +106,7 @@ TEST(Listing, DataSymbols) {
 TEST(Listing, StaticTextAndBranches) {
   Unit u;
   Diag diag;
-  u.files = {"./t1.s"};
+  u.files = {PosBase("./t1.s")};
   FnBuilder f(u, "sfn", textflag::kNoSplit, 0, -1, 10);
   f.sym()->is_static = true;
   f.add(20, Op::RET, {}, Named(u, AddrName::Extern, "\"\".bar", 0));
@@ -165,7 +165,7 @@ TEST(Listing, OperandForms) {
 
 TEST(Listing, Suffixes) {
   Unit u;
-  u.files = {"a.s"};
+  u.files = {PosBase("a.s")};
   Prog p;
   p.pos = {0, 3};
   p.as = Op::VADDPD;

@@ -97,7 +97,7 @@ TEXT ·getg(SB),NOSPLIT,$0-8
 // copied from `go tool asm -S`.
 inline void build_sample(Unit& u) {
   u.pkgpath = "main";
-  u.files = {"sample.s"};
+  u.files = {PosBase("sample.s")};
   Symbol* k = add_data(u, "\"\".k", SymKind::NoPtrData, 8, {0x64, 0, 0, 0, 0, 0, 0, 0});
   Symbol* tab = add_data(u, "\"\".tab", SymKind::RoData, 8, {0, 0, 0, 0, 0, 0, 0, 0}, true);
   add_reloc(tab, 0, 8, RelocType::Addr, 0, k);

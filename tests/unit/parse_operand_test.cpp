@@ -28,10 +28,7 @@ struct Harness {
   }
   lex::InputConfig config() {
     lex::InputConfig c;
-    c.register_file = [this](const std::string& f) {
-      unit.files.push_back(f);
-      return static_cast<uint32_t>(unit.files.size() - 1);
-    };
+    c.register_file = [this](const PosBase& b) { return unit.pos_base(b); };
     c.report = [this](const std::string& m) { errors.push_back(m); };
     return c;
   }

@@ -70,7 +70,7 @@ inline std::string debug_line(const Unit& u, const Prog& p) {
   std::snprintf(pc, sizeof pc, "%05lld", static_cast<long long>(p.pc));
   std::string s = pc;
   s += p.pos.line == 0 ? std::string(" (<unknown line number>)\t")
-                       : " (" + u.files[p.pos.file] + ":" + std::to_string(p.pos.line) + ")\t";
+                       : " (" + u.format_pos(p.pos) + ")\t";
   s += std::string(op_name(p.as)) + scond_text(p.scond);
   std::string sep = "\t";
   auto put = [&](const std::string& t) {

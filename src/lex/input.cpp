@@ -125,7 +125,6 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   for (const Token& t : tokenize(value).tokens) {
     macro_tokens_.push_back(Token{t.kind, store_.keep(t.text)});
-    macro_param_.push_back(-1);
   }
   m.count = static_cast<uint32_t>(macro_tokens_.size()) - m.first;
   add_macro(m);
@@ -134,6 +133,15 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
 
 void Input::push_file(const std::string& name, std::string source) {
   std::string_view src = sources_.emplace_back(std::move(source));
+  // Room for what a file of #defines (a go_asm.h) adds, so that the stores grow once: about
+  // one body token and one macro per 32 bytes.
+  const size_t tokens = macro_tokens_.size() + src.size() / 16;
+  if (tokens > macro_tokens_.capacity()) macro_tokens_.reserve(std::max(tokens, 2 * macro_tokens_.capacity()));
+  const size_t macros = macros_.size() + src.size() / 32;
+  if (macros > macros_.capacity()) macros_.reserve(std::max(macros, 2 * macros_.capacity()));
+  size_t slots = slots_.size();
+  while ((slots_used_ + src.size() / 32) * 2 > slots) slots *= 2;
+  if (slots != slots_.size()) rehash(slots);
   files_.push_back(std::make_unique<Tokenizer>(name, src, cfg_.report));
   Frame f;
   f.tz = files_.back().get();
@@ -216,6 +224,16 @@ Tok Input::next() {
     Tok t = stack_next();
     if (t == '#') {
       if (!beginning_of_line_) fail("'#' must be first item on line");
+      // A plain "#define NAME VALUE" line straight from a file: read in one go.
+      std::string_view name;
+      Token body;
+      Tokenizer* tz = stack_.back().tz;
+      if (tz != nullptr && enabled() && tz->scan_simple_define(&name, &body)) {
+        define_simple(name, body);
+        beginning_of_line_ = true;
+        text_ = "#";
+        return '#';
+      }
       beginning_of_line_ = hash();
       text_ = "#";
       return '#';
@@ -281,10 +299,24 @@ void Input::define() {
   add_macro(m);
 }
 
+// A #define whose name and body (one token, or none if body.kind is kEOF) are read.
+void Input::define_simple(std::string_view name, Token body) {
+  if (find_macro(name)) fail("redefinition of macro: " + std::string(name));
+  Macro m;
+  m.name = name;
+  m.first = static_cast<uint32_t>(macro_tokens_.size());
+  if (body.kind != tok::kEOF) {
+    macro_tokens_.push_back(body);
+    m.count = 1;
+  }
+  add_macro(m);
+}
+
 // Reads the rest of a #define into m (parameters, body tokens in the macro store).
 void Input::macro_definition(Macro& m) {
   const std::string_view name = m.name;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
+  m.first_param = static_cast<uint32_t>(macro_param_.size());
   int prev_col = stack_col();
   Tok t = stack_next();
   if (t == '\n' || t == tok::kEOF) return;  // empty body
@@ -336,7 +368,7 @@ void Input::macro_definition(Macro& m) {
       }
     }
     macro_tokens_.push_back(tk);
-    macro_param_.push_back(param);
+    if (m.function_like) macro_param_.push_back(param);
     ++m.count;
     t = stack_next();
   }
@@ -374,7 +406,7 @@ void Input::invoke_macro(Macro macro) {
   f.in_expansion = true;
   f.begin = static_cast<uint32_t>(expansion_.size());
   for (uint32_t k = 0; k < macro.count; ++k) {
-    const int32_t param = macro_param_[macro.first + k];
+    const int32_t param = macro_param_[macro.first_param + k];
     if (param >= 0 && static_cast<size_t>(param) < arg_ends_.size()) {
       uint32_t from = param == 0 ? 0 : arg_ends_[static_cast<size_t>(param) - 1];
       expansion_.insert(expansion_.end(), arg_tokens_.begin() + from,

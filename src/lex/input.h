@@ -33,6 +33,7 @@ struct Macro {
   bool function_like = false;
   uint32_t nparams = 0;
   uint32_t first = 0, count = 0;  // body: Input::macro_tokens_[first, first + count)
+  uint32_t first_param = 0;       // function-like: per body token, Input::macro_param_[first_param + k]
 };
 
 struct InputConfig {
@@ -85,6 +86,7 @@ class Input {
   bool hash();
   std::string_view macro_name();
   void define();
+  void define_simple(std::string_view name, Token body);
   void macro_definition(Macro& m);
   void invoke_macro(Macro macro);
   void args_for(const Macro& macro);
@@ -116,7 +118,7 @@ class Input {
 
   std::vector<Macro> macros_;        // every macro defined so far
   std::vector<Token> macro_tokens_;  // their bodies
-  // Per body token of a function-like macro: the index of the parameter it names, or -1.
+  // Per body token of each function-like macro: the index of the parameter it names, or -1.
   std::vector<int32_t> macro_param_;
   std::vector<int32_t> slots_;  // the macros in force, by name
   // A quick "certainly not a macro": per first byte, bits for (length, last byte) of the

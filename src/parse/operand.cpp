@@ -3,8 +3,6 @@
 //
 // General shape: [$|*] sym[<>|<ABI>][±off](SB|FP|SP|PC) [(base)][(index*scale)]
 // with every part optional; the parser scans left to right.
-#include <cstring>
-
 #include "parse/parser.h"
 
 namespace gostack::parse {
@@ -29,7 +27,7 @@ constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
 std::optional<RegNum> Parser::find_register(std::string_view name) const {
   if (name.empty() || name.size() > 8) return register_named(name);
   uint64_t key = 0;
-  std::memcpy(&key, name.data(), name.size());
+  for (size_t i = 0; i < name.size(); ++i) key |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * i);
   RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != name.size() || e.key != key) {
     std::optional<RegNum> r = register_named(name);

@@ -124,6 +124,30 @@ TEST(Lex, ArgumentsCrossExpansionEnds) {
   EXPECT_EQ(s.fatal, "");
 }
 
+// Plain "#define NAME VALUE" lines take a shortcut through the scanner; what follows them
+// must not notice (tokens, lines, scanner messages and their columns).
+TEST(Lex, PlainDefineLines) {
+  Scanned s = scan("#define A 1\n# define\tB\n#define C 0x1F \n#define D A\n#define E 07\nA B C D E\n");
+  EXPECT_EQ(texts(s), "# # # # # 1 0x1F 1 07 \\n");
+  EXPECT_EQ(s.lines[5], 6);
+  EXPECT_EQ(s.fatal, "");
+  s = scan("#ifdef Z\n#define A 1\n#endif\n#ifdef A\nX\n#endif\nY\n");
+  EXPECT_EQ(texts(s), "# # # # # Y \\n");
+  // The same line through the general path (an octal value stops the shortcut) agrees.
+  for (const char* tail : {"\xff B\n", "\n\n\x01\n", "\t'ab'\n", "", "A"}) {
+    Scanned fast = scan(std::string("#define A 17\n") + tail);
+    Scanned slow = scan(std::string("#define A 07\n") + tail);
+    EXPECT_EQ(fast.tokens.size(), slow.tokens.size()) << tail;
+    EXPECT_EQ(fast.lines, slow.lines) << tail;
+    EXPECT_EQ(fast.messages, slow.messages) << tail;
+    EXPECT_EQ(fast.fatal, slow.fatal) << tail;
+  }
+  // A scanner message right after the line is placed at its newline, as text/scanner does.
+  EXPECT_EQ(scan("#define A 1\n\xff\n").messages, std::vector<std::string>{"t.s:1:12: invalid UTF-8 encoding"});
+  EXPECT_EQ(scan("#define A 1\n#define A 2\n").fatal, "t.s:3: redefinition of macro: A");
+  EXPECT_EQ(scan("#define A 1").fatal, "t.s:1: missing newline in definition for macro: A");
+}
+
 TEST(Lex, MacroParenMustTouchName) {
   Scanned s = scan("#define A (x)\nA\n");
   EXPECT_EQ(texts(s), "# ( x ) \\n");

@@ -62,6 +62,10 @@ void* make_chan(std::size_t elemsize, std::size_t capacity);
 void chan_send(void* c, const void* elem);
 bool chan_recv(void* c, void* elem);
 void chan_close(void* c);
+bool chan_try_send(void* c, const void* elem);
+bool chan_try_recv(void* c, void* elem, bool* received);
+std::size_t chan_len(void* c);
+std::size_t chan_cap(void* c);
 }  // namespace detail
 
 // A channel of T (trivially copyable, under 64 KiB) shared by goroutines and C++ threads,
@@ -84,6 +88,17 @@ class Chan {
     return v;
   }
   void close() { detail::chan_close(c_); }
+  // Go's select with a default case: false, doing nothing, when the operation would block.
+  // try_recv sets *received (if given) to false when the channel is closed and drained.
+  bool try_send(const T& v) { return detail::chan_try_send(c_, &v); }
+  bool try_recv(T& out, bool* received = nullptr) {
+    bool got;
+    bool selected = detail::chan_try_recv(c_, &out, &got);
+    if (received != nullptr) *received = got;
+    return selected;
+  }
+  std::size_t len() const { return detail::chan_len(c_); }  // values buffered now
+  std::size_t cap() const { return detail::chan_cap(c_); }
   void* handle() const { return c_; }
 
  private:

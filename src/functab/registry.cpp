@@ -57,21 +57,47 @@ void unregister_table(const FuncTable* table) {
 
 bool any_pointer_maps() { return registry().tables_with_maps.load(std::memory_order_acquire) > 0; }
 
-long register_linked_tables() {
-  static const long count = [] {
+namespace {
+
+// The linked section's table, decoded and registered on first use.
+struct Linked {
+  const FuncTable* table = nullptr;  // null: no section, or a malformed one
+  bool malformed = false;
+};
+
+const Linked& linked() {
+  static const Linked l = [] {
+    Linked out;
     const uint8_t* start = __start_gostack_functab;
     const uint8_t* stop = __stop_gostack_functab;
-    if (start == nullptr || stop == nullptr || stop <= start) return 0L;
+    if (start == nullptr || stop == nullptr || stop <= start) return out;
     auto t = std::make_shared<FuncTable>();
     if (!deserialize(start, static_cast<size_t>(stop - start), reinterpret_cast<uint64_t>(start), *t)) {
-      return -1L;
+      out.malformed = true;
+      return out;
     }
-    // A DUPOK function whose copies were not merged by COMDAT appears once per copy.
-    long n = static_cast<long>(t->funcs.size());
-    register_table(std::move(t));
-    return n;
+    out.table = t.get();
+    register_table(std::move(t));  // the registry keeps it for good
+    return out;
   }();
-  return count;
+  return l;
+}
+
+}  // namespace
+
+long register_linked_tables() {
+  const Linked& l = linked();
+  if (l.malformed) return -1;
+  // A DUPOK function whose copies were not merged by COMDAT appears once per copy.
+  return l.table == nullptr ? 0 : static_cast<long>(l.table->funcs.size());
+}
+
+uint64_t linked_function(std::string_view name) {
+  const FuncTable* t = linked().table;
+  if (t == nullptr) return 0;
+  for (const FuncEntry& f : t->funcs)
+    if (f.name == name) return f.entry;
+  return 0;
 }
 
 Found lookup(uint64_t pc) {

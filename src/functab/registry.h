@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 
 #include "functab/functab.h"
 
@@ -26,6 +27,10 @@ void unregister_table(const FuncTable* table);
 // registers them; the first call does the work, later calls return the same count.
 // Returns the number of functions, or -1 if the section is malformed.
 long register_linked_tables();
+
+// The entry address of the linked function named `name` (linker spelling, "runtime.Gosched"),
+// registering the linked tables first if needed; 0 if there is none.
+uint64_t linked_function(std::string_view name);
 
 // The function containing `pc` across every registered table (binary search per table).
 Found lookup(uint64_t pc);

@@ -60,6 +60,12 @@ void* make_chan(std::size_t elemsize, std::size_t capacity) {
 void chan_send(void* c, const void* elem) { rt::chansend_thread(static_cast<rt::Hchan*>(c), elem); }
 bool chan_recv(void* c, void* elem) { return rt::chanrecv_thread(static_cast<rt::Hchan*>(c), elem); }
 void chan_close(void* c) { rt::closechan(static_cast<rt::Hchan*>(c)); }
+bool chan_try_send(void* c, const void* elem) { return rt::selectnbsend(static_cast<rt::Hchan*>(c), elem); }
+bool chan_try_recv(void* c, void* elem, bool* received) {
+  return rt::selectnbrecv(static_cast<rt::Hchan*>(c), elem, received);
+}
+std::size_t chan_len(void* c) { return static_cast<std::size_t>(rt::chanlen(static_cast<rt::Hchan*>(c))); }
+std::size_t chan_cap(void* c) { return static_cast<std::size_t>(rt::chancap(static_cast<rt::Hchan*>(c))); }
 
 Pending* spawn(const void* fn, void* frame, std::size_t size) {
   if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::go before start");

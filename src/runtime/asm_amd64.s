@@ -57,10 +57,12 @@ TEXT runtime·gogo(SB),NOSPLIT,$0
 	MOVQ	gobuf_g(DI), BX
 	MOVQ	BX, (TLS)
 	MOVQ	gobuf_sp(DI), SP
+	MOVQ	gobuf_ret(DI), AX	// a result the resumer left (runtime·chanrecv2's flag)
 	MOVQ	gobuf_ctxt(DI), DX
 	MOVQ	gobuf_bp(DI), BP
 	MOVQ	gobuf_pc(DI), BX
 	MOVQ	$0, gobuf_sp(DI)	// the G runs now: nothing may resume it from here
+	MOVQ	$0, gobuf_ret(DI)
 	MOVQ	$0, gobuf_ctxt(DI)
 	MOVQ	$0, gobuf_bp(DI)
 	JMP	BX
@@ -258,6 +260,40 @@ TEXT runtime·chansend1(SB),NOSPLIT,$0-16
 // func chanrecv1(c, elem unsafe.Pointer): receives into *elem (zero if closed and empty).
 TEXT runtime·chanrecv1(SB),NOSPLIT,$0-16
 	MCALLARGS(gostack_chanrecv1_m)
+
+// func chanrecv2(c, elem unsafe.Pointer) (received bool): chanrecv1 that also says whether
+// a value arrived (false: closed and drained). The receive parks like chanrecv1; whoever
+// completes it leaves the flag in the G's sched.ret, which gogo loads into AX.
+TEXT runtime·chanrecv2(SB),NOSPLIT,$16-17
+	MOVQ	c+0(FP), AX
+	MOVQ	AX, 0(SP)
+	MOVQ	elem+8(FP), AX
+	MOVQ	AX, 8(SP)
+	CALL	chanrecv2body<>(SB)
+	MOVB	AX, received+16(FP)
+	RET
+
+TEXT chanrecv2body<>(SB),NOSPLIT,$0-16
+	MCALLARGS(gostack_chanrecv2_m)
+
+// func selectnbsend(c, elem unsafe.Pointer) (selected bool): Go's `select { case c <- v:
+// ... default: }`: sends only if that needs no wait.
+TEXT runtime·selectnbsend(SB),NOSPLIT,$0-17
+	MCALLARGS(gostack_selectnbsend_m)
+
+// func selectnbrecv(elem, c unsafe.Pointer) (selected, received bool): Go's `select {
+// case v, ok = <-c: ... default: }`. received is false when c is closed and drained.
+TEXT runtime·selectnbrecv(SB),NOSPLIT,$0-18
+	MCALLARGS(gostack_selectnbrecv_m)
+
+// func chanlen(c unsafe.Pointer) int / func chancap(c unsafe.Pointer) int: len(c), cap(c).
+TEXT runtime·chanlen(SB),NOSPLIT,$16-16
+	CALLC(gostack_chanlen)
+	RET
+
+TEXT runtime·chancap(SB),NOSPLIT,$16-16
+	CALLC(gostack_chancap)
+	RET
 
 // func closechan(c unsafe.Pointer)
 TEXT runtime·closechan(SB),NOSPLIT,$0-8

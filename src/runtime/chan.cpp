@@ -48,9 +48,11 @@ void detach(Sudog* sg) {
   sg->c = nullptr;
 }
 
-// Wakes a dequeued waiter after c is unlocked.
+// Wakes a dequeued waiter after c is unlocked. A G resumes with sg->success in AX
+// (gogo loads sched.ret), which runtime·chanrecv2 returns as its ok flag.
 void wake(Sudog* sg) {
   if (sg->g != nullptr) {
+    sg->g->sched.ret = sg->success;
     goready(sg->g);
   } else if (ExitWaiter* w = sg->waiter) {
     w->done.store(true, std::memory_order_release);
@@ -237,9 +239,40 @@ void chanrecv_g(Hchan* c, void* ep, G* gp) {
   if (c == nullptr) gopark(gp, nullptr, nullptr, WaitReason::ChanReceiveNilChan);
   lock(c->lock);
   bool ok;
-  if (try_recv(c, ep, &ok)) resume(gp);
+  if (try_recv(c, ep, &ok)) {
+    gp->sched.ret = ok;
+    resume(gp);
+  }
   park_on(c, c->recvq, gp, ep, WaitReason::ChanReceive);
 }
+
+bool selectnbsend(Hchan* c, const void* ep) {
+  if (c == nullptr) return false;
+  lock(c->lock);
+  if (try_send(c, ep)) return true;
+  unlock(c->lock);
+  return false;
+}
+
+bool selectnbrecv(Hchan* c, void* ep, bool* received) {
+  if (c != nullptr) {
+    lock(c->lock);
+    if (try_recv(c, ep, received)) return true;
+    unlock(c->lock);
+  }
+  *received = false;
+  return false;
+}
+
+int64_t chanlen(Hchan* c) {
+  if (c == nullptr) return 0;
+  lock(c->lock);
+  int64_t n = static_cast<int64_t>(c->qcount);
+  unlock(c->lock);
+  return n;
+}
+
+int64_t chancap(Hchan* c) { return c == nullptr ? 0 : static_cast<int64_t>(c->dataqsiz); }
 
 void chansend_thread(Hchan* c, const void* ep) {
   if (c == nullptr) throw_fatal("chansend: nil channel from a thread blocks forever");
@@ -333,6 +366,34 @@ extern "C" {
   tsan_g0_enter();
   chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
 }
+
+// func chanrecv2(c, elem unsafe.Pointer) (received bool): the flag comes back in AX.
+[[noreturn]] void gostack_chanrecv2_m(G* gp, void** argp) {
+  tsan_g0_enter();
+  chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
+}
+
+// func selectnbsend(c, elem unsafe.Pointer) (selected bool)
+[[noreturn]] void gostack_selectnbsend_m(G* gp, void** argp) {
+  tsan_g0_enter();
+  bool selected = selectnbsend(static_cast<Hchan*>(argp[0]), argp[1]);
+  reinterpret_cast<uint8_t*>(argp)[16] = selected;
+  resume(gp);
+}
+
+// func selectnbrecv(elem, c unsafe.Pointer) (selected, received bool)
+[[noreturn]] void gostack_selectnbrecv_m(G* gp, void** argp) {
+  tsan_g0_enter();
+  bool received;
+  bool selected = selectnbrecv(static_cast<Hchan*>(argp[1]), argp[0], &received);
+  reinterpret_cast<uint8_t*>(argp)[16] = selected;
+  reinterpret_cast<uint8_t*>(argp)[17] = received;
+  resume(gp);
+}
+
+// func chanlen(c unsafe.Pointer) int and func chancap(c unsafe.Pointer) int (asmcgocall)
+void gostack_chanlen(int64_t* argp) { argp[1] = chanlen(reinterpret_cast<Hchan*>(argp[0])); }
+void gostack_chancap(int64_t* argp) { argp[1] = chancap(reinterpret_cast<Hchan*>(argp[0])); }
 
 // func closechan(c unsafe.Pointer)
 [[noreturn]] void gostack_closechan_m(G* gp, void** argp) {

@@ -45,6 +45,15 @@ Hchan* makechan(int64_t elemsize, int64_t size);
 void chansend_thread(Hchan* c, const void* ep);
 bool chanrecv_thread(Hchan* c, void* ep);  // false: closed and empty, *ep zeroed
 
+// Go's selectnbsend / selectnbrecv: a send or receive that never blocks; false when it would
+// have. From g0 or any thread. A send on a closed channel is still a fatal panic.
+bool selectnbsend(Hchan* c, const void* ep);
+bool selectnbrecv(Hchan* c, void* ep, bool* received);  // *received: false if closed and drained
+
+// Go's len(c) and cap(c) (0 for a nil channel).
+int64_t chanlen(Hchan* c);
+int64_t chancap(Hchan* c);
+
 // Go's closechan; callable from g0 or a plain thread. Closing a nil or closed channel is fatal.
 void closechan(Hchan* c);
 

@@ -23,28 +23,6 @@ extern "C" {
 void gostack_rt_enter(void (*fn)());
 [[noreturn]] void gostack_rt_leave();
 void rt_goexit() __asm__("runtime.goexit");
-void rt_morestack() __asm__("runtime.morestack");
-void rt_morestack_noctxt() __asm__("runtime.morestack_noctxt");
-void rt_mcall() __asm__("runtime.mcall");
-void rt_asmcgocall() __asm__("runtime.asmcgocall");
-void rt_newproc() __asm__("runtime.newproc");
-void rt_gosched() __asm__("runtime.Gosched");
-void rt_gc() __asm__("runtime.GC");
-void rt_printint() __asm__("runtime.printint");
-void rt_printuint() __asm__("runtime.printuint");
-void rt_printhex() __asm__("runtime.printhex");
-void rt_printstring() __asm__("runtime.printstring");
-void rt_printsp() __asm__("runtime.printsp");
-void rt_printnl() __asm__("runtime.printnl");
-void rt_nanotime() __asm__("runtime.nanotime");
-void rt_exit() __asm__("runtime.exit");
-void rt_makechan() __asm__("runtime.makechan");
-void rt_chansend1() __asm__("runtime.chansend1");
-void rt_chanrecv1() __asm__("runtime.chanrecv1");
-void rt_closechan() __asm__("runtime.closechan");
-void rt_entersyscall() __asm__("runtime.entersyscall");
-void rt_exitsyscall() __asm__("runtime.exitsyscall");
-void rt_usleep() __asm__("runtime.usleep");
 }
 
 namespace gostack::rt {
@@ -231,38 +209,10 @@ SchedStats sched_stats() {
 }
 
 const void* runtime_symbol(const char* name) {
-  struct Entry {
-    const char* name;
-    const void* addr;
-  };
-  static const Entry table[] = {
-      {"runtime.morestack", reinterpret_cast<const void*>(&rt_morestack)},
-      {"runtime.morestack_noctxt", reinterpret_cast<const void*>(&rt_morestack_noctxt)},
-      {"runtime.mcall", reinterpret_cast<const void*>(&rt_mcall)},
-      {"runtime.asmcgocall", reinterpret_cast<const void*>(&rt_asmcgocall)},
-      {"runtime.goexit", reinterpret_cast<const void*>(&rt_goexit)},
-      {"runtime.newproc", reinterpret_cast<const void*>(&rt_newproc)},
-      {"runtime.Gosched", reinterpret_cast<const void*>(&rt_gosched)},
-      {"runtime.GC", reinterpret_cast<const void*>(&rt_gc)},
-      {"runtime.printint", reinterpret_cast<const void*>(&rt_printint)},
-      {"runtime.printuint", reinterpret_cast<const void*>(&rt_printuint)},
-      {"runtime.printhex", reinterpret_cast<const void*>(&rt_printhex)},
-      {"runtime.printstring", reinterpret_cast<const void*>(&rt_printstring)},
-      {"runtime.printsp", reinterpret_cast<const void*>(&rt_printsp)},
-      {"runtime.printnl", reinterpret_cast<const void*>(&rt_printnl)},
-      {"runtime.nanotime", reinterpret_cast<const void*>(&rt_nanotime)},
-      {"runtime.exit", reinterpret_cast<const void*>(&rt_exit)},
-      {"runtime.makechan", reinterpret_cast<const void*>(&rt_makechan)},
-      {"runtime.chansend1", reinterpret_cast<const void*>(&rt_chansend1)},
-      {"runtime.chanrecv1", reinterpret_cast<const void*>(&rt_chanrecv1)},
-      {"runtime.closechan", reinterpret_cast<const void*>(&rt_closechan)},
-      {"runtime.entersyscall", reinterpret_cast<const void*>(&rt_entersyscall)},
-      {"runtime.exitsyscall", reinterpret_cast<const void*>(&rt_exitsyscall)},
-      {"runtime.usleep", reinterpret_cast<const void*>(&rt_usleep)},
-  };
-  for (const Entry& e : table)
-    if (std::strcmp(e.name, name) == 0) return e.addr;
-  return nullptr;
+  // The runtime's assembly is linked into this program: its function table has every
+  // runtime·function with its address (see functab/registry.h).
+  if (std::strncmp(name, "runtime.", 8) != 0) return nullptr;
+  return reinterpret_cast<const void*>(functab::linked_function(name));
 }
 
 }  // namespace gostack::rt

@@ -1,5 +1,5 @@
 // Channels and parking end to end through `gostack run`: ping-pong, buffered FIFO, fan-out and
-// fan-in, close semantics, send on a closed channel, deadlock reports, and stacks shrunk by
+// fan-in, close semantics, v, ok := <-c, non-blocking select, len and cap, send on a closed channel, deadlock reports, and stacks shrunk by
 // runtime·GC while their goroutines are parked with pointers into them. Results are checked.
 #include <gtest/gtest.h>
 
@@ -50,6 +50,19 @@ TEST_P(RuntimeChanProcs, CloseWakesReceiversWithZero) {
   RunResult r = sched_run(procs(), "closewake.s");
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out, "15\n");  // ids 1..5, every value received was 0
+}
+
+TEST_P(RuntimeChanProcs, Recv2ReportsCloseThroughWakeups) {
+  RunResult r = sched_run(procs(), "recv2.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, "5050\n100\n0\n");
+}
+
+TEST_P(RuntimeChanProcs, NonBlockingSelectLenCap) {
+  RunResult r = sched_run(procs(), "selectnb.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  // sends: 1 1 0 | len cap: 2 2 | recvs: 1 1 11, 1 1 22, 0 0 | closed: 1 0 | nil: 0, 0 0, 0 0
+  EXPECT_EQ(r.out, "1\n1\n0\n2\n2\n1\n1\n11\n1\n1\n22\n0\n0\n1\n0\n0\n0\n0\n0\n0\n");
 }
 
 TEST_P(RuntimeChanProcs, DeadlockIsReported) {

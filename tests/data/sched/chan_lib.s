@@ -45,3 +45,24 @@ TEXT ·println(SB), $8-8
 	CALL runtime·printint(SB)
 	CALL runtime·printnl(SB)
 	RET
+
+// func recv2(c unsafe.Pointer) (v int, ok bool): v, ok := <-c
+TEXT ·recv2(SB), $24-17
+	MOVQ c+0(FP), AX
+	MOVQ AX, 0(SP)
+	LEAQ v+8(FP), AX
+	MOVQ AX, 8(SP)
+	CALL runtime·chanrecv2(SB)
+	MOVB 16(SP), AX
+	MOVB AX, ok+16(FP)
+	RET
+
+// func go1(fv *funcval, a int): go fv(a)
+TEXT ·go1(SB), $24-16
+	MOVL $8, 0(SP)
+	MOVQ fv+0(FP), AX
+	MOVQ AX, 8(SP)
+	MOVQ a+8(FP), AX
+	MOVQ AX, 16(SP)
+	CALL runtime·newproc(SB)
+	RET

@@ -20,12 +20,11 @@ TEXT ·main(SB), $32
 	MOVQ 16(SP), AX
 	MOVQ AX, c-8(SP)
 #ifdef PARKED
-	MOVL $8, 0(SP)
 	LEAQ ·senderfv(SB), AX
-	MOVQ AX, 8(SP)
+	MOVQ AX, 0(SP)
 	MOVQ c-8(SP), AX
-	MOVQ AX, 16(SP)
-	CALL runtime·newproc(SB)
+	MOVQ AX, 8(SP)
+	CALL ·go1(SB)
 	CALL runtime·Gosched(SB)
 #endif
 	MOVQ c-8(SP), AX

@@ -1,6 +1,7 @@
 // Tests of the G lifecycle: bootstrap, malg, gfput/gfget batching, newg_alloc/gdestroy, statuses, locks.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 #include <vector>
@@ -160,6 +161,26 @@ TEST_F(ProcTest, GfgetRefillsUpTo32PreferringStacksAndGivesEveryGAStack) {
   }
   EXPECT_EQ(gfget(pp), nullptr);
   EXPECT_EQ(seen.size(), 64u);
+}
+
+// Gs come from 64 KiB slabs that are allgs: forEachG sees every G malg made, across slab
+// boundaries, once each and in creation order, and the Gs are packed without headers.
+TEST_F(ProcTest, ForEachGWalksEveryGOfTheSlabsInOrder) {
+  size_t before = allglen();
+  std::vector<G*> made;
+  for (int i = 0; i < 700; i++) made.push_back(malg(-1));  // ~2.5 slabs of 240-byte Gs
+  EXPECT_EQ(allglen(), before + made.size());
+  size_t packed = 0;  // neighbours exactly sizeof(G) apart: all but the slab changes
+  for (size_t i = 1; i < made.size(); i++)
+    packed += reinterpret_cast<uintptr_t>(made[i]) - reinterpret_cast<uintptr_t>(made[i - 1]) == sizeof(G);
+  EXPECT_GE(packed, made.size() - 4);
+  struct Walk {
+    std::vector<G*> seen;
+  } walk;
+  forEachG([](G* gp, void* arg) { static_cast<Walk*>(arg)->seen.push_back(gp); }, &walk);
+  ASSERT_EQ(walk.seen.size(), before + made.size());
+  EXPECT_TRUE(std::equal(made.begin(), made.end(), walk.seen.begin() + static_cast<std::ptrdiff_t>(before)));
+  EXPECT_EQ(std::set<G*>(walk.seen.begin(), walk.seen.end()).size(), walk.seen.size());
 }
 
 TEST_F(ProcTest, NewgAllocCountsCreationAndReuse) {

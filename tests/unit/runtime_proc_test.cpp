@@ -183,6 +183,23 @@ TEST_F(ProcTest, ForEachGWalksEveryGOfTheSlabsInOrder) {
   EXPECT_EQ(std::set<G*>(walk.seen.begin(), walk.seen.end()).size(), walk.seen.size());
 }
 
+// G's small fields live in the tail padding of its sudog ([[no_unique_address]]): assigning
+// the sudog, as a channel park does, must leave them alone.
+TEST_F(ProcTest, AssigningTheSudogKeepsTheFieldsInItsTailPadding) {
+  G* gp = malg(-1);
+  ASSERT_LT(offsetof(G, waitreason), offsetof(G, sudog) + sizeof(Sudog)) << "no longer overlapping";
+  gp->waitreason = WaitReason::ChanSend;
+  gp->preempt = gp->preemptStop = gp->preemptShrink = true;
+  Sudog* volatile sg = &gp->sudog;
+  *sg = Sudog{};
+  Sudog woken;
+  woken.success = woken.isSelect = true;
+  *sg = woken;
+  EXPECT_TRUE(gp->sudog.success && gp->sudog.isSelect);
+  EXPECT_EQ(gp->waitreason, WaitReason::ChanSend);
+  EXPECT_TRUE(gp->preempt && gp->preemptStop && gp->preemptShrink);
+}
+
 TEST_F(ProcTest, NewgAllocCountsCreationAndReuse) {
   drain_free_lists();
   P* pp = current_p();

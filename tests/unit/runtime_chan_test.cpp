@@ -1,4 +1,4 @@
-// Channels and parking end to end through `gostack run`: ping-pong, buffered FIFO, fan-out and
+// Channels and parking end to end through `gostack run`: ping-pong, the prime sieve, buffered FIFO, fan-out and
 // fan-in, close semantics, v, ok := <-c, non-blocking select, len and cap, send on a closed channel, deadlock reports, and stacks shrunk by
 // runtime·GC while their goroutines are parked with pointers into them. Results are checked.
 #include <gtest/gtest.h>
@@ -29,6 +29,14 @@ TEST_P(RuntimeChanProcs, PingPongExample) {
   auto st = stats_of(r.out);
   EXPECT_EQ(st["goroutines_created"], 2u);
   EXPECT_EQ(st["procs"], static_cast<uint64_t>(GetParam()));
+}
+
+// Go's concurrent prime sieve: a chain of filter goroutines, one per prime found.
+TEST_P(RuntimeChanProcs, PrimeSieveExample) {
+  RunResult r = gostack_run(procs() + "-stats -D N=300", "sieve_amd64.s");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("271061\n", 0), 0u) << r.out;  // the sum of the first 300 primes
+  EXPECT_EQ(stats_of(r.out)["goroutines_created"], 302u);  // main, the generator, 300 filters
 }
 
 TEST_P(RuntimeChanProcs, BufferedIsFifoAndDrainsAfterClose) {

@@ -180,7 +180,8 @@ int Input::stack_col() const {
   return f.tz ? f.tz->col() : f.pos;
 }
 
-Tok Input::stack_next() {
+// Inlined everywhere: it runs once per token.
+[[gnu::always_inline]] inline Tok Input::stack_next() {
   for (;;) {
     Frame& f = stack_.back();
     Tok t;
@@ -206,7 +207,6 @@ void Input::expect_text(const std::string& msg) const {
   fail(msg + " ; got " + go_quote(stack_text()));
 }
 
-bool Input::enabled() const { return ifdef_stack_.empty() || ifdef_stack_.back(); }
 
 void Input::expect_newline(const std::string& directive) {
   if (stack_next() != '\n') expect_text("expected newline after " + directive);
@@ -301,9 +301,10 @@ void Input::define() {
 
 // A #define whose name and body (one token, or none if body.kind is kEOF) are read.
 void Input::define_simple(std::string_view name, Token body) {
-  if (find_macro(name)) fail("redefinition of macro: " + std::string(name));
   Macro m;
   m.name = name;
+  m.hash = name_hash(name);
+  if (find_macro(name, m.hash)) fail("redefinition of macro: " + std::string(name));
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   if (body.kind != tok::kEOF) {
     macro_tokens_.push_back(body);
@@ -377,7 +378,10 @@ void Input::macro_definition(Macro& m) {
 void Input::invoke_macro(Macro macro) {
   // Interned: reading the arguments below may pop the frame this came from.
   const std::string& cur = file();
-  if (last_name_ == nullptr || *last_name_ != cur) last_name_ = &*names_.insert(cur).first;
+  if (&cur != last_source_ && (last_name_ == nullptr || *last_name_ != cur)) {
+    last_name_ = &*names_.insert(cur).first;
+  }
+  last_source_ = &cur;
   Frame f;
   f.file = last_name_;
   f.line = line();
@@ -524,6 +528,7 @@ void Input::line_directive() {
     base.line = *n;
     f.file_index = cfg_.register_file(base);
     f.tz->set_name(*file);
+    last_source_ = nullptr;  // that name changed in place
   }
 }
 
@@ -536,7 +541,10 @@ void Input::undef() {
 
 const Macro* Input::find_macro(std::string_view name) const {
   if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & filter_bit(name))) return nullptr;
-  const uint64_t h = name_hash(name);
+  return find_macro(name, name_hash(name));
+}
+
+const Macro* Input::find_macro(std::string_view name, uint64_t h) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     int32_t s = slots_[i];
@@ -552,7 +560,7 @@ const Macro* Input::find_macro(std::string_view name) const {
 void Input::add_macro(const Macro& m) {
   if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   Macro& stored = macros_.emplace_back(m);
-  stored.hash = name_hash(m.name);
+  if (stored.hash == 0) stored.hash = name_hash(m.name);
   if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= filter_bit(m.name);
   const size_t mask = slots_.size() - 1;
   size_t i = stored.hash & mask;

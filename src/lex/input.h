@@ -29,7 +29,7 @@ struct LexError {
 // Input ends: an expansion reads its macro in place even if the body #undefs or redefines it.
 struct Macro {
   std::string_view name;
-  uint64_t hash = 0;         // of the name, for the macro table
+  uint64_t hash = 0;         // of the name, for the macro table (0: not computed yet)
   bool function_like = false;
   uint32_t nparams = 0;
   uint32_t first = 0, count = 0;  // body: Input::macro_tokens_[first, first + count)
@@ -81,7 +81,7 @@ class Input {
   int stack_col() const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
-  bool enabled() const;
+  bool enabled() const { return ifdef_stack_.empty() || ifdef_stack_.back(); }
   void expect_newline(const std::string& directive);
   bool hash();
   std::string_view macro_name();
@@ -102,6 +102,7 @@ class Input {
   // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
   static constexpr int32_t kEmpty = -1, kDeleted = -2;
   const Macro* find_macro(std::string_view name) const;
+  const Macro* find_macro(std::string_view name, uint64_t hash) const;  // no filter
   void add_macro(const Macro& m);
   void remove_macro(std::string_view name);
   void rehash(size_t size);
@@ -113,6 +114,7 @@ class Input {
   // File names token lists report (node-based: stable addresses), the last one used.
   std::unordered_set<std::string> names_;
   const std::string* last_name_ = nullptr;
+  const std::string* last_source_ = nullptr;  // the file() string last_name_ was made from
   std::vector<Frame> stack_;
   std::string_view stack_text_;  // text of the token stack_next returned last
 
@@ -132,7 +134,7 @@ class Input {
   std::vector<Token> arg_tokens_;
   std::vector<uint32_t> arg_ends_;
 
-  std::vector<bool> ifdef_stack_;
+  std::vector<uint8_t> ifdef_stack_;  // per open #if[n]def: is its text enabled
   bool beginning_of_line_ = true;
   std::string_view text_;
   bool peek_ = false;

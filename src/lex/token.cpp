@@ -57,12 +57,6 @@ void append_utf8(std::string& out, int32_t r) {
 
 namespace {
 
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
-    s.replace(at, from.size(), to);
-  }
-}
-
 // Appends r escaped as Go's %q does inside the given quote character.
 void append_quoted_rune(std::string& out, int32_t r, char quote) {
   switch (r) {
@@ -118,19 +112,25 @@ std::string_view TextStore::keep(std::string_view s) {
   return std::string_view(at, s.size());
 }
 
-Token make_token(Tok kind, std::string_view text, TextStore& store) {
-  // Both stand-ins are identifier characters: only these kinds of token can hold them.
-  if (kind != tok::kIdent && kind != tok::kString && kind != tok::kChar && kind != tok::kMacroName) {
-    return Token{kind, text};
-  }
+// make_token for the kinds of token that can hold the stand-ins.
+Token make_word_token(Tok kind, std::string_view text, TextStore& store) {
   // Both are multi-byte UTF-8: plain ASCII text needs no rewriting.
   if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<signed char>(c) >= 0; })) {
     return Token{kind, text};
   }
-  std::string s(text);
-  if (kind == tok::kIdent && text.substr(0, 2) == "\u00B7") s.insert(0, "\"\"");
-  replace_all(s, "\u00B7", ".");
-  replace_all(s, "\u2215", "/");
+  constexpr std::string_view kDot = "\u00B7", kSlash = "\u2215";
+  std::string s = kind == tok::kIdent && text.starts_with(kDot) ? "\"\"" : "";
+  for (size_t i = 0; i < text.size();) {
+    if (text.substr(i, kDot.size()) == kDot) {
+      s += '.';
+      i += kDot.size();
+    } else if (text.substr(i, kSlash.size()) == kSlash) {
+      s += '/';
+      i += kSlash.size();
+    } else {
+      s += text[i++];
+    }
+  }
   return Token{kind, s == text ? text : store.keep(s)};
 }
 

@@ -55,7 +55,14 @@ class TextStore {
 // Builds a token the way Go's lex.Make does: an identifier starting with the middle dot
 // gets the package placeholder `""` in front, and the stand-ins U+00B7 (·) and U+2215 (∕)
 // become '.' and '/'. Plain ASCII text is returned as it is; rewritten text goes to `store`.
-Token make_token(Tok kind, std::string_view text, TextStore& store);
+Token make_word_token(Tok kind, std::string_view text, TextStore& store);
+inline Token make_token(Tok kind, std::string_view text, TextStore& store) {
+  // Both stand-ins are identifier characters: only these kinds of token can hold them.
+  if (kind != tok::kIdent && kind != tok::kString && kind != tok::kChar && kind != tok::kMacroName) {
+    return Token{kind, text};
+  }
+  return make_word_token(kind, text, store);
+}
 
 // Go's ScanToken.String(): "EOF", "identifier", ... or the character quoted as '%q' does.
 std::string tok_string(Tok kind);

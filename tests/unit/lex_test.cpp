@@ -225,6 +225,17 @@ TEST(Lex, FatalErrors) {
   }
 }
 
+// A directory named by #include reads as nothing (its read error must not escape as an
+// exception; the fuzzer found that once).
+TEST(Lex, IncludeOfADirectory) {
+  fs::path dir = fs::temp_directory_path() / "gostack_lex_dir";
+  fs::create_directories(dir / "sub");
+  Scanned s = scan("#include \"sub\"\nA\n", {dir.string()});
+  EXPECT_EQ(s.fatal, "");
+  EXPECT_EQ(texts(s), "# A \\n");
+  fs::remove_all(dir);
+}
+
 TEST(Lex, SelfIncludeStops) {
   fs::path dir = fs::temp_directory_path() / "gostack_lex_self";
   fs::create_directories(dir);

@@ -1,11 +1,12 @@
-// Work stealing: main·main queues 64 goroutines on its own P, each spinning through 2^20
-// iterations (about a millisecond) and then reporting its id on a buffered channel; idle Ps
-// must steal from main's queue to help. Prints the sum of ids (2080).
+// Work stealing: main·main queues 64 goroutines on its own P, each spinning through 2^22
+// iterations (a few milliseconds: even on a loaded machine the OS runs the idle Ms' threads
+// before main's P has done everything alone) and then reporting its id on a buffered
+// channel; idle Ps must steal from main's queue to help. Prints the sum of ids (2080).
 #include "textflag.h"
 
 // func busy(done unsafe.Pointer, id int)
 TEXT ·busy(SB), $16-16
-	MOVQ $(1<<20), CX
+	MOVQ $(1<<22), CX
 spin:
 	DECQ CX
 	JNE spin

@@ -150,7 +150,6 @@ TEXT runtime·goexit1(SB),NOSPLIT,$8-0
 	CALL	runtime·mcall(SB)
 	RET
 
-
 // func GC(): scans every goroutine's stack, the caller's included, and shrinks those that
 // use less than a quarter of it. The caller is stopped in mcall while its stack moves.
 TEXT runtime·GC(SB),NOSPLIT,$8-0

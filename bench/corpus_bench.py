@@ -25,8 +25,13 @@ import benchutil  # noqa: E402
 from benchutil import run_diff  # noqa: E402  (manifest reading)
 
 
-def timed(cmd, cwd):
-    """(wall seconds, CPU seconds, exit status) of one run of cmd in cwd, output discarded."""
+def timed(cmd, cwd, fresh=None):
+    """(wall seconds, CPU seconds, exit status) of one run of cmd in cwd, output discarded.
+    `fresh` (the -o file) is removed before the run: go build writes every object into a new
+    directory, and truncating a file just written costs ext4 a flush (auto_da_alloc) that
+    would be timed for whichever tool came second."""
+    if fresh and os.path.exists(fresh):
+        os.unlink(fresh)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         old = os.getcwd()
@@ -73,14 +78,15 @@ def main():
                     "-D", "GOARCH_amd64"] + flags + ["-D", "GOAMD64_v1"]
             if opts.listing:
                 args.append("-S")
-            args += ["-o", os.path.join(tmp, "out.o"), "./" + os.path.basename(file)]
+            obj = os.path.join(tmp, "out.o")
+            args += ["-o", obj, "./" + os.path.basename(file)]
             cwd = os.path.join(opts.goroot, "src", os.path.dirname(file))
             go_w, go_c, our_w, our_c, our_rc = [], [], [], [], 0
             for _ in range(opts.reps):
-                w, c, _ = timed([goasm] + args, cwd)
+                w, c, _ = timed([goasm] + args, cwd, obj)
                 go_w.append(w)
                 go_c.append(c)
-                w, c, our_rc = timed([os.path.abspath(opts.gostack), "asm"] + args, cwd)
+                w, c, our_rc = timed([os.path.abspath(opts.gostack), "asm"] + args, cwd, obj)
                 our_w.append(w)
                 our_c.append(c)
             med = statistics.median

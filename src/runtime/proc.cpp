@@ -219,7 +219,7 @@ G* malg(int32_t stacksize) {
     // _StackSystem is 0 on Linux, so this only rounds up to a power of two.
     uint32_t size = round2(static_cast<int32_t>(abi::kStackSystem) + stacksize);
     newg->stack = stackalloc(size);
-    newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+    set_stackguard0(newg, newg->stack.lo + abi::kStackGuard);
     newg->stackguard1 = ~uintptr_t{0};
     // The lowest word is cleared: Go records g there on signal stacks on some systems, and
     // a fresh word keeps tracebacks from reading stale data.
@@ -266,7 +266,7 @@ void gfput(P* pp, G* gp) {
     stackfree(gp->stack);
     gp->stack.lo = 0;
     gp->stack.hi = 0;
-    gp->stackguard0 = 0;
+    set_stackguard0(gp, 0);
   }
 
   pp->gFree.list.push(gp);
@@ -297,11 +297,11 @@ G* gfget(P* pp) {
     stackfree(gp->stack);
     gp->stack.lo = 0;
     gp->stack.hi = 0;
-    gp->stackguard0 = 0;
+    set_stackguard0(gp, 0);
   }
   if (gp->stack.lo == 0) {
     gp->stack = stackalloc(startingStackSize);
-    gp->stackguard0 = gp->stack.lo + abi::kStackGuard;
+    set_stackguard0(gp, gp->stack.lo + abi::kStackGuard);
   }
   return gp;
 }
@@ -322,7 +322,7 @@ G* newg_alloc_nop() {
     casgstatus(newg, Gidle, Gdead);
   } else if (newg->stack.lo == 0) {
     newg->stack = stackalloc(startingStackSize);
-    newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+    set_stackguard0(newg, newg->stack.lo + abi::kStackGuard);
   }
   newg->goid = static_cast<int64_t>(sched.goidgen.fetch_add(1, std::memory_order_relaxed) + 1);
   created_without_p.fetch_add(1, std::memory_order_relaxed);

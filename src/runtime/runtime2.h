@@ -296,6 +296,11 @@ inline void setg(G* gp) { gostack_tls_g = gp; }
 // marked hot to be optimised for speed.
 #define GOSTACK_HOT __attribute__((hot))
 
+// Sets gp's stack guard. sysmon may store kStackPreempt into any G a P runs (even one that has
+// since exited and been reused), so every write is atomic; a request that meets this store is
+// dropped, or honoured at the next prologue through gp->preempt, as in Go.
+inline void set_stackguard0(G* gp, uintptr_t v) { __atomic_store_n(&gp->stackguard0, v, __ATOMIC_RELAXED); }
+
 // Relaxed add on a single-writer counter (no locked instruction).
 inline void counter_add(std::atomic<uint64_t>& c, uint64_t n) {
   c.store(c.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);

@@ -171,7 +171,7 @@ G* newproc1(const FuncVal* fn, const void* argp, int32_t siz, G* callergp, uintp
   newg->sched.ctxt = const_cast<FuncVal*>(fn);
   newg->gopc = callerpc;
   newg->waiter = nullptr;
-  newg->stackguard0 = newg->stack.lo + abi::kStackGuard;
+  set_stackguard0(newg, newg->stack.lo + abi::kStackGuard);
   (void)callergp;
   casgstatus(newg, Gdead, Grunnable);
   return newg;

@@ -243,7 +243,7 @@ void copystack(G* gp, uintptr_t newsize) {
   adjustpointer(old, delta, reinterpret_cast<uintptr_t*>(&gp->panic_));
 
   gp->stack = nw;
-  gp->stackguard0 = nw.lo + abi::kStackGuard;  // may drop a preempt request, as in Go
+  set_stackguard0(gp, nw.lo + abi::kStackGuard);  // may drop a preempt request, as in Go
   gp->sched.sp = newsp;
   n_copied.fetch_add(used, std::memory_order_relaxed);
 
@@ -254,7 +254,7 @@ void growstack(G* gp, uintptr_t max_spdelta) {
   if (gp->stack.lo == 0) throw_fatal("missing stack in newstack");
   uintptr_t oldsize = gp->stack.hi - gp->stack.lo;
   uintptr_t used = gp->stack.hi - gp->sched.sp;
-  uintptr_t newsize = gp->stackguard0 == kStackForceMove ? oldsize : grow_newsize(oldsize, used, max_spdelta);
+  uintptr_t newsize = __atomic_load_n(&gp->stackguard0, __ATOMIC_RELAXED) == kStackForceMove ? oldsize : grow_newsize(oldsize, used, max_spdelta);
   // The call to morestack pushed a return address below sched.sp; report the SP it saw.
   check_stack_limit(newsize, gp->sched.sp - sizeof(uintptr_t), gp->stack);
   if (stack_debug().log_moves) log_move("grow", gp, oldsize, newsize, used);

@@ -39,40 +39,6 @@ TEST_P(RuntimeChanProcs, PrimeSieveExample) {
   EXPECT_EQ(stats_of(r.out)["goroutines_created"], 302u);  // main, the generator, 300 filters
 }
 
-TEST_P(RuntimeChanProcs, BufferedIsFifoAndDrainsAfterClose) {
-  RunResult r = sched_run(procs(), "buffered.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n");
-}
-
-TEST_P(RuntimeChanProcs, FanOutFanIn) {
-  RunResult r = sched_run(procs(), "fanout.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "333833500\n");
-  r = sched_run(procs() + "-D N=20000 -D W=3", "fanout.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "2666866670000\n");
-}
-
-TEST_P(RuntimeChanProcs, CloseWakesReceiversWithZero) {
-  RunResult r = sched_run(procs(), "closewake.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "15\n");  // ids 1..5, every value received was 0
-}
-
-TEST_P(RuntimeChanProcs, Recv2ReportsCloseThroughWakeups) {
-  RunResult r = sched_run(procs(), "recv2.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  EXPECT_EQ(r.out, "5050\n100\n0\n");
-}
-
-TEST_P(RuntimeChanProcs, NonBlockingSelectLenCap) {
-  RunResult r = sched_run(procs(), "selectnb.s");
-  ASSERT_EQ(r.status, 0) << r.out;
-  // sends: 1 1 0 | len cap: 2 2 | recvs: 1 1 11, 1 1 22, 0 0 | closed: 1 0 | nil: 0, 0 0, 0 0
-  EXPECT_EQ(r.out, "1\n1\n0\n2\n2\n1\n1\n11\n1\n1\n22\n0\n0\n1\n0\n0\n0\n0\n0\n0\n");
-}
-
 TEST_P(RuntimeChanProcs, DeadlockIsReported) {
   RunResult r = sched_run(procs(), "deadlock.s");
   EXPECT_EQ(r.status, 2);
@@ -91,6 +57,45 @@ TEST_P(RuntimeChanProcs, ShrinkWhileParkedKeepsValues) {
 
 INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanProcs, ::testing::Values(1, 2, 4),
                          [](const ::testing::TestParamInfo<int>& i) { return "P" + std::to_string(i.param); });
+
+// Programs whose whole output is known, each on one, two and four Ps.
+struct ExactRun {
+  const char* name;
+  const char* prog;   // in tests/data/sched, run after chan_lib.s
+  const char* flags;
+  const char* out;
+};
+
+const ExactRun kExactRuns[] = {
+    {"BufferedIsFifoAndDrainsAfterClose", "buffered.s", "", "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n"},
+    {"FanOutFanIn", "fanout.s", "", "333833500\n"},
+    {"FanOutFanInWide", "fanout.s", "-D N=20000 -D W=3", "2666866670000\n"},
+    // ids 1..5, every value received was 0
+    {"CloseWakesReceiversWithZero", "closewake.s", "", "15\n"},
+    {"Recv2ReportsCloseThroughWakeups", "recv2.s", "", "5050\n100\n0\n"},
+    // sends: 1 1 0 | len cap: 2 2 | recvs: 1 1 11, 1 1 22, 0 0 | closed: 1 0 | nil: 0, 0 0, 0 0
+    {"NonBlockingSelectLenCap", "selectnb.s", "", "1\n1\n0\n2\n2\n1\n1\n11\n1\n1\n22\n0\n0\n1\n0\n0\n0\n0\n0\n0\n"},
+    // Programs as a user writes them: closures started with newproc and deep recursion
+    // growing stacks on several Ps; a channel used as a mutex under Gosched and runtime·GC.
+    {"ClosuresAndDeepStacks", "closure.s", "", "169182575000\n"},
+    {"ChannelMutexKeepsEveryUpdate", "mutex.s", "", "10000\n10000\n"},
+};
+
+class RuntimeChanExact : public ::testing::TestWithParam<std::tuple<ExactRun, int>> {};
+
+TEST_P(RuntimeChanExact, Output) {
+  const auto& [run, procs] = GetParam();
+  RunResult r = sched_run("-maxprocs " + std::to_string(procs) + " " + run.flags, run.prog);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, run.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, RuntimeChanExact,
+                         ::testing::Combine(::testing::ValuesIn(kExactRuns), ::testing::Values(1, 2, 4)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) + "_P" +
+                                  std::to_string(std::get<1>(info.param));
+                         });
 
 TEST(RuntimeChan, SendOnClosedChannelPanics) {
   RunResult r = sched_run("-maxprocs 1", "sendclosed.s");

@@ -145,6 +145,7 @@ int run_run(const std::vector<std::string>& args) {
   static rt::FuncVal main_fv;
   main_fv.fn = reinterpret_cast<uintptr_t>(entry);
   static rt::ExitWaiter main_done;
+  main_done.program_main = true;
   rt::spawn_goroutine(&main_fv, nullptr, 0, &main_done);
   rt::run_scheduler(&main_done);  // a deadlock ends the process inside
   exit_hook(0);

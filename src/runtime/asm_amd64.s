@@ -241,6 +241,17 @@ switch:
 	LEAQ	8(SP), R13; \
 	JMP	runtime·mcallargs(SB)
 
+// func Goexit(): ends the calling goroutine (Go's runtime.Goexit; there are no defers to run).
+// In main·main the program goes on until the other goroutines are done, then dies in
+// checkdead with Go's "no goroutines (main called runtime.Goexit) - deadlock!".
+TEXT runtime·Goexit(SB),NOSPLIT,$0-0
+	MCALLARGS(gostack_goexit_m)
+
+// func NumGoroutine() int: the number of goroutines that exist.
+TEXT runtime·NumGoroutine(SB),NOSPLIT,$16-8
+	CALLC(gostack_numgoroutine)
+	RET
+
 // func Gosched(): yields the processor; the caller continues later (Go's runtime.Gosched).
 TEXT runtime·Gosched(SB),NOSPLIT,$0-0
 	MCALLARGS(gostack_gosched_m)

@@ -123,6 +123,9 @@ struct ExitWaiter {
   void* frame = nullptr;
   size_t len = 0;
   bool thread = false;
+  // The program's main goroutine (gostack run): if it calls runtime·Goexit, the program goes
+  // on without it and ends in checkdead once every other goroutine is gone, as in Go.
+  bool program_main = false;
   std::atomic<bool> done{false};
   Note note;
 };

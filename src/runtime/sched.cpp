@@ -293,6 +293,26 @@ extern "C" {
   schedule();
 }
 
+// runtime·Goexit's mcall target: gp ends here (there are no defers to run). Only the
+// program's main goroutine differs from returning: its waiter is not told, so the program
+// does not end with it.
+[[noreturn]] void gostack_goexit_m(G* gp, void*) {
+  if (gp->waiter != nullptr && gp->waiter->program_main) gp->waiter = nullptr;
+  gostack_goexit0(gp);
+}
+
+// func NumGoroutine() int: the goroutines that exist now (neither dead nor unborn).
+void gostack_numgoroutine(int64_t* ret) {
+  int64_t n = 0;
+  forEachG(
+      [](G* gp, void* arg) {
+        uint32_t st = readgstatus(gp);
+        if (st != Gidle && st != Gdead) ++*static_cast<int64_t*>(arg);
+      },
+      &n);
+  *ret = n;
+}
+
 // Gosched's mcall target (Go's gosched_m).
 [[noreturn]] GOSTACK_HOT void gostack_gosched_m(G* gp, void*) {
   tsan_g0_enter();

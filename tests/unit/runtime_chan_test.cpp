@@ -39,6 +39,12 @@ TEST_P(RuntimeChanProcs, PrimeSieveExample) {
   EXPECT_EQ(stats_of(r.out)["goroutines_created"], 302u);  // main, the generator, 300 filters
 }
 
+TEST_P(RuntimeChanProcs, GoexitInMainEndsInCheckdead) {
+  RunResult r = sched_run(procs() + "-D MAINEXIT", "goexit.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "11\n55\n1\nfatal error: no goroutines (main called runtime.Goexit) - deadlock!\n") << r.out;
+}
+
 TEST_P(RuntimeChanProcs, DeadlockIsReported) {
   RunResult r = sched_run(procs(), "deadlock.s");
   EXPECT_EQ(r.status, 2);
@@ -79,6 +85,8 @@ const ExactRun kExactRuns[] = {
     // growing stacks on several Ps; a channel used as a mutex under Gosched and runtime·GC.
     {"ClosuresAndDeepStacks", "closure.s", "", "169182575000\n"},
     {"ChannelMutexKeepsEveryUpdate", "mutex.s", "", "10000\n10000\n"},
+    // goroutines before the receives | the ids | goroutines after
+    {"GoexitEndsOnlyItsGoroutine", "goexit.s", "", "11\n55\n1\n"},
 };
 
 class RuntimeChanExact : public ::testing::TestWithParam<std::tuple<ExactRun, int>> {};

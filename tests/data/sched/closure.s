@@ -6,8 +6,10 @@
 
 GLOBL ·results(SB), NOPTR, $8
 
-// func worker(n int), started from ·closure: results <- n * captured
-TEXT ·worker(SB), $16-8
+// func worker(n int), started from ·closure: results <- n * captured. NEEDCTXT, as Go requires
+// of assembly that reads DX: its prologue then keeps DX across morestack (a preemption request
+// can trip the check even on entry; morestack_noctxt would clear DX).
+TEXT ·worker(SB), NEEDCTXT, $16-8
 	MOVQ 8(DX), AX  // the captured multiplier, after the code pointer
 	IMULQ n+0(FP), AX
 	MOVQ ·results(SB), CX

@@ -279,12 +279,9 @@ TEXT runtime·chanrecv2(SB),NOSPLIT,$16-17
 	MOVQ	AX, 0(SP)
 	MOVQ	elem+8(FP), AX
 	MOVQ	AX, 8(SP)
-	CALL	chanrecv2body<>(SB)
+	CALL	runtime·chanrecv1(SB)
 	MOVB	AX, received+16(FP)
 	RET
-
-TEXT chanrecv2body<>(SB),NOSPLIT,$0-16
-	MCALLARGS(gostack_chanrecv2_m)
 
 // func selectnbsend(c, elem unsafe.Pointer) (selected bool): Go's `select { case c <- v:
 // ... default: }`: sends only if that needs no wait.

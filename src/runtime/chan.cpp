@@ -361,14 +361,8 @@ extern "C" {
   chansend_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
 }
 
-// func chanrecv1(c, elem unsafe.Pointer)
+// func chanrecv1(c, elem unsafe.Pointer) (runtime·chanrecv2 calls it and takes its flag from AX)
 [[noreturn]] void gostack_chanrecv1_m(G* gp, void** argp) {
-  tsan_g0_enter();
-  chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
-}
-
-// func chanrecv2(c, elem unsafe.Pointer) (received bool): the flag comes back in AX.
-[[noreturn]] void gostack_chanrecv2_m(G* gp, void** argp) {
   tsan_g0_enter();
   chanrecv_g(static_cast<Hchan*>(argp[0]), argp[1], gp);
 }

@@ -418,8 +418,7 @@ void goyield_global(G* gp) {
   M* mp = curm();
   P* pp = mp->p;
   casgstatus(gp, Grunning, Grunnable);
-  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
-  gp->m = nullptr;
+  dropg(mp, gp);
   // With nothing local to run, schedule would take the global queue next anyway: do it under
   // the same lock (one lock round trip per yield instead of two).
   G* next = nullptr;
@@ -446,8 +445,7 @@ GOSTACK_HOT void gosched_m(G* gp) {
   // straight back. (Other Ps may steal gp from here as they would take it from there.)
   if (sched.runqsize.load(std::memory_order_relaxed) != 0 || m0_should_leave(mp)) goyield_global(gp);
   casgstatus(gp, Grunning, Grunnable);
-  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
-  gp->m = nullptr;
+  dropg(mp, gp);
   runqput(pp, gp, false);
   bool inherit = false;
   G* next = runqget(pp, &inherit);
@@ -592,8 +590,7 @@ void exitsyscall_park(G* gp) {
   M* mp = curm();
   gp->syscallsp = 0;
   casgstatus(gp, Gsyscall, Grunnable);
-  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
-  gp->m = nullptr;
+  dropg(mp, gp);
   {
     LockGuard guard(sched.lock);
     globrunqput(gp);

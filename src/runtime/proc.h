@@ -56,6 +56,12 @@ inline void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
   gp->atomicstatus.store(newval, std::memory_order_release);
 }
 
+// Go's dropg: gp, no longer running, leaves mp (which runs no G until it executes another).
+inline void dropg(M* mp, G* gp) {
+  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
+  gp->m = nullptr;
+}
+
 // Puts a dead G on pp's free list (see proc.cpp for the 64/32 batching rule).
 void gfput(P* pp, G* gp);
 // Takes a dead G from pp's free list, refilling it from the global list when empty. The G

@@ -120,8 +120,7 @@ GOSTACK_HOT void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReaso
   if (mp->curg != gp) throw_fatal("gopark: not the current G");
   gp->waitreason = reason;
   casgstatus(gp, Grunning, Gwaiting);
-  __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
-  gp->m = nullptr;
+  dropg(mp, gp);
   if (unlockf != nullptr && !unlockf(gp, lock)) {
     casgstatus(gp, Gwaiting, Grunnable);
     execute(gp, true);

@@ -258,9 +258,12 @@ FuncTable build(const Unit& unit, Diag& diag) {
 
 std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
   std::vector<uint8_t> out(kHeaderSize, 0);
+  // The arrays' size, so that `out` grows once (the maps' bitmaps and the strings aside).
+  out.reserve(kHeaderSize + 8 * fn.pcsp.size() + 12 * fn.pcline.size() + 4 * fn.bp_saved.size() +
+              8 * fn.calls.size() + 8 * fn.stackmap_index.size() + 32);
   std::vector<uint8_t> strings;
-  std::unordered_map<std::string, uint32_t> str_off;
-  auto str = [&](const std::string& s) {
+  std::unordered_map<std::string_view, uint32_t> str_off;  // views of table and fn strings
+  auto str = [&](std::string_view s) {
     auto [it, fresh] = str_off.try_emplace(s, static_cast<uint32_t>(strings.size()));
     if (fresh) {
       strings.insert(strings.end(), s.begin(), s.end());
@@ -269,10 +272,14 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     return it->second;  // relative to the string area; fixed up below
   };
   std::vector<std::pair<size_t, uint32_t>> str_fixups;  // (field offset, string-relative offset)
-  auto put_str = [&](const std::string& s) {
-    str_fixups.emplace_back(out.size(), str(s));
+  auto put_str_at = [&](uint32_t off) {
+    str_fixups.emplace_back(out.size(), off);
     put<uint32_t>(out, 0);
   };
+  auto put_str = [&](std::string_view s) { put_str_at(str(s)); };
+  // Every line run names a file: look each file up in str_off once, by its index.
+  constexpr uint32_t kNotYet = UINT32_MAX;
+  std::vector<uint32_t> file_off(table.files.size(), kNotYet);
 
   put_at(out, 0, kMagic);
   put_at(out, 4, kVersion);
@@ -295,7 +302,12 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
   put_at(out, 52, static_cast<uint32_t>(fn.pcline.size()));
   for (const LineRun& r : fn.pcline) {
     put<uint32_t>(out, r.pc);
-    put_str(r.file < table.files.size() ? table.files[r.file] : std::string("?"));
+    if (r.file < table.files.size()) {
+      if (file_off[r.file] == kNotYet) file_off[r.file] = str(table.files[r.file]);
+      put_str_at(file_off[r.file]);
+    } else {
+      put_str("?");
+    }
     put<int32_t>(out, r.line);
   }
   put_at(out, 56, static_cast<uint32_t>(out.size()));

@@ -3,10 +3,12 @@
 #include "lex/input.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace gostack::lex {
 namespace {
@@ -46,13 +48,15 @@ uint64_t filter_bit(std::string_view s) {
 }
 
 // Go's path.Clean for slash-separated paths.
-std::string clean(const std::string& path) {
+std::string clean(std::string_view path) {
   if (path.empty()) return ".";
-  bool rooted = path[0] == '/';
-  std::vector<std::string> parts;
-  std::stringstream ss(path);
-  std::string part;
-  while (std::getline(ss, part, '/')) {
+  const bool rooted = path[0] == '/';
+  std::vector<std::string_view> parts;
+  for (size_t start = 0; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view part = path.substr(start, slash - start);
+    start = slash + 1;
     if (part.empty() || part == ".") continue;
     if (part == "..") {
       if (!parts.empty() && parts.back() != "..") {
@@ -75,21 +79,30 @@ std::string clean(const std::string& path) {
 }  // namespace
 
 std::optional<std::string> read_file(const std::string& path, std::string* err) {
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::string e = std::strerror(errno ? errno : ENOENT);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    // As Go's os errors read: "open name: no such file or directory".
+    std::string e = std::strerror(errno);
     if (!e.empty()) e[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(e[0])));
     *err = "open " + path + ": " + e;
     return std::nullopt;
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) {
-    *err = "read " + path + ": is a directory";
-    return std::nullopt;
+  // The size is a hint (a pipe has none); one byte more lets the read that sees EOF fit.
+  struct stat st {};
+  std::string out(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
+  size_t used = 0;
+  for (;;) {
+    if (used == out.size()) out.resize(2 * out.size());
+    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    // A read error (the name is a directory) ends the text there, as in Go's scanner,
+    // which also prints "read dir: is a directory" (not done here).
+    if (n <= 0) break;
+    used += static_cast<size_t>(n);
   }
-  return buf.str();
+  ::close(fd);
+  out.resize(used);
+  return out;
 }
 
 std::string path_dir(const std::string& path) {
@@ -539,7 +552,8 @@ void Input::undef() {
   remove_macro(name);
 }
 
-const Macro* Input::find_macro(std::string_view name) const {
+// Inlined: Input::next asks this of every identifier, and the filter answers most.
+[[gnu::always_inline]] inline const Macro* Input::find_macro(std::string_view name) const {
   if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & filter_bit(name))) return nullptr;
   return find_macro(name, name_hash(name));
 }

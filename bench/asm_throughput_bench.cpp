@@ -79,8 +79,9 @@ long assemble(const Job& j) {
   std::vector<uint8_t> obj;
   try {
     if (!gostack::assemble_text(unit, diag, j.path, j.text, j.opts)) return -1;
-    if (!gostack::functab::check_nosplit(unit, diag)) return -1;
-    if (!gostack::write_elf_object(unit, obj, diag)) return -1;
+    const gostack::functab::FuncTable table = gostack::functab::build(unit, diag);
+    if (!gostack::functab::check_nosplit(table, diag)) return -1;
+    if (!gostack::write_elf_object(unit, obj, diag, &table)) return -1;
   } catch (const gostack::TooManyErrors&) {
     return -1;
   }

@@ -234,8 +234,11 @@ int run_asm(const std::vector<std::string>& args) {
       std::fwrite(listing.data(), 1, listing.size(), stdout);
       std::fflush(stdout);
     }
-    if (ok) ok = functab::check_nosplit(unit, diag);
-    if (ok) ok = write_elf_object(unit, output, diag);
+    if (ok) {
+      // One function table for the NOSPLIT check and the object's tables.
+      const functab::FuncTable table = functab::build(unit, diag);
+      ok = functab::check_nosplit(table, diag) && write_elf_object(unit, output, diag, &table);
+    }
   } catch (const TooManyErrors&) {
     remove_failed_output(output);
     std::fprintf(stderr, "asm: too many errors\n");

@@ -245,9 +245,8 @@ int report_nosplit(const FuncTable& table, const std::vector<NosplitViolation>& 
   return static_cast<int>(violations.size());
 }
 
-bool check_nosplit(const Unit& unit, Diag& diag) {
-  FuncTable t = build(unit, diag);
-  return report_nosplit(t, check_nosplit({&t}), diag) == 0;
+bool check_nosplit(const FuncTable& unit_table, Diag& diag) {
+  return report_nosplit(unit_table, check_nosplit({&unit_table}), diag) == 0;
 }
 
 }  // namespace gostack::functab

@@ -33,9 +33,9 @@ std::vector<NosplitViolation> check_nosplit(const std::vector<const FuncTable*>&
 // the root, file names from `table`) followed by the chain, indented. Returns the count.
 int report_nosplit(const FuncTable& table, const std::vector<NosplitViolation>& v, Diag& diag);
 
-// The assembly-time check of one unit: builds its table, checks it alone (calls leaving
-// the unit count as external) and reports violations at the roots' TEXT lines.
-// Returns false if any was reported.
-bool check_nosplit(const Unit& unit, Diag& diag);
+// The assembly-time check of one unit, given its table (functab::build): checks it alone
+// (calls leaving the unit count as external) and reports violations at the roots' TEXT
+// lines. Returns false if any was reported.
+bool check_nosplit(const FuncTable& unit_table, Diag& diag);
 
 }  // namespace gostack::functab

@@ -155,7 +155,8 @@ Placement place(const Symbol& s) {
 
 class Writer {
  public:
-  Writer(const Unit& unit, Diag& diag) : unit_(unit), diag_(diag) {}
+  Writer(const Unit& unit, Diag& diag, const functab::FuncTable* table)
+      : unit_(unit), diag_(diag), functab_(table) {}
 
   bool run(std::vector<uint8_t>& out);
 
@@ -198,7 +199,8 @@ class Writer {
   std::unordered_map<const Symbol*, uint32_t> symindex_;  // Go symbol -> ELF symbol index
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
-  functab::FuncTable functab_;
+  const functab::FuncTable* functab_;  // the caller's, or own_functab_
+  functab::FuncTable own_functab_;
 };
 
 // Allocates, for every defined symbol in source order: [COMDAT group], its section,
@@ -254,9 +256,9 @@ void Writer::plan_sections() {
 // The function's gostack_functab record and its .eh_frame CIE+FDE, in the function's
 // COMDAT group if it has one (so a discarded copy takes its tables along).
 void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
-  auto it = std::find_if(functab_.funcs.begin(), functab_.funcs.end(),
+  auto it = std::find_if(functab_->funcs.begin(), functab_->funcs.end(),
                          [&](const functab::FuncEntry& f) { return f.name == d.name; });
-  if (it == functab_.funcs.end()) return;
+  if (it == functab_->funcs.end()) return;
   auto add = [&](const char* name, uint32_t type, std::vector<uint8_t> bytes, uint32_t field) {
     Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
     sec.bytes = std::move(bytes);
@@ -266,7 +268,7 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
     d.aux.push_back({at, rela, field});
   };
   uint32_t field = 0;
-  std::vector<uint8_t> table = functab::serialize(functab_, *it, &field);
+  std::vector<uint8_t> table = functab::serialize(*functab_, *it, &field);
   add(functab::kSectionName, SHT_PROGBITS, std::move(table), field);
   if (it->size > 0) {
     std::vector<uint8_t> cfi = functab::eh_frame(*it, &field);
@@ -470,7 +472,10 @@ bool Writer::run(std::vector<uint8_t>& out) {
       }
     }
   }
-  functab_ = functab::build(unit_, diag_);
+  if (functab_ == nullptr) {
+    own_functab_ = functab::build(unit_, diag_);
+    functab_ = &own_functab_;
+  }
   plan_sections();
   if (sections_.size() >= SHN_LORESERVE) {
     error("too many sections for an ELF object (" + std::to_string(sections_.size()) + ")");
@@ -516,13 +521,15 @@ std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath) {
   return name;
 }
 
-bool write_elf_object(const Unit& unit, std::vector<uint8_t>& out, Diag& diag) {
-  return Writer(unit, diag).run(out);
+bool write_elf_object(const Unit& unit, std::vector<uint8_t>& out, Diag& diag,
+                      const functab::FuncTable* table) {
+  return Writer(unit, diag, table).run(out);
 }
 
-bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag) {
+bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag,
+                      const functab::FuncTable* table) {
   std::vector<uint8_t> bytes;
-  if (!write_elf_object(unit, bytes, diag)) return false;
+  if (!write_elf_object(unit, bytes, diag, table)) return false;
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (f == nullptr) {
     diag.error("open " + path + ": " + std::strerror(errno));

@@ -11,6 +11,10 @@
 
 namespace gostack {
 
+namespace functab {
+struct FuncTable;
+}
+
 // The thread-local symbol every R_TLS_LE (and symbol-less R_TLS_IE) relocation is made
 // against: the runtime's g slot. The program that links the object must define it
 // (e.g. `extern "C" thread_local void* gostack_tls_g;` in the runtime).
@@ -32,10 +36,14 @@ std::string data_size_problem(const Symbol& sym);
 
 // Serialises the unit's TEXT and data symbols as an ELF64 ET_REL image into `out`.
 // Problems (a relocation the format cannot express, a `"".` name without -p, ...) are
-// reported through `diag`; returns false if any was.
-bool write_elf_object(const Unit& unit, std::vector<uint8_t>& out, Diag& diag);
+// reported through `diag`; returns false if any was. `table` is the unit's function table
+// (functab::build) when the caller has already built it for the NOSPLIT check; if null,
+// it is built here.
+bool write_elf_object(const Unit& unit, std::vector<uint8_t>& out, Diag& diag,
+                      const functab::FuncTable* table = nullptr);
 
 // Same, written to the file at `path` (replaced if it exists).
-bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag);
+bool write_elf_object(const Unit& unit, const std::string& path, Diag& diag,
+                      const functab::FuncTable* table = nullptr);
 
 }  // namespace gostack

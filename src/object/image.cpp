@@ -398,7 +398,7 @@ std::unique_ptr<Image> assemble_image(std::string_view filename, std::string_vie
                                       Diag& diag) {
   Unit unit;
   if (!assemble_text(unit, diag, filename, text, opts)) return nullptr;
-  if (!functab::check_nosplit(unit, diag)) return nullptr;
+  if (!functab::check_nosplit(functab::build(unit, diag), diag)) return nullptr;
   return load_image(unit, resolve, diag);
 }
 

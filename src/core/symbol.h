@@ -126,8 +126,14 @@ struct Unit {
   std::vector<std::unique_ptr<Prog[]>> prog_chunks_;
   size_t progs_in_chunk_ = 0;
   std::deque<std::string> strings_;
-  std::deque<Symbol> symbols_;
-  std::unordered_map<std::string, Symbol*> by_name_;
+  std::deque<Symbol> symbols_;  // never moves a Symbol: names are stable map keys
+  // The symbols by name, one space each for file-local (<>), ABI0 and ABIInternal names:
+  // like Go's Link, foo<ABIInternal> is not foo. Keys view Symbol::name.
+  enum Space { kStatic, kAbi0, kAbiInternal, kSpaces };
+  static Space space(bool is_static, Abi abi) {
+    return is_static ? kStatic : abi == Abi::AbiInternal ? kAbiInternal : kAbi0;
+  }
+  std::unordered_map<std::string_view, Symbol*> by_name_[kSpaces];
 };
 
 }  // namespace gostack

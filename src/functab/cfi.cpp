@@ -69,6 +69,8 @@ void advance(std::vector<uint8_t>& out, uint32_t delta) {
 
 std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, bool absolute) {
   std::vector<uint8_t> out;
+  // The CIE and the FDE's fixed part take under 64 bytes, each change under 8.
+  out.reserve(64 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
   // CIE: "zR", code alignment 1, data alignment -8, return address column 16;
   // initial rules: CFA = RSP+8, return address at CFA-8.
   size_t cie = out.size();

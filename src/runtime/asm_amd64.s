@@ -293,6 +293,33 @@ TEXT runtime·selectnbsend(SB),NOSPLIT,$0-17
 TEXT runtime·selectnbrecv(SB),NOSPLIT,$0-18
 	MCALLARGS(gostack_selectnbrecv_m)
 
+// func selectgo(cas0 *scase, order0 *uint16, pc0 *uintptr, nsends int, nrecvs int,
+// block bool) (int, bool): Go's select statement (select.cpp). selectpoll completes a ready
+// case, or returns -1 when none is and !block (the G resumes with AX = 0), or parks the G on
+// every case's channel; the case that wakes it leaves its sudog in AX, and selectwoken takes
+// the G off the other channels and stores the results. The arguments are addressed afresh
+// after the park: the stack may have moved meanwhile.
+TEXT runtime·selectgo(SB),NOSPLIT,$16-57
+	LEAQ	cas0+0(FP), AX
+	MOVQ	AX, 0(SP)
+	CALL	runtime·selectpoll(SB)
+	TESTQ	AX, AX
+	JEQ	done
+	LEAQ	cas0+0(FP), BX
+	MOVQ	BX, 0(SP)
+	MOVQ	AX, 8(SP)
+	CALL	runtime·selectwoken(SB)
+done:
+	RET
+
+// func selectpoll(frame unsafe.Pointer) / func selectwoken(frame, sg unsafe.Pointer): the
+// two halves of selectgo, on g0.
+TEXT runtime·selectpoll(SB),NOSPLIT,$0-8
+	MCALLARGS(gostack_selectpoll_m)
+
+TEXT runtime·selectwoken(SB),NOSPLIT,$0-16
+	MCALLARGS(gostack_selectwoken_m)
+
 // func chanlen(c unsafe.Pointer) int / func chancap(c unsafe.Pointer) int: len(c), cap(c).
 TEXT runtime·chanlen(SB),NOSPLIT,$16-16
 	CALLC(gostack_chanlen)

@@ -39,27 +39,15 @@ bool chanparkcommit(G*, void* lock) {
   return true;
 }
 
-// A sudog leaves its queue: the waiter's G no longer points at it (c is locked).
+// A sudog leaves its queue: the waiter's G no longer points at it (c is locked). A select's
+// sudogs stay on the G's list: the G takes them all off in selectgo once it runs.
 void detach(Sudog* sg) {
+  if (sg->isSelect) return;
   if (sg->g != nullptr) {
     sg->g->waiting = nullptr;
     sg->g->parkingOnChan.store(nullptr, std::memory_order_relaxed);
   }
   sg->c = nullptr;
-}
-
-// Wakes a dequeued waiter after c is unlocked. A G resumes with sg->success in AX
-// (gogo loads sched.ret), which runtime·chanrecv2 returns as its ok flag.
-void wake(Sudog* sg) {
-  if (sg->g != nullptr) {
-    sg->g->sched.ret = sg->success;
-    goready(sg->g);
-  } else if (ExitWaiter* w = sg->waiter) {
-    w->done.store(true, std::memory_order_release);
-    wake_m0_for(w);
-  } else {
-    notewakeup(*sg->note);
-  }
 }
 
 // A parked sender woken by close: it resumes in runtime·panicsendclosed, as if its call of
@@ -70,35 +58,6 @@ void redirect_to_send_panic(G* gp) {
   gp->sched.pc = reinterpret_cast<uintptr_t>(&rt_panicsendclosed);
 }
 
-// Go's send when a receiver waits: the value goes straight into its slot. Unlocks c.
-void send_direct(Hchan* c, Sudog* sg, const void* ep) {
-  copy_elem(c, sg->elem, ep);
-  sg->elem = nullptr;
-  sg->success = true;
-  detach(sg);
-  unlock(c->lock);
-  wake(sg);
-}
-
-// Go's recv when a sender waits: an unbuffered channel takes the sender's value; a full
-// buffered one takes the head and moves the sender's value to the tail. Unlocks c.
-void recv_from_sender(Hchan* c, Sudog* sg, void* ep) {
-  if (c->dataqsiz == 0) {
-    copy_elem(c, ep, sg->elem);
-  } else {
-    uint8_t* qp = chanbuf(c, c->recvx);
-    copy_elem(c, ep, qp);
-    copy_elem(c, qp, sg->elem);
-    if (++c->recvx == c->dataqsiz) c->recvx = 0;
-    c->sendx = c->recvx;
-  }
-  sg->elem = nullptr;
-  sg->success = true;
-  detach(sg);
-  unlock(c->lock);
-  wake(sg);
-}
-
 // The non-blocking part of a send, with c locked. True when done (c unlocked).
 bool try_send(Hchan* c, const void* ep) {
   if (c->closed) {
@@ -107,12 +66,12 @@ bool try_send(Hchan* c, const void* ep) {
   }
   if (Sudog* sg = c->recvq.dequeue()) {
     send_direct(c, sg, ep);
+    unlock(c->lock);
+    wake(sg);
     return true;
   }
   if (c->qcount < c->dataqsiz) {
-    copy_elem(c, chanbuf(c, c->sendx), ep);
-    if (++c->sendx == c->dataqsiz) c->sendx = 0;
-    c->qcount++;
+    buf_put(c, ep);
     unlock(c->lock);
     return true;
   }
@@ -124,21 +83,19 @@ bool try_send(Hchan* c, const void* ep) {
 bool try_recv(Hchan* c, void* ep, bool* ok) {
   if (c->closed && c->qcount == 0) {
     unlock(c->lock);
-    if (ep != nullptr && c->elemsize != 0) std::memset(ep, 0, c->elemsize);
+    clear_elem(c, ep);
     *ok = false;
     return true;
   }
   *ok = true;
   if (Sudog* sg = c->sendq.dequeue()) {
-    recv_from_sender(c, sg, ep);
+    recv_direct(c, sg, ep);
+    unlock(c->lock);
+    wake(sg);
     return true;
   }
   if (c->qcount > 0) {
-    uint8_t* qp = chanbuf(c, c->recvx);
-    copy_elem(c, ep, qp);
-    if (c->elemsize != 0) std::memset(qp, 0, c->elemsize);
-    if (++c->recvx == c->dataqsiz) c->recvx = 0;
-    c->qcount--;
+    buf_take(c, ep);
     unlock(c->lock);
     return true;
   }
@@ -184,6 +141,63 @@ bool thread_wait(Hchan* c, WaitQ& q, void* ep) {
 
 }  // namespace
 
+// Wakes a dequeued waiter after c is unlocked. A G resumes with sched.ret in AX (gogo loads
+// it): sg->success, which runtime·chanrecv2 returns as its ok flag, or for a select the
+// winning sudog, which selectgo's second half looks for.
+void wake(Sudog* sg) {
+  if (sg->g != nullptr) {
+    sg->g->sched.ret = sg->isSelect ? reinterpret_cast<uintptr_t>(sg) : sg->success;
+    goready(sg->g);
+  } else if (ExitWaiter* w = sg->waiter) {
+    w->done.store(true, std::memory_order_release);
+    wake_m0_for(w);
+  } else {
+    notewakeup(*sg->note);
+  }
+}
+
+void clear_elem(Hchan* c, void* p) {
+  if (p != nullptr && c->elemsize != 0) std::memset(p, 0, c->elemsize);
+}
+
+void send_direct(Hchan* c, Sudog* sg, const void* ep) {
+  copy_elem(c, sg->elem, ep);
+  sg->elem = nullptr;
+  sg->success = true;
+  detach(sg);
+}
+
+void recv_direct(Hchan* c, Sudog* sg, void* ep) {
+  if (c->dataqsiz == 0) {
+    copy_elem(c, ep, sg->elem);
+  } else {
+    // The buffer is full: take its head and put the sender's value at the tail.
+    uint8_t* qp = chanbuf(c, c->recvx);
+    copy_elem(c, ep, qp);
+    copy_elem(c, qp, sg->elem);
+    if (++c->recvx == c->dataqsiz) c->recvx = 0;
+    c->sendx = c->recvx;
+  }
+  sg->elem = nullptr;
+  sg->success = true;
+  detach(sg);
+}
+
+void buf_put(Hchan* c, const void* ep) {
+  copy_elem(c, chanbuf(c, c->sendx), ep);
+  if (++c->sendx == c->dataqsiz) c->sendx = 0;
+  c->qcount++;
+}
+
+void buf_take(Hchan* c, void* ep) {
+  uint8_t* qp = chanbuf(c, c->recvx);
+  copy_elem(c, ep, qp);
+  clear_elem(c, qp);
+  if (++c->recvx == c->dataqsiz) c->recvx = 0;
+  c->qcount--;
+}
+
+
 void WaitQ::enqueue(Sudog* sg) {
   sg->next = nullptr;
   sg->prev = last;
@@ -195,9 +209,19 @@ void WaitQ::enqueue(Sudog* sg) {
 }
 
 Sudog* WaitQ::dequeue() {
-  Sudog* sg = first;
-  if (sg != nullptr) remove(sg);
-  return sg;
+  while (Sudog* sg = first) {
+    remove(sg);
+    // A select case is taken only by whoever wins its G; a loser drops the sudog, which the
+    // G would remove itself (its other channel completed the select).
+    if (sg->isSelect && !claim_select(sg)) continue;
+    return sg;
+  }
+  return nullptr;
+}
+
+void WaitQ::remove_if_queued(Sudog* sg) {
+  if (sg->prev == nullptr && first != sg) return;
+  remove(sg);
 }
 
 void WaitQ::remove(Sudog* sg) {
@@ -300,7 +324,7 @@ void closechan(Hchan* c) {
   // Everyone waiting leaves: receivers with a zero value, senders to their panic.
   Sudog* wakelist = nullptr;
   while (Sudog* sg = c->recvq.dequeue()) {
-    if (sg->elem != nullptr && c->elemsize != 0) std::memset(sg->elem, 0, c->elemsize);
+    clear_elem(c, sg->elem);
     sg->elem = nullptr;
     sg->success = false;
     detach(sg);
@@ -311,7 +335,8 @@ void closechan(Hchan* c) {
     sg->elem = nullptr;
     sg->success = false;
     detach(sg);
-    if (sg->g != nullptr) redirect_to_send_panic(sg->g);
+    // (A select's send case panics in selectgo itself, on seeing !success.)
+    if (sg->g != nullptr && !sg->isSelect) redirect_to_send_panic(sg->g);
     sg->next = wakelist;
     wakelist = sg;
   }
@@ -321,15 +346,6 @@ void closechan(Hchan* c) {
     wakelist = sg->next;
     wake(sg);
   }
-}
-
-Hchan* lock_parked_chan(G* gp) {
-  auto* c = static_cast<Hchan*>(gp->parkingOnChan.load(std::memory_order_relaxed));
-  if (c == nullptr) return nullptr;
-  lock(c->lock);
-  if (gp->parkingOnChan.load(std::memory_order_relaxed) == c && readgstatus(gp) == Gwaiting) return c;
-  unlock(c->lock);
-  return nullptr;
 }
 
 void fatalpanic(const char* msg) {

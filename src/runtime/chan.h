@@ -13,8 +13,9 @@ struct WaitQ {
   Sudog* first = nullptr;
   Sudog* last = nullptr;
   void enqueue(Sudog* sg);
-  Sudog* dequeue();
+  Sudog* dequeue();           // skips (and drops) select cases whose G another case won
   void remove(Sudog* sg);
+  void remove_if_queued(Sudog* sg);  // Go's dequeueSudoG: sg may have left the queue already
 };
 
 struct Hchan {
@@ -57,9 +58,28 @@ int64_t chancap(Hchan* c);
 // Go's closechan; callable from g0 or a plain thread. Closing a nil or closed channel is fatal.
 void closechan(Hchan* c);
 
-// Locks the channel gp is parked on and returns it, if gp is still parked on a channel
-// (then its sudog's elem stays put until unlock). nullptr otherwise. For stack shrinking.
-Hchan* lock_parked_chan(G* gp);
+// Locks the channels gp is parked on (one, or every channel of its select), if gp is still
+// parked and no channel has claimed it yet; true then, and until unlock_parked_chans nobody
+// can wake gp or write through its sudogs' elems. For stack shrinking (select.cpp).
+bool lock_parked_chans(G* gp);
+void unlock_parked_chans(G* gp);
+
+// ---- the pieces selectgo (select.cpp) shares with the channel operations ----
+
+// With c locked: a value handed to the dequeued receiver sg (send_direct), or taken from the
+// dequeued sender sg (recv_direct; from a full buffer, whose tail gets sg's value); then sg is
+// off c. The caller unlocks c and then wakes sg.
+void send_direct(Hchan* c, Sudog* sg, const void* ep);
+void recv_direct(Hchan* c, Sudog* sg, void* ep);
+// With c locked: a value into the buffer's tail (room is known) or out of its head (one is).
+void buf_put(Hchan* c, const void* ep);
+void buf_take(Hchan* c, void* ep);
+void clear_elem(Hchan* c, void* p);  // zeroes c's element at p (nullptr: nothing)
+// Wakes a waiter dequeued from a channel, after its lock is released.
+void wake(Sudog* sg);
+// A select case sg was found on a queue: true if its waiter is now ours to wake (Go's
+// selectDone CAS), false if another case got there first.
+bool claim_select(Sudog* sg);
 
 // Go's fatal panic without recover: "panic: <msg>", the goroutine's traceback, exit 2.
 [[noreturn]] void fatalpanic(const char* msg);

@@ -39,14 +39,6 @@ uint64_t nanotime() {
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
-uint32_t fastrand(M* mp) {
-  uint32_t x = mp->fastrand;
-  x ^= x << 13;
-  x ^= x >> 17;
-  x ^= x << 5;
-  return mp->fastrand = x;
-}
-
 // ---- the idle lists (sched.lock held) ----
 
 void mput(M* mp) {

@@ -64,6 +64,8 @@ enum class WaitReason : uint8_t {
   ChanSend,
   ChanReceiveNilChan,
   ChanSendNilChan,
+  Select,         // parked in runtime·selectgo on one or more channels
+  SelectNoCases,  // a select without cases: parked for good
 };
 const char* waitreason_string(WaitReason r);
 
@@ -73,16 +75,22 @@ struct ExitWaiter;
 // m0 running goroutines inside run_scheduler until `waiter` is done.
 // `elem` points at the value to send or the slot to receive into; for a G it points into
 // the G's own stack, so moving that stack moves elem too (adjustsudogs in sched.cpp).
+// A G parked in select waits with one sudog per channel case (from the sudog cache, select.cpp),
+// chained from G::waiting through waitlink in lock order; a plain channel operation uses the
+// G's own sudog. note and waitlink share a word: a thread waiter never is on a G's list.
 struct Sudog {
   G* g = nullptr;
-  Note* note = nullptr;     // plain-thread waiter when g == nullptr
+  union {
+    Note* note = nullptr;   // plain-thread waiter when g == nullptr
+    Sudog* waitlink;        // g != nullptr: the G's next sudog (G::waiting list)
+  };
   ExitWaiter* waiter = nullptr;  // m0 waiting in run_scheduler
   Sudog* next = nullptr;    // wait-queue links
   Sudog* prev = nullptr;
   void* elem = nullptr;
   void* c = nullptr;        // the Hchan waited on
   bool success = false;     // woken by a value (true) or by close (false)
-  bool isSelect = false;    // kept for Go's shape; there is no select yet
+  bool isSelect = false;    // a select case: whoever wakes g must first win g->selectDone
 };
 
 // A goroutine. Field order keeps the offsets the assembler and abi.h rely on (up to sched)
@@ -103,7 +111,9 @@ struct G {
   uintptr_t gopc = 0;           // PC of the go statement that created this G
   struct ExitWaiter* waiter = nullptr;  // told when the G exits (the C++ API's wait)
   Sudog* waiting = nullptr;     // sudogs this G is parked on (Go's gp.waiting); elem adjusted on moves
-  std::atomic<void*> parkingOnChan{nullptr};  // the Hchan whose queue holds this G's sudog
+  // The Hchan whose queue holds this G's sudog; in select the lowest-addressed of its
+  // channels (locking it first keeps the G's sudog list in place, see lock_parked_chans).
+  std::atomic<void*> parkingOnChan{nullptr};
   std::atomic<uint32_t> atomicstatus{Gidle};
   uint32_t argoff = 0;          // its argument frame starts at stack.hi - argoff (fixed across moves)
   // The G's own sudog: without select a G waits on one channel. no_unique_address lets the
@@ -113,6 +123,9 @@ struct G {
   bool preempt = false;         // preemption requested; mirrors stackguard0 == kStackPreempt
   bool preemptStop = false;     // on preemption, park in Gpreempted instead of yielding
   bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
+  // Parked in select: 0 until one of its channels claims it (CAS to 1, under that channel's
+  // lock); the losers skip its other sudogs (Go's g.selectDone).
+  std::atomic<uint8_t> selectDone{0};
 };
 
 // Someone waiting for a G to finish: goexit0 copies `len` bytes of the G's argument frame
@@ -164,13 +177,22 @@ struct M {
   P* nextp = nullptr;           // the P startm hands over
   P* oldp = nullptr;            // the P it left in Psyscall (entersyscall), to take back
   bool spinning = false;        // looking for work without having found any
-  uint32_t fastrand = 0;        // per-M random state (steal order)
+  uint32_t fastrand = 0;        // per-M random state (steal order, select's poll order)
 };
 
 static_assert(offsetof(M, g0) == abi::kMG0);
 static_assert(offsetof(M, morebuf) == abi::kMMorebuf);
 static_assert(offsetof(M, curg) == abi::kMCurg);
 static_assert(offsetof(M, p) == abi::kMP);
+
+// Go's fastrand: the M's xorshift state, for the steal order and select's poll order.
+inline uint32_t fastrand(M* mp) {
+  uint32_t x = mp->fastrand;
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return mp->fastrand = x;
+}
 
 // Intrusive lists of Gs through G::schedlink.
 // GList is a stack (push/pop at the head); GQueue is a FIFO with a tail.
@@ -243,6 +265,11 @@ struct P {
   uint32_t sysmon_tick = 0;
   uint64_t sysmon_when = 0;
 
+  // Free sudogs for select (Go's sudogcache), linked through Sudog::next; acquire_sudog and
+  // release_sudog (select.cpp) balance it against sched.sudogcache.
+  Sudog* sudogcache = nullptr;
+  int32_t nsudogcache = 0;
+
   // Counters owned by this P: written only by the M holding it (relaxed load+store, no RMW),
   // summed over allp by readers.
   std::atomic<uint64_t> goroutines_created{0};
@@ -273,6 +300,10 @@ struct Sched {
   std::atomic<int32_t> nmspinning{0};
   const ExitWaiter* m0wait = nullptr;  // what m0 waits for inside run_scheduler, else nullptr
   bool m0idle = false;          // m0 is parked in stopm inside run_scheduler
+
+  // The central pool behind the Ps' sudog caches (Go's sudoglock, sudogcache).
+  Mutex sudoglock;
+  Sudog* sudogcache = nullptr;
 
   // Global pool of dead Gs, split by whether they still own a stack.
   struct {

@@ -49,21 +49,21 @@ uintptr_t max_spdelta(uintptr_t pc) {
   return static_cast<uintptr_t>(max);
 }
 
-// Go's adjustsudogs: the elem of each sudog gp waits on points into gp's stack.
+// Go's adjustsudogs: the elem of each sudog gp waits on (one, or one per case of a select)
+// points into gp's stack.
 void adjustsudogs(G* gp, Stack old) {
   uintptr_t delta = gp->stack.hi - old.hi;
-  for (Sudog* sg = gp->waiting; sg != nullptr; sg = nullptr)
+  for (Sudog* sg = gp->waiting; sg != nullptr; sg = sg->waitlink)
     adjustpointer(old, delta, reinterpret_cast<uintptr_t*>(&sg->elem));
 }
 
-// Shrinks a G parked on a channel. Holding the channel's lock keeps it parked (only a
-// holder of that lock can dequeue its sudog and ready it) and its sudog's elem in place.
+// Shrinks a G parked on channels. Holding their locks keeps it parked (only a holder of one
+// can dequeue a sudog of it and ready it) and its sudogs' elems in place.
 void shrink_parked(G* gp) {
-  Hchan* c = lock_parked_chan(gp);
-  if (c == nullptr) return;
+  if (!lock_parked_chans(gp)) return;
   Stack old = gp->stack;
   if (shrinkstack(gp)) adjustsudogs(gp, old);
-  unlock(c->lock);
+  unlock_parked_chans(gp);
 }
 
 // With one P only the M holding it runs Gs, so a runnable G is ours to move; with more, another
@@ -111,6 +111,8 @@ const char* waitreason_string(WaitReason r) {
     case WaitReason::ChanSend: return "chan send";
     case WaitReason::ChanReceiveNilChan: return "chan receive (nil chan)";
     case WaitReason::ChanSendNilChan: return "chan send (nil chan)";
+    case WaitReason::Select: return "select";
+    case WaitReason::SelectNoCases: return "select (no cases)";
   }
   return "?";
 }

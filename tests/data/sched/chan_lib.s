@@ -66,3 +66,34 @@ TEXT ·go1(SB), $24-16
 	MOVQ AX, 16(SP)
 	CALL runtime·newproc(SB)
 	RET
+
+// func newchan() unsafe.Pointer: make(chan int)
+TEXT ·newchan(SB), $24-8
+	MOVQ $8, 0(SP)
+	MOVQ $0, 8(SP)
+	CALL ·mkchan(SB)
+	MOVQ 16(SP), AX
+	MOVQ AX, ret+0(FP)
+	RET
+
+// func selectn(cases unsafe.Pointer, nsends, nrecvs int, block bool) (casi int, ok bool):
+// runtime·selectgo over cases ([nsends+nrecvs]scase, at most 8) with an order scratch of
+// its own, as the compiler's code for a select statement calls it
+TEXT ·selectn(SB), $96-49
+	MOVQ cases+0(FP), AX
+	MOVQ AX, 0(SP)
+	LEAQ order-32(SP), AX
+	MOVQ AX, 8(SP)
+	MOVQ $0, 16(SP)
+	MOVQ nsends+8(FP), AX
+	MOVQ AX, 24(SP)
+	MOVQ nrecvs+16(FP), AX
+	MOVQ AX, 32(SP)
+	MOVB block+24(FP), AX
+	MOVB AX, 40(SP)
+	CALL runtime·selectgo(SB)
+	MOVQ 48(SP), AX
+	MOVQ AX, casi+32(FP)
+	MOVB 56(SP), AX
+	MOVB AX, ok+40(FP)
+	RET

@@ -1,0 +1,92 @@
+// runtime·selectgo end to end through `gostack run`, on one, two and four Ps: select
+// statements as the compiler lowers them (fan-in with a quit channel, ping-pong with a case
+// turned off by a nil channel, nil/closed/default corner cases), selects that never finish
+// (deadlock reports) or panic, and the corner cases of parking on several channels.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+
+#include "runtime_run_util.h"
+
+namespace {
+
+using gostack::rt::testing::RunResult;
+using gostack::rt::testing::sched_run;
+using gostack::rt::testing::stats_of;
+
+struct SelectRun {
+  const char* name;
+  const char* prog;  // in tests/data/sched, run after chan_lib.s
+  const char* flags;
+  const char* out;
+};
+
+// Programs whose whole output is known. Where a Go program gives the output, the expected
+// text is what Go 1.19 printed for the same program (see each program's header comment).
+const SelectRun kSelectRuns[] = {
+    {"FanInWithQuit", "selfanin.s", "", "110100\n200\n"},
+    {"PingPongNilCaseOff", "selpingpong.s", "", "999000\n1000\n"},
+    // closed: 1 0 0 | default -1 | send 0, full -1 | twice: 7 1 | send 0, recv 1 of 3 |
+    // nil + default -1 | no cases -1
+    {"NilClosedDefault", "selcorner.s", "", "1\n0\n0\n-1\n0\n-1\n7\n1\n0\n1\n3\n-1\n-1\n"},
+    // Parked on one channel twice (dup), and in its send and receive queues at once (both):
+    // the sum 5050 | sends 100 | receives 100 | values sent minus received 0
+    {"SameChannelTwice", "seldup.s", "", "5050\n100\n100\n0\n"},
+};
+
+class RuntimeChanSelect : public ::testing::TestWithParam<std::tuple<SelectRun, int>> {};
+
+TEST_P(RuntimeChanSelect, Output) {
+  const auto& [run, procs] = GetParam();
+  RunResult r = sched_run("-maxprocs " + std::to_string(procs) + " " + run.flags, run.prog);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, run.out);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, RuntimeChanSelect,
+                         ::testing::Combine(::testing::ValuesIn(kSelectRuns), ::testing::Values(1, 2, 4)),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param).name) + "_P" +
+                                  std::to_string(std::get<1>(info.param));
+                         });
+
+// Ends that Go 1.19 reports with the same first lines.
+class RuntimeChanSelectEnds : public ::testing::TestWithParam<int> {
+ protected:
+  RunResult run(const std::string& flags) {
+    return sched_run("-maxprocs " + std::to_string(GetParam()) + " " + flags, "selblock.s");
+  }
+};
+
+TEST_P(RuntimeChanSelectEnds, NoCasesDeadlocks) {
+  RunResult r = run("");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select (no cases)]:\n", 0), 0u)
+      << r.out;
+}
+
+TEST_P(RuntimeChanSelectEnds, OnlyNilChannelsDeadlock) {
+  RunResult r = run("-D ALLNIL");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [select]:\n", 0), 0u) << r.out;
+}
+
+TEST_P(RuntimeChanSelectEnds, SendCaseOnClosedChannelPanics) {
+  RunResult r = run("-D SENDCLOSED");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 1 [running]:\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("main.sendorrecv(...)\n\t"), std::string::npos) << r.out;
+}
+
+TEST_P(RuntimeChanSelectEnds, ParkedSendCaseWakesIntoPanicOnClose) {
+  RunResult r = run("-D PARKED");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 2 [running]:\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("main.sendorrecv(...)\n\t"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanSelectEnds, ::testing::Values(1, 2, 4),
+                         [](const ::testing::TestParamInfo<int>& i) { return "P" + std::to_string(i.param); });
+
+}  // namespace

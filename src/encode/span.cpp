@@ -1,6 +1,7 @@
 // Function-level encoding (Go's span6): lowers ADJSP, sizes branches by re-assembling
 // until no short forward branch overflows, and fills pcs, bytes and relocations.
 #include <string>
+#include <vector>
 
 #include "encode/emit.h"
 #include "encode/encode.h"
@@ -61,15 +62,31 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
     }
   }
 
+  // Only a branch (to a label: its displacement; Go's Zbr/Zjmp/Zloop) encodes differently
+  // when pcs move. Every other instruction gives the same bytes and relocations (offsets
+  // relative to its start) in each pass, so a re-assembly copies those from the previous
+  // pass instead of encoding them again.
+  struct Placed {
+    uint32_t at = 0;  // pc in the previous pass
+    uint32_t first_reloc = 0, relocs = 0;  // its relocations in the previous pass's list
+  };
+  std::vector<Placed> placed;  // per Prog of the function, in order
+  std::vector<uint8_t> prev_bytes;
+  std::vector<Reloc> prev_relocs;
+
   x86::InstrEncoder enc(unit, fn, diag);
   std::vector<uint8_t>& out = fn->p;
   for (int pass = 1;; ++pass) {
     bool again = false;
+    prev_bytes.swap(out);
     out.clear();
+    prev_relocs.swap(fn->r);
     fn->r.clear();
     int64_t c = 0;
-    for (Prog* p = text; p; p = p->link) {
+    size_t index = 0;
+    for (Prog* p = text; p; p = p->link, ++index) {
       p->pc = c;
+      if (pass == 1) placed.emplace_back();
       // Patch the forward branches that target p, now that p's pc is known.
       for (Prog* q = p->rel; q; q = q->forwd) {
         int64_t v = p->pc - (q->pc + q->isize);
@@ -92,10 +109,23 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         p->isize = 0;
         continue;
       }
-      enc.encode(p);
-      p->isize = static_cast<uint8_t>(enc.size());
-      out.insert(out.end(), enc.bytes(), enc.bytes() + enc.size());
-      c += enc.size();
+      Placed& where = placed[index];
+      const auto first_reloc = static_cast<uint32_t>(fn->r.size());
+      if (pass > 1 && p->to.type != AddrType::Branch) {
+        const uint8_t* bytes = prev_bytes.data() + where.at;
+        out.insert(out.end(), bytes, bytes + p->isize);
+        for (uint32_t i = 0; i < where.relocs; ++i) {
+          Reloc r = prev_relocs[where.first_reloc + i];
+          r.off += static_cast<int32_t>(c - where.at);
+          fn->r.push_back(r);
+        }
+      } else {
+        enc.encode(p);
+        p->isize = static_cast<uint8_t>(enc.size());
+        out.insert(out.end(), enc.bytes(), enc.bytes() + enc.size());
+      }
+      where = Placed{static_cast<uint32_t>(c), first_reloc, static_cast<uint32_t>(fn->r.size()) - first_reloc};
+      c += p->isize;
     }
     fn->size = c;
     if (!again || enc.errors() != 0) break;

@@ -5,6 +5,18 @@
 // flags: -p main
 #include "textflag.h"
 
+// 53 bytes, a relocation in most of its instructions.
+#define BLOCK \
+	MOVQ ·counter(SB), AX; \
+	LEAQ table<>(SB), BX; \
+	CMPQ ·counter(SB), $7; \
+	ADDL $0x12345, table<>+8(SB); \
+	CALL ·leaf(SB); \
+	CALL AX; \
+	MOVQ (TLS), CX; \
+	VPADDQ Y1, Y2, Y3; \
+	BYTE $0x90
+
 DATA table<>+0(SB)/8, $1
 DATA table<>+8(SB)/8, $2
 GLOBL table<>(SB), RODATA, $16
@@ -21,60 +33,12 @@ TEXT ·far(SB), $24-8
 back:
 	DECQ AX
 body:
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
-	MOVQ ·counter(SB), AX
-	LEAQ table<>(SB), BX
-	CMPQ ·counter(SB), $7
-	ADDL $0x12345, table<>+8(SB)
-	CALL ·leaf(SB)
-	CALL AX
-	MOVQ (TLS), CX
-	VPADDQ Y1, Y2, Y3
-	BYTE $0x90
+	BLOCK
+	BLOCK
+	BLOCK
+	BLOCK
+	BLOCK
+	BLOCK
 	JNE back
 	JLT body
 done:

@@ -4,6 +4,7 @@
 // (deadlock reports) or panic, and the corner cases of parking on several channels.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <tuple>
 
@@ -84,6 +85,20 @@ TEST_P(RuntimeChanSelectEnds, ParkedSendCaseWakesIntoPanicOnClose) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out.rfind("panic: send on closed channel\n\ngoroutine 2 [running]:\n", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("main.sendorrecv(...)\n\t"), std::string::npos) << r.out;
+}
+
+// Parked in select with pointers into the stack while runtime·GC shrinks it; old stacks are
+// poisoned, so a sudog elem (or the frame's cas0/order0) left pointing at one loses a value.
+TEST_P(RuntimeChanSelectEnds, ShrinkWhileParkedKeepsValues) {
+  ::setenv("GOSTACK_DEBUG", "stackpoison=1", 1);
+  RunResult r = sched_run("-maxprocs " + std::to_string(GetParam()) + " -stats -D SELECT", "shrinkparked.s");
+  ::unsetenv("GOSTACK_DEBUG");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out.rfind("55055\n", 0), 0u) << r.out;
+  auto st = stats_of(r.out);
+  EXPECT_EQ(st["stack_grows"], 50u);  // ten parkers, 2 KiB -> 64 KiB
+  // and back to 4 KiB while parked: the select frames keep the used part above a quarter of 2 KiB
+  if (GetParam() == 1) EXPECT_EQ(st["stack_shrinks"], 40u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanSelectEnds, ::testing::Values(1, 2, 4),

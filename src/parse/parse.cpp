@@ -24,8 +24,8 @@ void Parser::errorf(const std::string& msg) {
 Pos Parser::pos() const { return Pos{lex_.file_index(), line_num_}; }
 
 // The next token, skipping //go:build lines (allowed only before any code) and the
-// '#' that marks a processed directive.
-Tok Parser::next_token() {
+// '#' that marks a processed directive. Inlined into line(), its only caller, once per token.
+[[gnu::always_inline]] inline Tok Parser::next_token() {
   for (;;) {
     Tok t = lex_.next();
     if (t == lex::tok::kBuildComment) {

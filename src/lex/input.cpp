@@ -42,11 +42,6 @@ uint64_t name_hash(std::string_view s) {
   return h ^ (h >> 32);
 }
 
-// Bit of the macro filter for a name: its length and its last character.
-uint64_t filter_bit(std::string_view s) {
-  return uint64_t{1} << ((s.size() * 7 + static_cast<uint8_t>(s.back())) & 63);
-}
-
 // Go's path.Clean for slash-separated paths.
 std::string clean(std::string_view path) {
   if (path.empty()) return ".";
@@ -193,27 +188,6 @@ int Input::stack_col() const {
   return f.tz ? f.tz->col() : f.pos;
 }
 
-// Inlined everywhere: it runs once per token.
-[[gnu::always_inline]] inline Tok Input::stack_next() {
-  for (;;) {
-    Frame& f = stack_.back();
-    Tok t;
-    if (f.tz != nullptr) {
-      t = f.tz->next();
-      stack_text_ = f.tz->text();
-    } else if (++f.pos < static_cast<int32_t>(f.count)) {
-      const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
-      t = tk.kind;
-      stack_text_ = tk.text;
-    } else {
-      t = tok::kEOF;
-      stack_text_ = {};
-    }
-    if (t != tok::kEOF || stack_.size() == 1) return t;
-    pop();
-  }
-}
-
 void Input::fail(const std::string& msg) const { throw LexError{file(), line(), msg}; }
 
 void Input::expect_text(const std::string& msg) const {
@@ -225,47 +199,21 @@ void Input::expect_newline(const std::string& directive) {
   if (stack_next() != '\n') expect_text("expected newline after " + directive);
 }
 
-Tok Input::next() {
-  if (peek_) {
-    peek_ = false;
-    text_ = peek_text_;
-    return peek_token_;
+// The '#' of a directive, processed (Input::next's rare case).
+Tok Input::directive() {
+  if (!beginning_of_line_) fail("'#' must be first item on line");
+  // A plain "#define NAME VALUE" line straight from a file: read in one go.
+  std::string_view name;
+  Token body;
+  Tokenizer* tz = stack_.back().tz;
+  if (tz != nullptr && enabled() && tz->scan_simple_define(&name, &body)) {
+    define_simple(name, body);
+    beginning_of_line_ = true;
+  } else {
+    beginning_of_line_ = hash();
   }
-  // A macro that expands to itself (directly or not) never yields a token: give up
-  // after 100 expansions in a row, as Go does.
-  for (int nesting = 0; nesting < 100;) {
-    Tok t = stack_next();
-    if (t == '#') {
-      if (!beginning_of_line_) fail("'#' must be first item on line");
-      // A plain "#define NAME VALUE" line straight from a file: read in one go.
-      std::string_view name;
-      Token body;
-      Tokenizer* tz = stack_.back().tz;
-      if (tz != nullptr && enabled() && tz->scan_simple_define(&name, &body)) {
-        define_simple(name, body);
-        beginning_of_line_ = true;
-        text_ = "#";
-        return '#';
-      }
-      beginning_of_line_ = hash();
-      text_ = "#";
-      return '#';
-    }
-    if (t == tok::kIdent) {
-      if (const Macro* m = find_macro(stack_text())) {
-        ++nesting;
-        invoke_macro(*m);
-        continue;
-      }
-    }
-    if (t == tok::kEOF && !ifdef_stack_.empty()) fail("unclosed #ifdef or #ifndef");
-    beginning_of_line_ = t == '\n';
-    if (enabled()) {
-      text_ = stack_text();
-      return t;
-    }
-  }
-  fail("recursive macro invocation");
+  text_ = "#";
+  return '#';
 }
 
 // Handles a directive after '#'; returns whether it was processed (a skipped
@@ -552,9 +500,7 @@ void Input::undef() {
   remove_macro(name);
 }
 
-// Inlined: Input::next asks this of every identifier, and the filter answers most.
-[[gnu::always_inline]] inline const Macro* Input::find_macro(std::string_view name) const {
-  if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & filter_bit(name))) return nullptr;
+const Macro* Input::lookup_macro(std::string_view name) const {
   return find_macro(name, name_hash(name));
 }
 
@@ -575,7 +521,7 @@ void Input::add_macro(const Macro& m) {
   if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
   Macro& stored = macros_.emplace_back(m);
   if (stored.hash == 0) stored.hash = name_hash(m.name);
-  if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= filter_bit(m.name);
+  if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= macro_filter_bit(m.name);
   const size_t mask = slots_.size() - 1;
   size_t i = stored.hash & mask;
   while (slots_[i] >= 0) i = (i + 1) & mask;

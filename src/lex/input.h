@@ -83,6 +83,7 @@ class Input {
   [[noreturn]] void expect_text(const std::string& msg) const;
   bool enabled() const { return ifdef_stack_.empty() || ifdef_stack_.back(); }
   void expect_newline(const std::string& directive);
+  Tok directive();
   bool hash();
   std::string_view macro_name();
   void define();
@@ -102,6 +103,7 @@ class Input {
   // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
   static constexpr int32_t kEmpty = -1, kDeleted = -2;
   const Macro* find_macro(std::string_view name) const;
+  const Macro* lookup_macro(std::string_view name) const;               // no filter
   const Macro* find_macro(std::string_view name, uint64_t hash) const;  // no filter
   void add_macro(const Macro& m);
   void remove_macro(std::string_view name);
@@ -141,6 +143,68 @@ class Input {
   Tok peek_token_ = tok::kEOF;
   std::string_view peek_text_;
 };
+
+// ---- The per-token path, inline: the parser's token loop compiles into one function
+// with it (a call per token cost more than most tokens need).
+
+// Bit of the macro filter for a name: its length and its last character.
+inline uint64_t macro_filter_bit(std::string_view s) {
+  return uint64_t{1} << ((s.size() * 7 + static_cast<uint8_t>(s.back())) & 63);
+}
+
+inline Tok Input::stack_next() {
+  for (;;) {
+    Frame& f = stack_.back();
+    Tok t;
+    if (f.tz != nullptr) {
+      t = f.tz->next();
+      stack_text_ = f.tz->text();
+    } else if (++f.pos < static_cast<int32_t>(f.count)) {
+      const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
+      t = tk.kind;
+      stack_text_ = tk.text;
+    } else {
+      t = tok::kEOF;
+      stack_text_ = {};
+    }
+    if (t != tok::kEOF || stack_.size() == 1) return t;
+    pop();
+  }
+}
+
+// Asked of every identifier; the filter answers most.
+inline const Macro* Input::find_macro(std::string_view name) const {
+  if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & macro_filter_bit(name))) return nullptr;
+  return lookup_macro(name);
+}
+
+inline Tok Input::next() {
+  if (peek_) {
+    peek_ = false;
+    text_ = peek_text_;
+    return peek_token_;
+  }
+  // A macro that expands to itself (directly or not) never yields a token: give up
+  // after 100 expansions in a row, as Go does.
+  for (int nesting = 0; nesting < 100;) {
+    Tok t = stack_next();
+    if (t == '#') return directive();
+    if (t == tok::kIdent) {
+      if (const Macro* m = find_macro(stack_text())) {
+        ++nesting;
+        invoke_macro(*m);
+        continue;
+      }
+    }
+    if (t == tok::kEOF && !ifdef_stack_.empty()) fail("unclosed #ifdef or #ifndef");
+    beginning_of_line_ = t == '\n';
+    if (enabled()) {
+      text_ = stack_text();
+      return t;
+    }
+  }
+  fail("recursive macro invocation");
+}
 
 // Reads a whole file; nullopt and an errno-style message ("no such file or directory") if not.
 std::optional<std::string> read_file(const std::string& path, std::string* err);

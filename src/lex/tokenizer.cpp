@@ -363,7 +363,8 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
   return ch;
 }
 
-Tok Tokenizer::scan() {
+// Inlined into next(), its only caller, which runs once per token.
+[[gnu::always_inline]] inline Tok Tokenizer::scan() {
   int32_t ch = peek_char();
   tok_pos_ = -1;
   pos_line_ = 0;

@@ -2,7 +2,8 @@
 // an assembled goroutine doubles every value it receives; a plain C++ thread feeds it, the
 // thread that started the runtime collects the results (running goroutines while it waits),
 // then the per-P statistics are printed. Checks the sum, then non-blocking sends and receives
-// (try_send/try_recv), len and cap.
+// (try_send/try_recv), len and cap, then select (Go's select statement for threads): m0 and
+// a plain thread each wait on a goroutine's channel and a thread's channel at once.
 #include <cstdint>
 #include <cstdio>
 #include <thread>
@@ -73,9 +74,53 @@ int main() {
   nb_ok = nb_ok && nb.try_recv(v3, &got) && !got && v3 == 0;
   std::printf("non-blocking operations: %s\n", nb_ok ? "ok" : "WRONG");
 
+  // select: m0 takes 100 doubled values from a goroutine and 100 values from a thread as they
+  // come; a second thread does the same with its own goroutine, then tells m0 its sums through
+  // a send case. Then: nothing ready without blocking (-1), a closed channel beside a case
+  // turned off (no channel) gives ok == false.
+  using gostack::runtime::SelectCase;
+  using gostack::runtime::select;
+  auto collect = [&](gostack::runtime::Chan<int64_t>& fromg, gostack::runtime::Chan<int64_t>& fromt) {
+    int64_t sums[2] = {0, 0}, v = 0;
+    for (int n = 0; n < 200; n++) {
+      int i = select({fromg.recv_case(v), fromt.recv_case(v)});
+      sums[i] += v;
+    }
+    return sums[0] * 1000000 + sums[1];  // 10100 doubled values, 5050 from the thread
+  };
+  auto feed = [](gostack::runtime::Chan<int64_t>& gin, gostack::runtime::Chan<int64_t>& t) {
+    return std::thread([&gin, &t] {
+      for (int64_t i = 1; i <= 100; i++) {
+        t.send(i);
+        gin.send(i);
+      }
+      gin.send(-1);
+    });
+  };
+  gostack::runtime::Chan<int64_t> gin1(4), gout1, t1, gin2(4), gout2, t2, report;
+  auto g1 = gostack::runtime::go<void>(image->address("main.doubler"), gin1.handle(), gout1.handle());
+  auto g2 = gostack::runtime::go<void>(image->address("main.doubler"), gin2.handle(), gout2.handle());
+  std::thread f1 = feed(gin1, t1), f2 = feed(gin2, t2);
+  std::thread other([&] {
+    int64_t r = collect(gout2, t2);
+    select({SelectCase{}, report.send_case(r)});
+  });
+  int64_t mine = collect(gout1, t1), theirs = report.recv();
+  g1.wait();
+  g2.wait();
+  f1.join();
+  f2.join();
+  other.join();
+  int64_t v = 5;
+  bool closed_ok = true;
+  bool sel_ok = mine == 10100005050 && theirs == 10100005050 && select({t1.recv_case(v)}, false) == -1;
+  t1.close();
+  sel_ok = sel_ok && select({SelectCase{}, t1.recv_case(v, &closed_ok)}) == 1 && !closed_ok && v == 0;
+  std::printf("select: %s\n", sel_ok ? "ok" : "WRONG");
+
   std::printf("sum = %lld (want %lld)\n", static_cast<long long>(sum), static_cast<long long>(kN * (kN + 1)));
   for (const auto& p : gostack::runtime::p_stats())
     std::printf("P%d: runs=%llu steals=%llu parks=%llu\n", p.id, static_cast<unsigned long long>(p.runs),
                 static_cast<unsigned long long>(p.steals), static_cast<unsigned long long>(p.parks));
-  return sum == kN * (kN + 1) && !ok && after_close == 0 && nb_ok && gostack::runtime::p_stats().size() == 2 ? 0 : 1;
+  return sum == kN * (kN + 1) && !ok && after_close == 0 && nb_ok && sel_ok && gostack::runtime::p_stats().size() == 2 ? 0 : 1;
 }

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -68,6 +69,23 @@ std::size_t chan_len(void* c);
 std::size_t chan_cap(void* c);
 }  // namespace detail
 
+// One case of select(), made by Chan<T>::send_case or Chan<T>::recv_case. A default-made
+// case has no channel and never fires (Go's nil channel, to turn a case off).
+struct SelectCase {
+  void* c = nullptr;
+  void* elem = nullptr;  // the value to send, or where a received value goes
+  bool send = false;
+  bool* ok = nullptr;    // receive: set to false when the channel is closed (elem zeroed)
+};
+
+// Go's select statement for C++ threads: waits until one of the cases can proceed, does it
+// and returns its position in `cases`; when several can, one is chosen at random. With
+// block == false it returns -1 instead of waiting (Go's default case). A send case on a closed
+// channel is a fatal panic, as in Go; waiting with no case that has a channel is a fatal
+// error (it would never end). Like Chan's blocking calls, on start()'s thread it runs
+// goroutines while it waits. (Goroutines, which are assembled code, call runtime·selectgo.)
+int select(std::initializer_list<SelectCase> cases, bool block = true);
+
 // A channel of T (trivially copyable, under 64 KiB) shared by goroutines and C++ threads,
 // with Go's semantics: unbuffered or buffered, FIFO, receive from a closed channel yields a
 // zero T, send on a closed channel is a fatal panic. Blocking calls from start()'s thread run
@@ -97,6 +115,9 @@ class Chan {
     if (received != nullptr) *received = got;
     return selected;
   }
+  // Cases of select(): send v (which must outlive the select), or receive into out.
+  SelectCase send_case(const T& v) const { return {c_, const_cast<T*>(&v), true, nullptr}; }
+  SelectCase recv_case(T& out, bool* ok = nullptr) const { return {c_, &out, false, ok}; }
   std::size_t len() const { return detail::chan_len(c_); }  // values buffered now
   std::size_t cap() const { return detail::chan_cap(c_); }
   void* handle() const { return c_; }

@@ -67,6 +67,37 @@ bool chan_try_recv(void* c, void* elem, bool* received) {
 std::size_t chan_len(void* c) { return static_cast<std::size_t>(rt::chanlen(static_cast<rt::Hchan*>(c))); }
 std::size_t chan_cap(void* c) { return static_cast<std::size_t>(rt::chancap(static_cast<rt::Hchan*>(c))); }
 
+}  // namespace detail
+
+int select(std::initializer_list<SelectCase> cases, bool block) {
+  if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::select before start");
+  // selectgo's layout: the send cases first, then the receives; pos maps back to `cases`.
+  std::vector<rt::Scase> sc;
+  std::vector<int> pos;
+  sc.reserve(cases.size());
+  pos.reserve(cases.size());
+  for (bool sends : {true, false}) {
+    int i = 0;
+    for (const SelectCase& cs : cases) {
+      if (cs.send == sends) {
+        sc.push_back({static_cast<rt::Hchan*>(cs.c), cs.elem});
+        pos.push_back(i);
+      }
+      i++;
+    }
+  }
+  int64_t nsends = 0;
+  for (const SelectCase& cs : cases) nsends += cs.send;
+  bool ok;
+  int64_t k = rt::select_thread(sc.data(), nsends, static_cast<int64_t>(sc.size()) - nsends, block, &ok);
+  if (k < 0) return -1;
+  const SelectCase& chosen = cases.begin()[pos[static_cast<size_t>(k)]];
+  if (!chosen.send && chosen.ok != nullptr) *chosen.ok = ok;
+  return pos[static_cast<size_t>(k)];
+}
+
+namespace detail {
+
 Pending* spawn(const void* fn, void* frame, std::size_t size) {
   if (!rt::runtime_started()) rt::throw_fatal("gostack::runtime::go before start");
   auto* p = new Pending;

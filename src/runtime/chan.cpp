@@ -124,8 +124,7 @@ bool thread_wait(Hchan* c, WaitQ& q, void* ep) {
   Sudog sg;
   sg.elem = ep;
   sg.c = c;
-  G* g = getg();
-  bool on_m0 = g != nullptr && g->m == m0() && g == g->m->g0;
+  bool on_m0 = runs_goroutines_while_blocked();
   if (on_m0)
     sg.waiter = &w;
   else
@@ -149,6 +148,10 @@ void wake(Sudog* sg) {
     sg->g->sched.ret = sg->isSelect ? reinterpret_cast<uintptr_t>(sg) : sg->success;
     goready(sg->g);
   } else if (ExitWaiter* w = sg->waiter) {
+    if (w->thread) {  // a thread in select (select.cpp); the note is the last touch
+      notewakeup(w->note);
+      return;
+    }
     w->done.store(true, std::memory_order_release);
     wake_m0_for(w);
   } else {
@@ -158,6 +161,11 @@ void wake(Sudog* sg) {
 
 void clear_elem(Hchan* c, void* p) {
   if (p != nullptr && c->elemsize != 0) std::memset(p, 0, c->elemsize);
+}
+
+bool runs_goroutines_while_blocked() {
+  G* g = getg();
+  return g != nullptr && g->m == m0() && g == g->m->g0;
 }
 
 void send_direct(Hchan* c, Sudog* sg, const void* ep) {

@@ -51,6 +51,20 @@ bool chanrecv_thread(Hchan* c, void* ep);  // false: closed and empty, *ep zeroe
 bool selectnbsend(Hchan* c, const void* ep);
 bool selectnbrecv(Hchan* c, void* ep, bool* received);  // *received: false if closed and drained
 
+// One case of a select (Go's scase): a send case's elem is the value, a receive case's the
+// destination (nullptr: the value is dropped). A nil c is never ready.
+struct Scase {
+  Hchan* c;
+  void* elem;
+};
+
+// Go's select for a C++ thread (select.cpp): cases holds nsends send cases, then nrecvs
+// receive cases. Completes one ready case, chosen at random, and returns its index, with
+// *recvOK false for a receive from a closed channel (elem zeroed); with !block, -1 when none
+// is ready. Otherwise waits as chanrecv_thread does. A send case on a closed channel is the
+// fatal panic; blocking with no case that has a channel is a fatal error (it never ends).
+int64_t select_thread(Scase* cases, int64_t nsends, int64_t nrecvs, bool block, bool* recvOK);
+
 // Go's len(c) and cap(c) (0 for a nil channel).
 int64_t chanlen(Hchan* c);
 int64_t chancap(Hchan* c);
@@ -77,6 +91,9 @@ void buf_take(Hchan* c, void* ep);
 void clear_elem(Hchan* c, void* p);  // zeroes c's element at p (nullptr: nothing)
 // Wakes a waiter dequeued from a channel, after its lock is released.
 void wake(Sudog* sg);
+// True on the thread that started the runtime (m0, on g0): it runs goroutines while it waits
+// for a channel (run_scheduler); any other thread sleeps on a note.
+bool runs_goroutines_while_blocked();
 // A select case sg was found on a queue: true if its waiter is now ours to wake (Go's
 // selectDone CAS), false if another case got there first.
 bool claim_select(Sudog* sg);

@@ -185,14 +185,16 @@ static_assert(offsetof(M, morebuf) == abi::kMMorebuf);
 static_assert(offsetof(M, curg) == abi::kMCurg);
 static_assert(offsetof(M, p) == abi::kMP);
 
-// Go's fastrand: the M's xorshift state, for the steal order and select's poll order.
-inline uint32_t fastrand(M* mp) {
-  uint32_t x = mp->fastrand;
+// One xorshift step of the random state x (never 0).
+inline uint32_t xorshift32(uint32_t& x) {
   x ^= x << 13;
   x ^= x >> 17;
   x ^= x << 5;
-  return mp->fastrand = x;
+  return x;
 }
+
+// Go's fastrand: the M's random state, for the steal order and select's poll order.
+inline uint32_t fastrand(M* mp) { return xorshift32(mp->fastrand); }
 
 // Intrusive lists of Gs through G::schedlink.
 // GList is a stack (push/pop at the head); GQueue is a FIFO with a tail.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "runtime/chan.h"
 #include "runtime/print.h"
@@ -22,13 +23,6 @@ namespace {
 
 constexpr int32_t kSudogCacheMax = 128;  // per P, as Go's cap(pp.sudogcache)
 constexpr int64_t kMaxCases = 1 << 16;   // the poll and lock orders are uint16 indices
-
-// One case (Go's scase): a send case's elem is the value, a receive case's the destination
-// (nullptr: discard the value).
-struct Scase {
-  Hchan* c;
-  void* elem;
-};
 
 // runtime·selectgo's ABI0 frame: selectgo(cas0 *scase, order0 *uint16, pc0 *uintptr,
 // nsends int, nrecvs int, block bool) (int, bool). cas0 holds the send cases then the
@@ -57,8 +51,19 @@ struct Select {
   Hchan* chan(int64_t k) const { return cases[lockorder[k]].c; }
 };
 
-// Go's fastrandn: a uniform value in [0, n) from the M's random state.
-uint32_t fastrandn(uint32_t n) { return static_cast<uint32_t>((uint64_t{fastrand(getg()->m)} * n) >> 32); }
+// Go's fastrandn: a uniform value in [0, n) from the M's random state, or on a plain thread
+// (select_thread) from one of its own.
+uint32_t fastrandn(uint32_t n) {
+  thread_local uint32_t thread_state = 0;
+  uint32_t r;
+  if (G* g = getg()) {
+    r = fastrand(g->m);
+  } else {
+    if (thread_state == 0) thread_state = static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&thread_state) >> 4) | 1;
+    r = xorshift32(thread_state);
+  }
+  return static_cast<uint32_t>((uint64_t{r} * n) >> 32);
+}
 
 // Locks every channel once, in address order (Go's sellock).
 void sellock(const Select& s) {
@@ -145,20 +150,13 @@ void release_sudog(Sudog* sg) {
   fatalpanic("send on closed channel");
 }
 
-// Go's selectgo up to the park: on g0 for gp, stopped in runtime·selectgo.
-[[noreturn]] void select_poll(G* gp, SelectFrame* f) {
-  int64_t ncases = f->nsends + f->nrecvs;
-  if (f->nsends < 0 || f->nrecvs < 0 || ncases > kMaxCases) throw_fatal("selectgo: bad number of cases");
-  if (ncases == 0) {
-    if (f->block) gopark(gp, nullptr, nullptr, WaitReason::SelectNoCases);  // for good
-    finish(gp, f, -1, false);
-  }
-  Scase* cases = f->cas0;
-  uint16_t* pollorder = f->order0;
-  uint16_t* lockorder = f->order0 + ncases;
-
-  // A random permutation of the cases with a channel (inside-out Fisher-Yates); a nil
-  // channel's case never becomes ready, so it is neither polled nor locked.
+// The poll order, a random permutation of the cases with a channel (inside-out
+// Fisher-Yates; a nil channel's case never becomes ready, so it is neither polled nor
+// locked), and the lock order, the same cases sorted by channel address. order holds
+// 2 * ncases uint16s.
+Select order_cases(Scase* cases, int64_t ncases, int64_t nsends, uint16_t* order) {
+  uint16_t* pollorder = order;
+  uint16_t* lockorder = order + ncases;
   int64_t norder = 0;
   for (int64_t i = 0; i < ncases; i++) {
     if (cases[i].c == nullptr) continue;
@@ -171,15 +169,18 @@ void release_sudog(Sudog* sg) {
   std::sort(lockorder, lockorder + norder, [cases](uint16_t a, uint16_t b) {
     return reinterpret_cast<uintptr_t>(cases[a].c) < reinterpret_cast<uintptr_t>(cases[b].c);
   });
-  Select s{cases, lockorder, f->nsends, norder};
-  sellock(s);
+  return Select{cases, lockorder, nsends, norder};
+}
 
-  // Something ready already? Then that case, with the channel locks held until it is done.
-  for (int64_t k = 0; k < norder; k++) {
+// With every channel locked: completes the first ready case in poll order (pollorder[0,
+// norder)), unlocks them all and returns its index with *recvOK; -1, all still locked, when
+// no case is ready.
+int64_t poll_ready(const Select& s, const uint16_t* pollorder, bool* recvOK) {
+  for (int64_t k = 0; k < s.norder; k++) {
     int64_t casi = pollorder[k];
-    Hchan* c = cases[casi].c;
-    void* elem = cases[casi].elem;
-    if (casi < f->nsends) {
+    Hchan* c = s.cases[casi].c;
+    void* elem = s.cases[casi].elem;
+    if (casi < s.nsends) {
       if (c->closed) send_on_closed(s);
       if (Sudog* sg = c->recvq.dequeue()) {
         send_direct(c, sg, elem);
@@ -191,25 +192,77 @@ void release_sudog(Sudog* sg) {
       } else {
         continue;
       }
-      finish(gp, f, casi, false);
+      *recvOK = false;
+      return casi;
     }
+    *recvOK = true;
     if (Sudog* sg = c->sendq.dequeue()) {
       recv_direct(c, sg, elem);
       selunlock(s);
       wake(sg);
-      finish(gp, f, casi, true);
+      return casi;
     }
     if (c->qcount > 0) {
       buf_take(c, elem);
       selunlock(s);
-      finish(gp, f, casi, true);
+      return casi;
     }
     if (c->closed) {
       selunlock(s);
       clear_elem(c, elem);
-      finish(gp, f, casi, false);
+      *recvOK = false;
+      return casi;
     }
   }
+  return -1;
+}
+
+// Queues sg for case lockorder[k] (channels locked).
+void enqueue_case(const Select& s, int64_t k, Sudog* sg) {
+  int64_t casi = s.lockorder[k];
+  sg->isSelect = true;
+  sg->elem = s.cases[casi].elem;
+  sg->c = s.cases[casi].c;
+  if (casi < s.nsends)
+    s.cases[casi].c->sendq.enqueue(sg);
+  else
+    s.cases[casi].c->recvq.enqueue(sg);
+}
+
+// Takes every sudog of a woken select but `won` off its queue (all channels locked); sg
+// starts their waitlink list, in lock order. Returns won's case. release (if not nullptr)
+// disposes of each sudog.
+int64_t dequeue_losers(const Select& s, Sudog* sg, const Sudog* won, void (*release)(Sudog*)) {
+  int64_t casi = -1;
+  for (int64_t k = 0; k < s.norder; k++) {
+    int64_t i = s.lockorder[k];
+    if (sg == won)
+      casi = i;
+    else if (i < s.nsends)
+      s.cases[i].c->sendq.remove_if_queued(sg);
+    else
+      s.cases[i].c->recvq.remove_if_queued(sg);
+    Sudog* following = sg->waitlink;
+    if (release != nullptr) release(sg);
+    sg = following;
+  }
+  if (casi < 0) throw_fatal("selectgo: bad wakeup");
+  return casi;
+}
+
+// Go's selectgo up to the park: on g0 for gp, stopped in runtime·selectgo.
+[[noreturn]] void select_poll(G* gp, SelectFrame* f) {
+  int64_t ncases = f->nsends + f->nrecvs;
+  if (f->nsends < 0 || f->nrecvs < 0 || ncases > kMaxCases) throw_fatal("selectgo: bad number of cases");
+  if (ncases == 0) {
+    if (f->block) gopark(gp, nullptr, nullptr, WaitReason::SelectNoCases);  // for good
+    finish(gp, f, -1, false);
+  }
+  Select s = order_cases(f->cas0, ncases, f->nsends, f->order0);
+  sellock(s);
+  bool recvOK;
+  int64_t casi = poll_ready(s, f->order0, &recvOK);
+  if (casi >= 0) finish(gp, f, casi, recvOK);
   if (!f->block) {
     selunlock(s);
     finish(gp, f, -1, false);
@@ -217,24 +270,17 @@ void release_sudog(Sudog* sg) {
 
   // Wait on every channel: one sudog per case, listed from gp->waiting in lock order.
   Sudog** nextp = &gp->waiting;
-  for (int64_t k = 0; k < norder; k++) {
-    int64_t casi = lockorder[k];
+  for (int64_t k = 0; k < s.norder; k++) {
     Sudog* sg = acquire_sudog();
     sg->g = gp;
-    sg->isSelect = true;
-    sg->elem = cases[casi].elem;
-    sg->c = cases[casi].c;
+    enqueue_case(s, k, sg);
     *nextp = sg;
     nextp = &sg->waitlink;
-    if (casi < f->nsends)
-      cases[casi].c->sendq.enqueue(sg);
-    else
-      cases[casi].c->recvq.enqueue(sg);
   }
   *nextp = nullptr;
-  gp->parkingOnChan.store(norder > 0 ? s.chan(0) : nullptr, std::memory_order_relaxed);
+  gp->parkingOnChan.store(s.norder > 0 ? s.chan(0) : nullptr, std::memory_order_relaxed);
   // Every case has a nil channel: no sudog, no lock, parked for good as in Go.
-  gopark(gp, norder > 0 ? selparkcommit : nullptr, &s, WaitReason::Select);
+  gopark(gp, s.norder > 0 ? selparkcommit : nullptr, &s, WaitReason::Select);
 }
 
 // Go's selectgo after the park: gp was woken by the case whose sudog is `won`.
@@ -247,33 +293,67 @@ void release_sudog(Sudog* sg) {
   gp->parkingOnChan.store(nullptr, std::memory_order_relaxed);
   Sudog* sg = gp->waiting;
   gp->waiting = nullptr;
-  int64_t casi = -1;
-  bool success = false;
-  for (int64_t k = 0; k < s.norder; k++) {
-    int64_t i = s.lockorder[k];
-    if (sg == won) {
-      casi = i;
-      success = sg->success;
-    } else if (i < s.nsends) {
-      s.cases[i].c->sendq.remove_if_queued(sg);
-    } else {
-      s.cases[i].c->recvq.remove_if_queued(sg);
-    }
-    Sudog* next = sg->waitlink;
-    release_sudog(sg);
-    sg = next;
-  }
-  if (casi < 0) throw_fatal("selectgo: bad wakeup");
+  bool success = won->success;  // read before the sudog goes back to the cache
+  int64_t casi = dequeue_losers(s, sg, won, release_sudog);
   if (casi < s.nsends && !success) send_on_closed(s);  // its channel was closed
   selunlock(s);
   finish(gp, f, casi, casi >= s.nsends && success);
 }
 
+// A plain thread blocked in select: its sudogs point here through Sudog::waiter (isSelect
+// with g == nullptr). The channel that wins `claimed` records its sudog in `won`; wake() then
+// ends the wait (done for m0 in run_scheduler, the note for any other thread).
+struct SelectWaiter : ExitWaiter {
+  std::atomic<uint8_t> claimed{0};
+  Sudog* won = nullptr;
+};
+
 }  // namespace
 
 bool claim_select(Sudog* sg) {
   uint8_t open = 0;
-  return sg->g->selectDone.compare_exchange_strong(open, 1, std::memory_order_acq_rel);
+  if (sg->g != nullptr) return sg->g->selectDone.compare_exchange_strong(open, 1, std::memory_order_acq_rel);
+  auto* w = static_cast<SelectWaiter*>(sg->waiter);
+  if (!w->claimed.compare_exchange_strong(open, 1, std::memory_order_acq_rel)) return false;
+  w->won = sg;
+  return true;
+}
+
+int64_t select_thread(Scase* cases, int64_t nsends, int64_t nrecvs, bool block, bool* recvOK) {
+  int64_t ncases = nsends + nrecvs;
+  if (nsends < 0 || nrecvs < 0 || ncases > kMaxCases) throw_fatal("select: bad number of cases");
+  std::vector<uint16_t> order(static_cast<size_t>(2 * ncases));
+  Select s = order_cases(cases, ncases, nsends, order.data());
+  sellock(s);
+  int64_t casi = poll_ready(s, order.data(), recvOK);
+  if (casi >= 0) return casi;
+  *recvOK = false;
+  if (!block) {
+    selunlock(s);
+    return -1;
+  }
+  if (s.norder == 0) throw_fatal("select: no case with a channel, from a thread: blocks forever");
+  SelectWaiter w;
+  bool on_m0 = runs_goroutines_while_blocked();
+  w.thread = !on_m0;
+  std::vector<Sudog> sgs(static_cast<size_t>(s.norder));
+  for (int64_t k = 0; k < s.norder; k++) {
+    sgs[k].waiter = &w;
+    enqueue_case(s, k, &sgs[k]);
+    sgs[k].waitlink = k + 1 < s.norder ? &sgs[k + 1] : nullptr;
+  }
+  selunlock(s);
+  if (on_m0)
+    run_scheduler(&w);
+  else
+    notesleep(w.note);
+  sellock(s);
+  bool success = w.won->success;
+  casi = dequeue_losers(s, sgs.data(), w.won, nullptr);
+  if (casi < nsends && !success) send_on_closed(s);
+  selunlock(s);
+  *recvOK = casi >= nsends && success;
+  return casi;
 }
 
 // The lowest channel's lock comes first, as everywhere. Holding it, the G's list of sudogs
@@ -290,31 +370,36 @@ bool lock_parked_chans(G* gp) {
   }
   Sudog* first = gp->waiting;
   if (!first->isSelect) return true;
-  if (gp->selectDone.load(std::memory_order_acquire) == 0) {
-    for (Sudog* sg = first->waitlink; sg != nullptr; sg = sg->waitlink) {
-      auto* c = static_cast<Hchan*>(sg->c);
-      if (c != c0) lock(c->lock);
-      c0 = c;
-    }
-    if (gp->selectDone.load(std::memory_order_acquire) == 0) return true;
-    c0 = static_cast<Hchan*>(first->c);
-    for (Sudog* sg = first->waitlink; sg != nullptr; sg = sg->waitlink) {
-      auto* c = static_cast<Hchan*>(sg->c);
-      if (c != c0) unlock(c->lock);
-      c0 = c;
-    }
+  if (gp->selectDone.load(std::memory_order_acquire) != 0) {  // claimed: about to run
+    unlock(c0->lock);
+    return false;
   }
-  unlock(static_cast<Hchan*>(first->c)->lock);
+  Hchan* last = c0;
+  for (Sudog* sg = first->waitlink; sg != nullptr; sg = sg->waitlink) {
+    auto* c = static_cast<Hchan*>(sg->c);
+    if (c != last) lock(c->lock);
+    last = c;
+  }
+  if (gp->selectDone.load(std::memory_order_acquire) == 0) return true;
+  unlock_parked_chans(gp);
   return false;
 }
 
+// The lowest channel goes last: until then the G cannot change its list (select_woken locks
+// that channel first), and nothing read here (c, waitlink) is written by the channels' other
+// users, who may take a sudog off its queue as soon as its channel is unlocked.
 void unlock_parked_chans(G* gp) {
-  Hchan* last = nullptr;
-  for (Sudog* sg = gp->waiting; sg != nullptr; sg = sg->isSelect ? sg->waitlink : nullptr) {
-    auto* c = static_cast<Hchan*>(sg->c);
-    if (c != last) unlock(c->lock);
-    last = c;
+  Sudog* first = gp->waiting;
+  auto* c0 = static_cast<Hchan*>(first->c);
+  if (first->isSelect) {
+    Hchan* last = c0;
+    for (Sudog* sg = first->waitlink; sg != nullptr; sg = sg->waitlink) {
+      auto* c = static_cast<Hchan*>(sg->c);
+      if (c != last) unlock(c->lock);
+      last = c;
+    }
   }
+  unlock(c0->lock);
 }
 
 }  // namespace gostack::rt

@@ -1,6 +1,6 @@
-// Go's select statement (after Go's select.go): runtime·selectgo for assembled code, the
-// per-P sudog cache a G parked on several channels draws from, and the channel locking that
-// lets the stack of a G parked in select move.
+// Go's select statement (after Go's select.go): runtime·selectgo for assembled code and
+// select_thread for C++ threads, the per-P sudog cache a G parked on several channels draws
+// from, and the channel locking that lets the stack of a G parked in select move.
 //
 // selectgo runs as two mcalls (asm_amd64.s). The first polls the cases in a random order with
 // every channel locked and either completes one (the G resumes with AX = 0) or queues one

@@ -34,6 +34,9 @@ const SelectRun kSelectRuns[] = {
     // Parked on one channel twice (dup), and in its send and receive queues at once (both):
     // the sum 5050 | sends 100 | receives 100 | values sent minus received 0
     {"SameChannelTwice", "seldup.s", "", "5050\n100\n100\n0\n"},
+    // 300 goroutines parked in two-case selects: 600 sudogs, more than a P's cache holds, so
+    // releasing them spills half the cache to the central list (1001 * 300 * 301 / 2)
+    {"ManyParkedSelects", "shrinkparked.s", "-D SELECT -D PARKERS=300", "45195150\n"},
 };
 
 class RuntimeChanSelect : public ::testing::TestWithParam<std::tuple<SelectRun, int>> {};

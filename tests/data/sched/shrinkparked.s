@@ -10,6 +10,11 @@
 // same program in Go 1.19 (runtime.GC for the scans) prints 55055 too.
 #include "textflag.h"
 
+// -D PARKERS=n: n parkers instead of 10 (prints 1001 * n(n+1)/2).
+#ifndef PARKERS
+#define PARKERS 10
+#endif
+
 // func deep(n int)
 TEXT ·deep(SB), $1024-8
 	MOVQ n+0(FP), AX
@@ -83,7 +88,7 @@ TEXT ·main(SB), $88
 	CALL ·mkchan(SB)
 	MOVQ 16(SP), AX
 	MOVQ AX, quit-40(SP)
-	MOVQ $10, i-24(SP)
+	MOVQ $PARKERS, i-24(SP)
 spawn:
 	MOVL $32, 0(SP)
 	LEAQ ·parkerfv(SB), AX
@@ -115,10 +120,10 @@ feed:
 	MOVQ AX, 8(SP)
 	CALL ·send(SB)
 	INCQ i-24(SP)
-	CMPQ i-24(SP), $10
+	CMPQ i-24(SP), $PARKERS
 	JLE feed
 	MOVQ $0, sum-32(SP)
-	MOVQ $10, i-24(SP)
+	MOVQ $PARKERS, i-24(SP)
 collect:
 	MOVQ out-16(SP), AX
 	MOVQ AX, 0(SP)

@@ -391,7 +391,7 @@ void checkdead() {
       [](G* gp, void* arg) {
         auto* c = static_cast<Count*>(arg);
         uint32_t st = readgstatus(gp);
-        if (st == Gwaiting) c->waiting++;
+        if (st == Gwaiting || st == Gpreempted) c->waiting++;
         if (st == Grunnable || st == Grunning || st == Gsyscall) c->runnable = gp->goid;
       },
       &count);
@@ -487,8 +487,10 @@ GOSTACK_HOT void execute(G* gp, bool inherit_time) {
   __atomic_store_n(&mp->curg, gp, __ATOMIC_RELEASE);
   gp->m = mp;
   casgstatus(gp, Grunnable, Grunning);
-  // sysmon may write a stale preempt request into gp at any time: atomics on both sides.
-  if (__atomic_load_n(&gp->stackguard0, __ATOMIC_RELAXED) == abi::kStackPreempt)
+  // sysmon may write a stale preempt request into gp at any time: atomics on both sides. A
+  // shrink request from runtime·GC stays, for gp's first prologue check.
+  if (__atomic_load_n(&gp->stackguard0, __ATOMIC_RELAXED) == abi::kStackPreempt &&
+      !__atomic_load_n(&gp->preemptShrink, __ATOMIC_RELAXED))
     __atomic_store_n(&gp->stackguard0, gp->stack.lo + abi::kStackGuard, __ATOMIC_RELAXED);
   if (!inherit_time) __atomic_store_n(&pp->schedtick, pp->schedtick + 1, __ATOMIC_RELAXED);
   counter_add(pp->runs, 1);

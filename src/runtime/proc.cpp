@@ -238,6 +238,18 @@ void forEachG(void (*f)(G* gp, void* arg), void* arg) {
   for (size_t i = 0; i < allgcount; i++) f(&gslabs[i / kGsPerSlab][i % kGsPerSlab], arg);
 }
 
+void forEachGRace(void (*f)(G* gp, void* arg), void* arg) {
+  size_t n = allglen();
+  for (size_t i = 0; i < n; i += kGsPerSlab) {
+    G* slab;
+    {
+      LockGuard guard(allglock);  // gslabs may grow (and move) meanwhile
+      slab = gslabs[i / kGsPerSlab];
+    }
+    for (size_t j = 0; j < kGsPerSlab && i + j < n; j++) f(&slab[j], arg);
+  }
+}
+
 uint32_t readgstatus(const G* gp) { return gp->atomicstatus.load(std::memory_order_acquire); }
 
 void casgstatus_fail(const G* gp, uint32_t oldval, uint32_t newval) {
@@ -355,9 +367,10 @@ void gdestroy(G* gp) {
   M* mp = getg()->m;
   if (mp->curg == gp) __atomic_store_n(&mp->curg, static_cast<G*>(nullptr), __ATOMIC_RELEASE);
   gp->m = nullptr;
-  __atomic_store_n(&gp->preempt, false, __ATOMIC_RELAXED);  // sysmon may still write it
-  gp->preemptStop = false;
-  gp->preemptShrink = false;
+  // sysmon, suspendG and runtime·GC may still write these (see runtime2.h)
+  __atomic_store_n(&gp->preempt, false, __ATOMIC_RELAXED);
+  __atomic_store_n(&gp->preemptStop, false, __ATOMIC_RELAXED);
+  __atomic_store_n(&gp->preemptShrink, false, __ATOMIC_RELAXED);
   gp->defer_ = nullptr;
   gp->panic_ = nullptr;
   gp->sched = Gobuf{};

@@ -40,6 +40,9 @@ size_t allglen();
 // Calls f(g, arg) for every G in allgs, in creation order (Go's forEachG), under a lock:
 // f must not add Gs, and reads a G's status before anything else of it.
 void forEachG(void (*f)(G* gp, void* arg), void* arg);
+// The same without holding the lock while f runs (Go's forEachGRace): f may block or wait for
+// other Ms. Gs added meanwhile may be missed.
+void forEachGRace(void (*f)(G* gp, void* arg), void* arg);
 
 uint32_t readgstatus(const G* gp);
 [[noreturn]] void casgstatus_fail(const G* gp, uint32_t oldval, uint32_t newval);
@@ -49,7 +52,8 @@ uint32_t readgstatus(const G* gp);
 // of the queue or channel lock that hands it over otherwise), and each hand-over is already
 // ordered by that queue or lock. So a checked load and a release store do what Go's CAS
 // does (Go needs the CAS for its GC's scan bit, which gostack does not have), and a switch
-// costs no locked instruction for the status.
+// costs no locked instruction for the status. (The one state with several would-be owners,
+// Gpreempted, is left by suspendG's own CAS: preempt.h.)
 inline void casgstatus(G* gp, uint32_t oldval, uint32_t newval) {
   if (oldval == newval || gp->atomicstatus.load(std::memory_order_acquire) != oldval)
     casgstatus_fail(gp, oldval, newval);

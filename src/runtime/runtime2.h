@@ -66,6 +66,8 @@ enum class WaitReason : uint8_t {
   ChanSendNilChan,
   Select,         // parked in runtime·selectgo on one or more channels
   SelectNoCases,  // a select without cases: parked for good
+  Preempted,          // stopped by suspendG for a stack scan
+  GarbageCollection,  // in runtime·GC, waiting for other goroutines to be scanned
 };
 const char* waitreason_string(WaitReason r);
 
@@ -120,8 +122,10 @@ struct G {
   // small fields below live in its tail padding (assignments to a Sudog leave that alone).
   [[no_unique_address]] Sudog sudog;
   WaitReason waitreason = WaitReason::None;
+  // Preemption requests. Other Ms write them (sysmon, suspendG, runtime·GC), so every access
+  // is atomic (__atomic builtins: the fields stay plain bools in the packed tail).
   bool preempt = false;         // preemption requested; mirrors stackguard0 == kStackPreempt
-  bool preemptStop = false;     // on preemption, park in Gpreempted instead of yielding
+  bool preemptStop = false;     // on preemption, park in Gpreempted for suspendG (preempt.h)
   bool preemptShrink = false;   // shrink the stack at the next synchronous safe point
   // Parked in select: 0 until one of its channels claims it (CAS to 1, under that channel's
   // lock); the losers skip its other sudogs (Go's g.selectDone).

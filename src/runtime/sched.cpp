@@ -10,6 +10,7 @@
 #include "functab/registry.h"
 #include "runtime/chan.h"
 #include "runtime/mproc.h"
+#include "runtime/preempt.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runq.h"
@@ -66,14 +67,38 @@ void shrink_parked(G* gp) {
   unlock_parked_chans(gp);
 }
 
-// With one P only the M holding it runs Gs, so a runnable G is ours to move; with more, another
-// M could start it mid-copy, so runnable Gs are left alone (they shrink at a later scan).
+// Asks a runnable G to shrink its stack at its next prologue check (execute keeps the
+// request in stackguard0 for it); newstack then shrinks it and lets it go on.
+void request_shrink(G* gp) {
+  __atomic_store_n(&gp->preemptShrink, true, __ATOMIC_RELAXED);
+  __atomic_store_n(&gp->stackguard0, abi::kStackPreempt, __ATOMIC_RELEASE);
+}
+
+// runtime·GC's scan of one G other than the caller's (Go's scanstack with isShrinkStackSafe):
+// shrinks its stack if it uses under a quarter of it and the stack can be owned now.
+//  - running user code on another M: stopped at its next prologue (suspendG), shrunk, resumed;
+//  - parked on a channel: shrunk under the channel's lock, which keeps it parked;
+//  - runnable: with one P nobody else can start it, so it is shrunk now; with more, another M
+//    could start it mid-copy, so it shrinks itself at its next prologue check (request_shrink);
+//  - in a C++ call (its stack may be in use), dead or new: left alone.
 void gc_scan_one(G* gp, void*) {
   uint32_t st = readgstatus(gp);
-  if (st == Gwaiting)
+  if (st == Grunning || st == Gcopystack) {
+    if (suspendG(gp) == Suspended::Stopped) {
+      shrinkstack(gp);
+      resumeG(gp);
+      return;
+    }
+    st = readgstatus(gp);
+  }
+  if (st == Gwaiting) {
     shrink_parked(gp);
-  else if ((st == Grunnable && gomaxprocs() == 1) || (st == Grunning && gp == curm()->curg))
-    shrinkstack(gp);
+  } else if (st == Grunnable) {
+    if (gomaxprocs() == 1)
+      shrinkstack(gp);
+    else
+      request_shrink(gp);
+  }
 }
 
 void throw_traceback() { traceback_throw(); }
@@ -113,6 +138,8 @@ const char* waitreason_string(WaitReason r) {
     case WaitReason::ChanSendNilChan: return "chan send (nil chan)";
     case WaitReason::Select: return "select";
     case WaitReason::SelectNoCases: return "select (no cases)";
+    case WaitReason::Preempted: return "preempted";
+    case WaitReason::GarbageCollection: return "garbage collection";
   }
   return "?";
 }
@@ -206,7 +233,7 @@ void set_exit_hook(void (*hook)(int32_t)) { exit_hook = hook; }
 SchedStats sched_stats() {
   uint64_t goscheds = 0;
   for (P* pp : allp) goscheds += pp->goscheds.load(std::memory_order_relaxed);
-  return {goscheds, n_gc.load(std::memory_order_relaxed)};
+  return {goscheds, n_gc.load(std::memory_order_relaxed), suspend_count()};
 }
 
 const void* runtime_symbol(const char* name) {
@@ -255,14 +282,14 @@ extern "C" {
                pp->status.load(std::memory_order_relaxed) == Prunning;
     __atomic_store_n(&gp->stackguard0, gp->stack.lo + gostack::abi::kStackGuard, __ATOMIC_RELAXED);
     if (!can) resume(gp);
-    if (gp->preemptShrink) {
-      // A shrink requested for the next synchronous safe point goes first.
-      gp->preemptShrink = false;
+    if (__atomic_exchange_n(&gp->preemptShrink, false, __ATOMIC_RELAXED)) {
+      // A shrink requested for the next synchronous safe point (runtime·GC) goes first.
       shrinkstack(gp);
     }
-    // preemptStop asks for a stop for a stack scan (Go's suspendG); nothing here suspends
-    // Gs yet, so it is served like a plain preemption: gp yields to the global queue.
-    gp->preemptStop = false;
+    // A stop for a stack scan (suspendG, preempt.h): gp parks until its scanner resumes it.
+    if (__atomic_load_n(&gp->preemptStop, __ATOMIC_RELAXED)) preemptPark(gp);
+    // Otherwise Go's gopreempt_m, if the request is still there (a shrink request alone
+    // lets gp go on).
     bool requested = __atomic_exchange_n(&gp->preempt, false, __ATOMIC_RELAXED);
     if (!requested) resume(gp);
     counter_add(pp->preempts, 1);
@@ -320,12 +347,23 @@ void gostack_numgoroutine(int64_t* ret) {
   gosched_m(gp);
 }
 
-// GC's mcall target: scan every G's stack (the caller's too: it is stopped in mcall) and
-// shrink those that use under a quarter of it, then resume the caller.
+// GC's mcall target: scan every G's stack and shrink those that use under a quarter of it
+// (gc_scan_one), then resume the caller. The caller's own G is shrunk first and then waits
+// as Gwaiting, so that a runtime·GC running at the same time on another M does not wait for
+// it to reach a prologue.
 [[noreturn]] void gostack_gc_m(G* gp) {
   tsan_g0_enter();
   n_gc.fetch_add(1, std::memory_order_relaxed);
-  forEachG(gc_scan_one, nullptr);
+  shrinkstack(gp);
+  gp->waitreason = WaitReason::GarbageCollection;
+  casgstatus(gp, Grunning, Gwaiting);
+  forEachGRace(
+      [](G* g, void* self) {
+        if (g != self) gc_scan_one(g, nullptr);
+      },
+      gp);
+  casgstatus(gp, Gwaiting, Grunning);
+  gp->waitreason = WaitReason::None;
   stack_gc_tick();
   rt_gogo(&gp->sched);
 }

@@ -70,6 +70,7 @@ const void* runtime_symbol(const char* name);
 struct SchedStats {
   uint64_t gosched;
   uint64_t gc_scans;
+  uint64_t gc_suspends;  // running Gs that runtime·GC stopped (suspendG) to scan
 };
 SchedStats sched_stats();
 

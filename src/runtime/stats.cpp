@@ -69,6 +69,7 @@ void print_runtime_stats() {
   print_row("", "threads", static_cast<uint64_t>(mcount()));
   SchedStats ss = sched_stats();
   print_row("", "gosched_calls", ss.gosched);
+  print_row("", "gc_suspends", ss.gc_suspends);
   for (int32_t i = 0; i < gomaxprocs(); i++) {
     PStats ps = p_stats(i);
     char prefix[16];

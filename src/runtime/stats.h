@@ -20,7 +20,7 @@ RuntimeStats runtime_stats();
 
 // Writes one "name: value" line per statistic to stderr, in the order of RuntimeStats, then
 // rss_bytes: the process's resident memory at that moment. Then the scheduler's: procs,
-// threads, gosched_calls, and p<id>_runs, _steals, _stolen_gs, _global_gets, _parks,
+// threads, gosched_calls, gc_suspends, and p<id>_runs, _steals, _stolen_gs, _global_gets, _parks,
 // _preempts for every P.
 void print_runtime_stats();
 

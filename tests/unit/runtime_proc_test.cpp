@@ -280,7 +280,7 @@ TEST_F(ProcDeathTest, StatsListOneNameValueLinePerCounter) {
       "^goroutines_created: [0-9]+\ngfree_reused: [0-9]+\nstack_grows: [0-9]+\nstack_shrinks: [0-9]+\n"
       "stack_copied_bytes: [0-9]+\nstack_inuse_bytes: [0-9]+\n"
       "stack_peak_bytes: [0-9]+\nstack_sys_bytes: [0-9]+\nrss_bytes: [0-9]+\n"
-      "procs: 2\nthreads: [0-9]+\ngosched_calls: [0-9]+\n"
+      "procs: 2\nthreads: [0-9]+\ngosched_calls: [0-9]+\ngc_suspends: [0-9]+\n"
       "(p[01]_(runs|steals|stolen_gs|global_gets|parks|preempts): [0-9]+\n){12}$");
 }
 

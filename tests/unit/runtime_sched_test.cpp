@@ -1,6 +1,7 @@
 // The multi-core scheduler end to end through `gostack run`: a million parked goroutines,
 // work stealing shown by the per-P statistics, a P handed off from a goroutine in a long C++
-// call (entersyscall), preemption of a spinning goroutine by sysmon, -maxprocs defaults.
+// call (entersyscall), preemption of a spinning goroutine by sysmon, a running goroutine
+// stopped for runtime·GC's stack scan, -maxprocs defaults.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -84,6 +85,26 @@ TEST(RuntimeSched, SpinningGoroutineIsPreempted) {
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out.rfind("1\n", 0), 0u) << r.out;
   EXPECT_GE(stats_of(r.out)["p0_preempts"], 1u);
+}
+
+// runtime·GC stops a goroutine running on another P at its next prologue (preemptStop,
+// suspendG), shrinks its stack while it is stopped, and lets it go on; the pointer the
+// goroutine keeps to its own local survives the five moves.
+TEST(RuntimeSched, GcStopsARunningGoroutineToShrinkItsStack) {
+  for (int procs : {1, 2, 4}) {
+    RunResult r = sched_run("-stats -maxprocs " + std::to_string(procs), "gcstop.s");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.rfind("12345\n", 0), 0u) << r.out;
+    auto st = stats_of(r.out);
+    EXPECT_EQ(st["stack_grows"], 5u) << r.out;
+    EXPECT_EQ(st["stack_shrinks"], 5u) << r.out;
+    // With one P the spinner is never running during a scan. With more it nearly always is
+    // (sysmon may have just preempted it: then it shrinks itself at its next prologue).
+    if (procs == 1)
+      EXPECT_EQ(st["gc_suspends"], 0u) << r.out;
+    else
+      EXPECT_GE(st["gc_suspends"], 1u) << r.out;
+  }
 }
 
 // Go's Gosched order: the caller goes behind everything runnable, locally queued Gs (the

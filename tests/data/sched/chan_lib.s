@@ -1,5 +1,6 @@
 // Helpers shared by the scheduler test programs (loaded before each program): channel
-// operations with values instead of pointers, so the programs stay short.
+// operations with values instead of pointers, so the programs stay short, and functions to
+// grow a stack (deep) and to spin with a stack check (step).
 #include "textflag.h"
 
 // func mkchan(elemsize, size int) unsafe.Pointer
@@ -96,4 +97,24 @@ TEXT ·selectn(SB), $96-49
 	MOVQ AX, casi+32(FP)
 	MOVB 56(SP), AX
 	MOVB AX, ok+40(FP)
+	RET
+
+// func deep(n int): recurses n frames of 1 KiB each, growing the stack, and returns.
+TEXT ·deep(SB), $1024-8
+	MOVQ n+0(FP), AX
+	CMPQ AX, $0
+	JEQ done
+	DECQ AX
+	MOVQ AX, 0(SP)
+	CALL ·deep(SB)
+done:
+	RET
+
+TEXT ·nop(SB), NOSPLIT, $0
+	RET
+
+// func step(): not a leaf (a small leaf function would be made NOSPLIT, as Go does), so it
+// has a prologue that checks stackguard0: a loop calling it can be preempted.
+TEXT ·step(SB), $8
+	CALL ·nop(SB)
 	RET

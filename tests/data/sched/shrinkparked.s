@@ -15,17 +15,6 @@
 #define PARKERS 10
 #endif
 
-// func deep(n int)
-TEXT ·deep(SB), $1024-8
-	MOVQ n+0(FP), AX
-	CMPQ AX, $0
-	JEQ done
-	DECQ AX
-	MOVQ AX, 0(SP)
-	CALL ·deep(SB)
-done:
-	RET
-
 // func parker(c, out, quit unsafe.Pointer, id int)
 #ifdef SELECT
 TEXT ·parker(SB), $120-32

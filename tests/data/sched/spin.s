@@ -13,15 +13,6 @@ TEXT ·setter(SB), NOSPLIT, $0
 DATA ·setterfv+0(SB)/8, $·setter(SB)
 GLOBL ·setterfv(SB), RODATA, $8
 
-TEXT ·nop(SB), NOSPLIT, $0
-	RET
-
-// func step(): not a leaf (a small leaf function would be made NOSPLIT, as Go does), so
-// it has a prologue that checks stackguard0.
-TEXT ·step(SB), $8
-	CALL ·nop(SB)
-	RET
-
 TEXT ·main(SB), $16
 	MOVL $0, 0(SP)
 	LEAQ ·setterfv(SB), AX

@@ -75,6 +75,8 @@ struct ExactRun {
 const ExactRun kExactRuns[] = {
     {"BufferedIsFifoAndDrainsAfterClose", "buffered.s", "", "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n"},
     {"FanOutFanIn", "fanout.s", "", "333833500\n"},
+    // runtime·GC from 16 goroutines while they grow, spin and shrink (suspendG, preemptShrink)
+    {"GcFromManyGoroutinesWhileStacksMove", "gcstress.s", "", "1283200\n"},
     {"FanOutFanInWide", "fanout.s", "-D N=20000 -D W=3", "2666866670000\n"},
     // ids 1..5, every value received was 0
     {"CloseWakesReceiversWithZero", "closewake.s", "", "15\n"},

@@ -350,3 +350,11 @@ TEXT runtime·exitsyscall(SB),NOSPLIT,$0-0
 TEXT runtime·usleep(SB),NOSPLIT,$16-4
 	CALLC(gostack_usleep)
 	RET
+
+// func timeSleep(ns int64): parks the goroutine for ns nanoseconds (Go's runtime.timeSleep;
+// time·Sleep below is the name Go code calls). ns <= 0 returns at once.
+TEXT runtime·timeSleep(SB),NOSPLIT,$0-8
+	MCALLARGS(gostack_timesleep_m)
+
+TEXT time·Sleep(SB),NOSPLIT,$0-8
+	JMP	runtime·timeSleep(SB)

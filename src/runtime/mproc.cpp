@@ -4,13 +4,15 @@
 #include "runtime/mproc.h"
 
 #include <pthread.h>
-#include <time.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runq.h"
 #include "runtime/sched.h"
+#include "runtime/time.h"
 #include "runtime/tsan_fiber.h"
 
 extern "C" {
@@ -33,11 +35,6 @@ std::atomic<bool> main_started{false};
 
 M* curm() { return getg()->m; }
 
-uint64_t nanotime() {
-  struct timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // ---- the idle lists (sched.lock held) ----
 
@@ -351,12 +348,13 @@ void retake(uint64_t now) {
 }
 
 void* sysmon_thread(void*) {
-  uint32_t delay = 20;  // microseconds; backs off to 10 ms while nothing needs it
+  int64_t delay = 20'000;  // nanoseconds; backs off to 10 ms while nothing needs it
   for (;;) {
-    ::usleep(delay);
+    // Sleeping goroutines that are due run now; the sleep ends when the next one is due.
+    sysmon_sleep(fire_timers(nanotime(), delay));
     bool busy = sched.npidle.load(std::memory_order_acquire) < gomaxprocs();
-    delay = busy ? 20 : (delay * 2 > 10000 ? 10000 : delay * 2);
-    retake(nanotime());
+    delay = busy ? 20'000 : std::min<int64_t>(delay * 2, 10'000'000);
+    retake(static_cast<uint64_t>(nanotime()));
   }
   return nullptr;
 }
@@ -382,6 +380,7 @@ void checkdead() {
   if (!deadlock_check) return;
   int32_t run = sched.mcount - sched.nmidle;
   if (run > 0) return;
+  if (timers_pending()) return;  // sysmon will ready a sleeping goroutine
   if (run < 0) throw_fatal("checkdead: inconsistent counts");
   struct Count {
     int waiting = 0;

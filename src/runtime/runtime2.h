@@ -68,6 +68,7 @@ enum class WaitReason : uint8_t {
   SelectNoCases,  // a select without cases: parked for good
   Preempted,          // stopped by suspendG for a stack scan
   GarbageCollection,  // in runtime·GC, waiting for other goroutines to be scanned
+  Sleep,              // in runtime·timeSleep
 };
 const char* waitreason_string(WaitReason r);
 

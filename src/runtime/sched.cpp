@@ -16,6 +16,7 @@
 #include "runtime/runq.h"
 #include "runtime/stack.h"
 #include "runtime/stackcopy.h"
+#include "runtime/time.h"
 #include "runtime/tsan_fiber.h"
 
 // The assembly side (asm_amd64.s).
@@ -140,6 +141,7 @@ const char* waitreason_string(WaitReason r) {
     case WaitReason::SelectNoCases: return "select (no cases)";
     case WaitReason::Preempted: return "preempted";
     case WaitReason::GarbageCollection: return "garbage collection";
+    case WaitReason::Sleep: return "sleep";
   }
   return "?";
 }
@@ -239,7 +241,7 @@ SchedStats sched_stats() {
 const void* runtime_symbol(const char* name) {
   // The runtime's assembly is linked into this program: its function table has every
   // runtime·function with its address (see functab/registry.h).
-  if (std::strncmp(name, "runtime.", 8) != 0) return nullptr;
+  if (std::strncmp(name, "runtime.", 8) != 0 && std::strncmp(name, "time.", 5) != 0) return nullptr;
   return reinterpret_cast<const void*>(functab::linked_function(name));
 }
 
@@ -386,11 +388,7 @@ void gostack_printstring(const uintptr_t* a) {
 void gostack_printsp(const void*) { printsp(); }
 void gostack_printnl(const void*) { printnl(); }
 
-void gostack_nanotime(int64_t* ret) {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  ret[0] = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+void gostack_nanotime(int64_t* ret) { ret[0] = nanotime(); }
 
 [[noreturn]] void gostack_exit(const int32_t* a) { exit_process(a[0]); }
 

@@ -46,11 +46,13 @@ TEST_P(RuntimeChanProcs, GoexitInMainEndsInCheckdead) {
 }
 
 TEST_P(RuntimeChanProcs, DeadlockIsReported) {
-  RunResult r = sched_run(procs(), "deadlock.s");
-  EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n", 0), 0u)
-      << r.out;
-  EXPECT_NE(r.out.find("main.recv(...)\n\t"), std::string::npos) << r.out;
+  for (const char* flags : {"", "-D SLEEPFIRST "}) {
+    RunResult r = sched_run(procs() + flags, "deadlock.s");
+    EXPECT_EQ(r.status, 2) << flags;
+    EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n", 0), 0u)
+        << flags << r.out;
+    EXPECT_NE(r.out.find("main.recv(...)\n\t"), std::string::npos) << flags << r.out;
+  }
 }
 
 TEST_P(RuntimeChanProcs, ShrinkWhileParkedKeepsValues) {
@@ -75,6 +77,7 @@ struct ExactRun {
 const ExactRun kExactRuns[] = {
     {"BufferedIsFifoAndDrainsAfterClose", "buffered.s", "", "0\n11\n22\n33\n44\n55\n66\n77\n88\n99\n0\n0\n"},
     {"FanOutFanIn", "fanout.s", "", "333833500\n"},
+    {"SleepersWakeInOrderOfTime", "sleep.s", "", "1\n1\n2\n3\n4\n"},
     // runtime·GC from 16 goroutines while they grow, spin and shrink (suspendG, preemptShrink)
     {"GcFromManyGoroutinesWhileStacksMove", "gcstress.s", "", "1283200\n"},
     {"FanOutFanInWide", "fanout.s", "-D N=20000 -D W=3", "2666866670000\n"},

@@ -20,27 +20,13 @@ fill:
 	CMPQ i-16(SP), $10
 	JLT fill
 	// receive 5, close, receive 7 more (5 values, then 2 zeros)
-	MOVQ $5, i-16(SP)
-first:
 	MOVQ c-8(SP), AX
 	MOVQ AX, 0(SP)
-	CALL ·recv(SB)
-	MOVQ 8(SP), AX
-	MOVQ AX, 0(SP)
-	CALL ·println(SB)
-	DECQ i-16(SP)
-	JNE first
+	MOVQ $5, 8(SP)
+	CALL ·recvprint(SB)
 	MOVQ c-8(SP), AX
 	MOVQ AX, 0(SP)
 	CALL ·close(SB)
-	MOVQ $7, i-16(SP)
-second:
-	MOVQ c-8(SP), AX
-	MOVQ AX, 0(SP)
-	CALL ·recv(SB)
-	MOVQ 8(SP), AX
-	MOVQ AX, 0(SP)
-	CALL ·println(SB)
-	DECQ i-16(SP)
-	JNE second
+	MOVQ $7, 8(SP)
+	CALL ·recvprint(SB)
 	RET

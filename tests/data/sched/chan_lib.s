@@ -47,6 +47,19 @@ TEXT ·println(SB), $8-8
 	CALL runtime·printnl(SB)
 	RET
 
+// func recvprint(c unsafe.Pointer, n int): receives n values from c, printing each.
+TEXT ·recvprint(SB), $16-16
+next:
+	MOVQ c+0(FP), AX
+	MOVQ AX, 0(SP)
+	CALL ·recv(SB)
+	MOVQ 8(SP), AX
+	MOVQ AX, 0(SP)
+	CALL ·println(SB)
+	DECQ n+8(FP)
+	JNE next
+	RET
+
 // func recv2(c unsafe.Pointer) (v int, ok bool): v, ok := <-c
 TEXT ·recv2(SB), $24-17
 	MOVQ c+0(FP), AX

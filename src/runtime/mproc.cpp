@@ -521,6 +521,15 @@ void readyg(G* gp, bool next) {
   if (sched.npidle.load(std::memory_order_acquire) > 0) startm(nullptr, false);
 }
 
+void injectglist(G* const* gs, int n, void (*settle)(int n, void* arg), void* arg) {
+  {
+    LockGuard guard(sched.lock);
+    for (int i = 0; i < n; i++) globrunqput(gs[i]);
+    settle(n, arg);
+  }
+  for (int i = 0; i < n && sched.npidle.load(std::memory_order_acquire) > 0; i++) startm(nullptr, false);
+}
+
 void wake_m0_for(const ExitWaiter* w) {
   lock(sched.lock);
   if (sched.m0wait == w && sched.m0idle) {

@@ -27,6 +27,12 @@ namespace gostack::rt {
 // a P, on the global queue; then wakes an idle P if one may be needed.
 void readyg(G* gp, bool next);
 
+// Go's injectglist, from a thread without a P (sysmon): the n Gs, already Grunnable, go on the
+// global queue, and idle Ps start for them. settle(n, arg) runs under the same sched.lock as
+// the queueing, so checkdead (which holds it too) sees whatever settle retracts together with
+// the Gs' new state.
+void injectglist(G* const* gs, int n, void (*settle)(int n, void* arg), void* arg);
+
 // Go's wakep: starts a spinning M on an idle P when no M is spinning already.
 void wakep();
 

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "runtime/lock.h"
+#include "runtime/mproc.h"
 #include "runtime/print.h"
+#include "runtime/proc.h"
 #include "runtime/tsan_fiber.h"
 #include "runtime/sched.h"
 
@@ -100,9 +102,15 @@ int64_t fire_timers(int64_t now, int64_t limit) {
       }
     }
     for (int i = 0; i < n; i++) {
-      goready(due[i]);
-      t.pending.fetch_sub(1, std::memory_order_release);
+      due[i]->waitreason = WaitReason::None;
+      casgstatus(due[i], Gwaiting, Grunnable);
     }
+    // They stop counting as pending in the same step that makes them runnable for the
+    // scheduler: an M that goes idle in between must not find them both not pending and not
+    // runnable (a false deadlock), nor pending when nobody will look again (a missed one).
+    injectglist(
+        due, n, [](int k, void* pending) { static_cast<std::atomic<int64_t>*>(pending)->fetch_sub(k, std::memory_order_relaxed); },
+        &t.pending);
   }
 }
 

@@ -52,14 +52,14 @@ TEST(RuntimeSched, ManyParkedOnOneAndFourPs) {
 
 TEST(RuntimeSched, IdlePsStealQueuedWork) {
   for (int procs : {2, 4}) {
-    RunResult r = sched_run("-stats -maxprocs " + std::to_string(procs), "steal.s");
+    RunResult r = sched_run("-stats -D WAITSTEAL -maxprocs " + std::to_string(procs), "steal.s");
     ASSERT_EQ(r.status, 0) << r.out;
     EXPECT_EQ(r.out.rfind("2080\n", 0), 0u) << r.out;
     auto st = stats_of(r.out);
     EXPECT_EQ(st["procs"], static_cast<uint64_t>(procs));
     EXPECT_GT(sum_over_ps(st, "steals"), 0u) << r.out;
     EXPECT_GE(sum_over_ps(st, "stolen_gs"), sum_over_ps(st, "steals"));
-    EXPECT_GT(st["p1_runs"], 0u) << r.out;  // main·main runs on P 0; P 1 ran stolen work
+    EXPECT_GT(sum_over_ps(st, "runs") - st["p0_runs"], 0u) << r.out;  // main·main keeps P 0
     EXPECT_GE(sum_over_ps(st, "runs"), 65u);
   }
 }

@@ -2,10 +2,15 @@
 // iterations (a few milliseconds: even on a loaded machine the OS runs the idle Ms' threads
 // before main's P has done everything alone) and then reporting its id on a buffered
 // channel; idle Ps must steal from main's queue to help. Prints the sum of ids (2080).
+// With -D WAITSTEAL main·main then waits in a loop without calls (so it cannot be preempted
+// and keeps its P) until a busy goroutine has started: only a steal can start one.
 #include "textflag.h"
+
+GLOBL ·started(SB), NOPTR, $8
 
 // func busy(done unsafe.Pointer, id int)
 TEXT ·busy(SB), $16-16
+	MOVQ $1, ·started(SB)
 	MOVQ $(1<<22), CX
 spin:
 	DECQ CX
@@ -38,6 +43,13 @@ spawn:
 	CALL runtime·newproc(SB)
 	DECQ i-16(SP)
 	JNE spawn
+#ifdef WAITSTEAL
+wait:
+	PAUSE
+	MOVQ ·started(SB), AX
+	CMPQ AX, $0
+	JEQ wait
+#endif
 	MOVQ $0, sum-24(SP)
 	MOVQ $64, i-16(SP)
 collect:

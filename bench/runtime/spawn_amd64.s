@@ -11,7 +11,9 @@
 #ifndef N
 #define N 1000000
 #endif
+#ifndef ROUNDS
 #define ROUNDS 5
+#endif
 #define BATCH 1000
 
 GLOBL ·pending(SB), NOPTR, $8

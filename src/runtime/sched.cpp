@@ -104,28 +104,8 @@ void gc_scan_one(G* gp, void*) {
 
 void throw_traceback() { traceback_throw(); }
 
-// One line per parked goroutine, as Go's deadlock report begins each goroutine's traceback:
-// "goroutine N [chan receive]:", then the frame it is parked in.
 void print_parked(G* gp, void*) {
-  if (readgstatus(gp) != Gwaiting) return;
-  printstring("\ngoroutine ");
-  printint(gp->goid);
-  printstring(" [");
-  printstring(waitreason_string(gp->waitreason));
-  printstring("]:\n");
-  functab::Found f = functab::lookup(gp->sched.pc - 1);
-  if (!f) return;
-  printstring(f.fn->name);
-  printstring("(...)\n\t");
-  uint32_t off = static_cast<uint32_t>(gp->sched.pc - f.fn->entry);
-  if (const functab::LineRun* line = f.fn->line_at(off - 1)) {
-    printstring(f.table->file(*line));
-    printstring(":");
-    printint(line->line);
-  }
-  printstring(" +");
-  printhex(off);
-  printnl();
+  if (readgstatus(gp) == Gwaiting) traceback_parked(gp);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ void run_scheduler(const ExitWaiter* until);
 void set_exit_hook(void (*hook)(int32_t code));
 
 // Prints Go's deadlock report: "fatal error: all goroutines are asleep - deadlock!" and, for
-// each parked goroutine, "goroutine N [reason]:" with the frame it is parked in.
+// each parked goroutine, its traceback (traceback_parked).
 void fatal_deadlock();
 
 // The goroutine traceback the fatal-error path prints (Go's "goroutine N [running]:" and
@@ -61,6 +61,9 @@ void traceback_throw();
 // The same for gp stopped at pc with registers sp and bp (pc is not a return address: the
 // signal handler's faulting instruction).
 void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp);
+// The traceback of gp, parked (Gwaiting), as Go's deadlock report prints it: "goroutine N
+// [chan receive]:", then its frames without the runtime's own, then "created by".
+void traceback_parked(G* gp);
 
 // Address of runtime symbols the assembled code may reference, by linker name
 // ("runtime.printnl"); nullptr if unknown. For the in-memory image loader.

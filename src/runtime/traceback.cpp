@@ -90,18 +90,29 @@ void traceback_runtime_stack() {
   }
 }
 
-// The traceback of gp from (pc, sp, bp); `first` says what the first pc is.
-void traceback_from(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, PcKind first) {
+// Whether the function at pc is the runtime's own (Go's showframe hides those from a user
+// goroutine's traceback: a goroutine parked in runtime·selectgo shows the caller's frame).
+bool runtime_frame(uintptr_t pc, bool call) {
+  functab::Found found = functab::lookup(call ? pc - 1 : pc);
+  return found && found.fn->name.rfind("runtime.", 0) == 0;
+}
+
+// The traceback of gp from (pc, sp, bp) under "goroutine N [status]:"; `first` says what the
+// first pc is. With hide_runtime, the runtime's frames are walked but not printed.
+void traceback_from(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp, PcKind first, const char* status,
+                    bool hide_runtime) {
   printstring("\ngoroutine ");
   printint(gp->goid);
-  printstring(" [running]:\n");
-  bool call = false;
+  printstring(" [");
+  printstring(status);
+  printstring("]:\n");
+  bool call = first == PcKind::Return;
   for (int n = 0;; n++) {
     if (n == kMaxFrames) {
       printstring("...additional frames elided...\n");
       break;
     }
-    print_frame(pc, call);
+    if (!hide_runtime || !runtime_frame(pc, call)) print_frame(pc, call);
     StkFrame f;
     if (frame_at(pc, sp, call ? PcKind::Return : first, f)) {
       // Precise: the return address sits just above this frame's SP delta.
@@ -140,7 +151,7 @@ void traceback_curg() {
   G* gp = g->m->curg;
   // A G stopped by morestack or mcall: sched holds its pc/sp/bp.
   if (gp->sched.sp == 0) return;
-  traceback_from(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp, PcKind::Sched);
+  traceback_from(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp, PcKind::Sched, "running", false);
 }
 
 void traceback_throw() {
@@ -150,7 +161,13 @@ void traceback_throw() {
 }
 
 void traceback_goroutine(G* gp, uintptr_t pc, uintptr_t sp, uintptr_t bp) {
-  traceback_from(gp, pc, sp, bp, PcKind::Exact);
+  traceback_from(gp, pc, sp, bp, PcKind::Exact, "running", false);
+}
+
+void traceback_parked(G* gp) {
+  // Parked through a runtime entry (mcall or mcallargs): sched.pc is a return address.
+  traceback_from(gp, gp->sched.pc, gp->sched.sp, gp->sched.bp, PcKind::Return, waitreason_string(gp->waitreason),
+                 true);
 }
 
 }  // namespace gostack::rt

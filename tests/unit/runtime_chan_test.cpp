@@ -51,7 +51,10 @@ TEST_P(RuntimeChanProcs, DeadlockIsReported) {
     EXPECT_EQ(r.status, 2) << flags;
     EXPECT_EQ(r.out.rfind("fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n", 0), 0u)
         << flags << r.out;
-    EXPECT_NE(r.out.find("main.recv(...)\n\t"), std::string::npos) << flags << r.out;
+    // The whole parked stack, innermost first: recv, then main·main that called it.
+    size_t recv = r.out.find("main.recv(...)\n\t");
+    EXPECT_NE(recv, std::string::npos) << flags << r.out;
+    EXPECT_NE(r.out.find("\nmain.main(...)\n\t", recv), std::string::npos) << flags << r.out;
   }
 }
 

@@ -351,6 +351,31 @@ TEXT runtime·usleep(SB),NOSPLIT,$16-4
 	CALLC(gostack_usleep)
 	RET
 
+// func GOMAXPROCS(n int) int: the number of Ps (n <= 0 asks; another n is a fatal error).
+TEXT runtime·GOMAXPROCS(SB),NOSPLIT,$16-16
+	CALLC(gostack_gomaxprocs)
+	RET
+
+// func NumCPU() int
+TEXT runtime·NumCPU(SB),NOSPLIT,$16-8
+	CALLC(gostack_numcpu)
+	RET
+
+// func fastrand() uint32
+TEXT runtime·fastrand(SB),NOSPLIT,$16-4
+	CALLC(gostack_fastrand)
+	RET
+
+// func memmove(to, from unsafe.Pointer, n uintptr)
+TEXT runtime·memmove(SB),NOSPLIT,$16-24
+	CALLC(gostack_memmove)
+	RET
+
+// func memclrNoHeapPointers(ptr unsafe.Pointer, n uintptr)
+TEXT runtime·memclrNoHeapPointers(SB),NOSPLIT,$16-16
+	CALLC(gostack_memclr)
+	RET
+
 // func timeSleep(ns int64): parks the goroutine for ns nanoseconds (Go's runtime.timeSleep;
 // time·Sleep below is the name Go code calls). ns <= 0 returns at once.
 TEXT runtime·timeSleep(SB),NOSPLIT,$0-8

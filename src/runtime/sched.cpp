@@ -2,6 +2,7 @@
 // halves of the context switches in asm_amd64.s. All of it runs on g0.
 #include "runtime/sched.h"
 
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -388,5 +389,37 @@ void gostack_nanotime(int64_t* ret) { ret[0] = nanotime(); }
 
 // func usleep(usec uint32): sleeps on the M's thread (holding its P unless in entersyscall).
 void gostack_usleep(const uint32_t* a) { ::usleep(a[0]); }
+
+// func GOMAXPROCS(n int) int: the number of Ps. The number is fixed once the runtime runs
+// (-maxprocs, GOSTACK_MAXPROCS): asking for another one is a fatal error, not ignored.
+void gostack_gomaxprocs(int64_t* a) {
+  int64_t n = a[0];
+  if (n > 0 && n != gomaxprocs()) {
+    printstring("runtime.GOMAXPROCS(");
+    printint(n);
+    printstring("): the number of Ps is fixed at ");
+    printint(gomaxprocs());
+    printstring(" while the program runs (set it with -maxprocs or GOSTACK_MAXPROCS)\n");
+    throw_fatal("GOMAXPROCS change not supported");
+  }
+  a[1] = gomaxprocs();
+}
+
+// func NumCPU() int: the CPUs this process may run on (Go's, from the affinity mask).
+void gostack_numcpu(int64_t* a) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  a[0] = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+// func fastrand() uint32: the M's random state (Go's runtime.fastrand).
+void gostack_fastrand(uint32_t* a) { a[0] = fastrand(curm()); }
+
+// func memmove(to, from unsafe.Pointer, n uintptr) and memclrNoHeapPointers(ptr, n): Go's
+// names for copying and clearing memory.
+void gostack_memmove(const uintptr_t* a) {
+  std::memmove(reinterpret_cast<void*>(a[0]), reinterpret_cast<const void*>(a[1]), a[2]);
+}
+void gostack_memclr(const uintptr_t* a) { std::memset(reinterpret_cast<void*>(a[0]), 0, a[1]); }
 
 }  // extern "C"

@@ -4,6 +4,8 @@
 // stopped for runtime·GC's stack scan, -maxprocs defaults.
 #include <gtest/gtest.h>
 
+#include <sched.h>
+
 #include <cstdlib>
 #include <string>
 
@@ -118,6 +120,20 @@ TEST(RuntimeSched, GoschedRunsEveryRunnableGoroutineFirst) {
     EXPECT_EQ(st["gosched_calls"], 1u) << r.out;
     EXPECT_EQ(st["p0_global_gets"] > 0, n == 300) << r.out;
   }
+}
+
+TEST(RuntimeSched, SmallRuntimeFunctions) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  RunResult r = sched_run("-maxprocs 2", "rtfuncs.s");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out.rfind("2\n" + std::to_string(CPU_COUNT(&set)) + "\n1\n0x1122334455667788\n"
+                        "runtime.GOMAXPROCS(3): the number of Ps is fixed at 2 while the program runs "
+                        "(set it with -maxprocs or GOSTACK_MAXPROCS)\nfatal error: GOMAXPROCS change not supported\n",
+                        0),
+            0u)
+      << r.out;
 }
 
 TEST(RuntimeSched, MaxprocsFromEnvironmentAndFlag) {

@@ -57,6 +57,8 @@ class Input {
   Tok next();  // next token after preprocessing
   // Text of the last token: a view that stays valid until the Input is destroyed.
   std::string_view text() const { return text_; }
+  // For an identifier just returned: whether make_token would return its text unchanged.
+  bool ident_is_made() const;
   const std::string& file() const;
   int line() const;
   uint32_t file_index() const;
@@ -176,6 +178,17 @@ inline Tok Input::stack_next() {
 inline const Macro* Input::find_macro(std::string_view name) const {
   if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & macro_filter_bit(name))) return nullptr;
   return lookup_macro(name);
+}
+
+// The frame on top produced the identifier: a file, where it is made if plain ASCII, or a
+// token list, whose identifiers were stored made (macro bodies and arguments). The one
+// exception is the token read ahead after a function-like macro's name: it comes with raw
+// text while the list on top holds that name (kMacroName).
+inline bool Input::ident_is_made() const {
+  const Frame& f = stack_.back();
+  if (f.tz != nullptr) return f.tz->ascii_ident();
+  const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
+  return tk.kind == tok::kIdent;
 }
 
 inline Tok Input::next() {

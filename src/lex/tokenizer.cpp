@@ -185,7 +185,10 @@ int32_t Tokenizer::scan_identifier() {
   skip_ascii(end);
   int32_t ch = advance();
   if (ch >= 0 && ch < 0x80) return ch;  // not an identifier character: the loop above ate those
-  for (int i = 1; is_ident_rune(ch, i); ++i) ch = advance();
+  for (int i = 1; is_ident_rune(ch, i); ++i) {
+    ascii_ident_ = false;  // ch is a non-ASCII letter or digit (the loop takes ASCII ones)
+    ch = advance();
+  }
   return ch;
 }
 
@@ -380,6 +383,7 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
   Tok tok = ch;
   if (ch >= 0 && ch < 0x80 ? (kByteClass[static_cast<uint8_t>(ch)] & kLetter) != 0 : is_ident_rune(ch, 0)) {
     tok = tok::kIdent;
+    ascii_ident_ = ch < 0x80;
     ch = scan_identifier();
   } else if (is_decimal(ch)) {
     tok = tok::kInt;

@@ -30,6 +30,8 @@ class Tokenizer {
       default: return token_text();
     }
   }
+  // Whether the last identifier scanned was all ASCII: text that make_token returns unchanged.
+  bool ascii_ident() const { return ascii_ident_; }
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
@@ -79,6 +81,7 @@ class Tokenizer {
   Report report_;
   int line_ = 1;  // the assembler's line count
   Tok tok_ = tok::kEOF;
+  bool ascii_ident_ = false;
 
   // text/scanner state.
   size_t src_pos_ = 0;

@@ -105,7 +105,9 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         }
         if (t == '(' || t == '[') ++nesting;
         if (t == ')' || t == ']') --nesting;
-        stmt_tokens_.push_back(lex::make_token(t, lex_.text(), store_));
+        // Most identifiers need no rewriting (plain ASCII, or made already in a macro body).
+        stmt_tokens_.push_back(t == lex::tok::kIdent && lex_.ident_is_made() ? lex::Token{t, lex_.text()}
+                                                                            : lex::make_token(t, lex_.text(), store_));
       }
       if (is_label) break;
       const auto end = static_cast<uint32_t>(stmt_tokens_.size());

@@ -116,6 +116,32 @@ TEST(Lex, ObjectAndFunctionMacros) {
   EXPECT_EQ(s.fatal, "");
 }
 
+// Input::ident_is_made lets the parser skip make_token; it must never skip a rewrite. The
+// cases: a file's identifiers (ASCII or not), a macro body's, an argument's, and the one read
+// ahead after a function-like macro named without arguments, which Go gives the previous
+// token's text (here the raw "·f").
+TEST(Lex, IdentIsMadeOnlyWhenMakeTokenKeepsIt) {
+  InputConfig cfg;
+  cfg.register_file = [](const PosBase&) { return 0u; };
+  cfg.report = [](const std::string&) {};
+  Input in(cfg);
+  in.push_file("t.s", "#define B runtime·b x\n#define F(a) a\nMOVQ ·f, AX\nB F(·g y)\n·f F ·h\n");
+  std::vector<std::string> made, raw;
+  for (Tok t = in.next(); t != tok::kEOF; t = in.next()) {
+    if (t != tok::kIdent) continue;
+    TextStore store;
+    const std::string text(in.text());
+    if (in.ident_is_made()) {
+      EXPECT_EQ(make_token(t, text, store).text, text);
+      made.push_back(text);
+    } else {
+      raw.push_back(text);
+    }
+  }
+  EXPECT_EQ(made, (std::vector<std::string>{"MOVQ", "AX", "runtime.b", "x", "\"\".g", "y"}));
+  EXPECT_EQ(raw, (std::vector<std::string>{"·f", "·f", "·f"}));
+}
+
 // Arguments may run past the end of the expansion that started the call; each expansion's
 // tokens stay valid while it is read, nested or not.
 TEST(Lex, ArgumentsCrossExpansionEnds) {

@@ -272,6 +272,8 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     return it->second;  // relative to the string area; fixed up below
   };
   std::vector<std::pair<size_t, uint32_t>> str_fixups;  // (field offset, string-relative offset)
+  // One per string field: the name, each line run's file, the two maps' symbols, each call.
+  str_fixups.reserve(3 + fn.pcline.size() + fn.calls.size());
   auto put_str_at = [&](uint32_t off) {
     str_fixups.emplace_back(out.size(), off);
     put<uint32_t>(out, 0);

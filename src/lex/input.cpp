@@ -350,7 +350,7 @@ void Input::invoke_macro(Macro macro) {
   if (!macro.function_like) {
     f.begin = macro.first;
     f.count = macro.count;
-    push(f);
+    push_expansion(f);
     return;
   }
   Tok t = stack_next();
@@ -381,6 +381,13 @@ void Input::invoke_macro(Macro macro) {
     }
   }
   f.count = static_cast<uint32_t>(expansion_.size()) - f.begin;
+  push_expansion(f);
+}
+
+void Input::push_expansion(const Frame& f) {
+  expanded_ += f.count;
+  if (expanded_ > kMaxExpandedTokens)
+    fail("macro expansion too large: more than " + std::to_string(kMaxExpandedTokens) + " tokens");
   push(f);
 }
 

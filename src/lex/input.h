@@ -46,6 +46,12 @@ struct InputConfig {
 
 class Input {
  public:
+  // Macros that use an argument or another macro twice double their output at each level,
+  // so a few lines can ask for more tokens than memory holds (Go's asm runs until it is
+  // killed). Once the expansions of one input have produced this many tokens, over ten times
+  // what the whole standard-library corpus holds, the input is rejected.
+  static constexpr uint64_t kMaxExpandedTokens = uint64_t{1} << 22;
+
   explicit Input(InputConfig cfg);
   ~Input();
 
@@ -100,6 +106,8 @@ class Input {
   void line_directive();
   void undef();
   void push(const Frame& f);
+  // push for a macro's expansion, counted against kMaxExpandedTokens.
+  void push_expansion(const Frame& f);
   void pop();
 
   // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
@@ -134,6 +142,7 @@ class Input {
 
   // Expansions of function-like macros, a stack in step with the frames that read them.
   std::vector<Token> expansion_;
+  uint64_t expanded_ = 0;  // tokens all macro expansions of this input have produced
   // The actual arguments of the invocation being expanded, one after another.
   std::vector<Token> arg_tokens_;
   std::vector<uint32_t> arg_ends_;

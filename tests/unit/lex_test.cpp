@@ -2,6 +2,7 @@
 // macros, includes, conditionals, and the exact file:line of their errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -269,6 +270,34 @@ TEST(Lex, SelfIncludeStops) {
   Scanned s = scan("#include \"self.h\"\n", {dir.string()});
   EXPECT_EQ(s.fatal, "self.h:2: input recursion");
   fs::remove_all(dir);
+}
+
+// Macros that double their output at every level (a "billion laughs") end in an error once
+// their expansions have produced kMaxExpandedTokens tokens, instead of running until memory
+// is gone, as Go's asm does.
+TEST(Lex, ExponentialMacroExpansionStops) {
+  std::string text = "#define A0 x x\n";
+  for (int i = 1; i <= 30; i++)
+    text += "#define A" + std::to_string(i) + " A" + std::to_string(i - 1) + " A" + std::to_string(i - 1) + "\n";
+  text += "A30\n";
+  InputConfig cfg;
+  cfg.register_file = [](const PosBase&) { return 0u; };
+  cfg.report = [](const std::string&) {};
+  Input in(cfg);
+  in.push_file("t.s", text);
+  uint64_t n = 0;
+  std::string fatal;
+  try {
+    while (in.next() != tok::kEOF) n++;
+  } catch (const LexError& e) {
+    fatal = e.file + ":" + std::to_string(e.line) + ": " + e.msg;
+  }
+  EXPECT_EQ(fatal, "t.s:32: macro expansion too large: more than " + std::to_string(Input::kMaxExpandedTokens) + " tokens");
+  EXPECT_LE(n, Input::kMaxExpandedTokens);
+  // Far below the limit, expansion works as before: A10 is 2^11 x's.
+  Scanned s = scan(text.substr(0, text.find("#define A11")) + "A10\n");
+  EXPECT_EQ(s.fatal, "");
+  EXPECT_EQ(std::count_if(s.tokens.begin(), s.tokens.end(), [](const OwnedToken& t) { return t.text == "x"; }), 2048);
 }
 
 // Scanner complaints are reported with a column and do not stop the input.

@@ -513,20 +513,16 @@ void readyg(G* gp, bool next) {
     if (main_started.load(std::memory_order_relaxed)) wakep();
     return;
   }
-  {
-    LockGuard guard(sched.lock);
-    globrunqput(gp);
-  }
-  // Not wakep: a spinning M may be about to give up without looking at the global queue.
-  if (sched.npidle.load(std::memory_order_acquire) > 0) startm(nullptr, false);
+  injectglist(&gp, 1, nullptr, nullptr);
 }
 
 void injectglist(G* const* gs, int n, void (*settle)(int n, void* arg), void* arg) {
   {
     LockGuard guard(sched.lock);
     for (int i = 0; i < n; i++) globrunqput(gs[i]);
-    settle(n, arg);
+    if (settle != nullptr) settle(n, arg);
   }
+  // Not wakep: a spinning M may be about to give up without looking at the global queue.
   for (int i = 0; i < n && sched.npidle.load(std::memory_order_acquire) > 0; i++) startm(nullptr, false);
 }
 

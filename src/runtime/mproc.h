@@ -28,9 +28,9 @@ namespace gostack::rt {
 void readyg(G* gp, bool next);
 
 // Go's injectglist, from a thread without a P (sysmon): the n Gs, already Grunnable, go on the
-// global queue, and idle Ps start for them. settle(n, arg) runs under the same sched.lock as
-// the queueing, so checkdead (which holds it too) sees whatever settle retracts together with
-// the Gs' new state.
+// global queue, and idle Ps start for them. settle(n, arg), if given, runs under the same
+// sched.lock as the queueing, so checkdead (which holds it too) sees whatever settle retracts
+// together with the Gs' new state.
 void injectglist(G* const* gs, int n, void (*settle)(int n, void* arg), void* arg);
 
 // Go's wakep: starts a spinning M on an idle P when no M is spinning already.

@@ -76,9 +76,7 @@ Suspended suspendG(G* gp) {
 void resumeG(G* gp) {
   // To the tail of this M's run queue, not to runnext: the scanner goes on running here, and
   // another P can take gp from the queue at once.
-  gp->waitreason = WaitReason::None;
-  casgstatus(gp, Gwaiting, Grunnable);
-  readyg(gp, false);
+  goready(gp, false);
 }
 
 void preemptPark(G* gp) {

@@ -140,10 +140,10 @@ GOSTACK_HOT void gopark(G* gp, bool (*unlockf)(G*, void*), void* lock, WaitReaso
   schedule();
 }
 
-void goready(G* gp) {
+void goready(G* gp, bool next) {
   gp->waitreason = WaitReason::None;
   casgstatus(gp, Gwaiting, Grunnable);
-  readyg(gp, true);
+  readyg(gp, next);
 }
 
 void exit_process(int32_t code) {

@@ -29,9 +29,10 @@ G* spawn_goroutine(const FuncVal* fn, const void* argp, int32_t siz, ExitWaiter*
 // runnable again at once) and the M schedules another G. unlockf may be nullptr.
 [[noreturn]] void gopark(G* gp, bool (*unlockf)(G* gp, void* lock), void* lock, WaitReason reason);
 
-// Go's goready: a parked G becomes runnable, next on this M's P (or on the global queue when
-// called from a thread without a P), and an idle P is woken to run it.
-void goready(G* gp);
+// Go's goready: a parked G becomes runnable, next on this M's P (at the tail of its queue
+// when !next; on the global queue when called from a thread without a P), and an idle P is
+// woken to run it.
+void goready(G* gp, bool next = true);
 
 // Continues gp, this M's current G stopped in mcall, where it stopped.
 [[noreturn]] void resume(G* gp);

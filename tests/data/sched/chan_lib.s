@@ -81,6 +81,28 @@ TEXT ·go1(SB), $24-16
 	CALL runtime·newproc(SB)
 	RET
 
+// func gon(fv *funcval, n, a int): go fv(a), n times
+TEXT ·gon(SB), $16-24
+next:
+	MOVQ fv+0(FP), AX
+	MOVQ AX, 0(SP)
+	MOVQ a+16(FP), AX
+	MOVQ AX, 8(SP)
+	CALL ·go1(SB)
+	DECQ n+8(FP)
+	JNE next
+	RET
+
+// func recvn(c unsafe.Pointer, n int): receives n values from c and drops them
+TEXT ·recvn(SB), $16-16
+next:
+	MOVQ c+0(FP), AX
+	MOVQ AX, 0(SP)
+	CALL ·recv(SB)
+	DECQ n+8(FP)
+	JNE next
+	RET
+
 // func newchan() unsafe.Pointer: make(chan int)
 TEXT ·newchan(SB), $24-8
 	MOVQ $8, 0(SP)

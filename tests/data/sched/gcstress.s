@@ -48,21 +48,15 @@ TEXT ·main(SB), $32
 	CALL ·mkchan(SB)
 	MOVQ 16(SP), AX
 	MOVQ AX, ·done(SB)
-	MOVQ $16, i-8(SP)
-spawn:
 	LEAQ ·workerfv(SB), AX
 	MOVQ AX, 0(SP)
-	MOVQ $400, 8(SP)
-	CALL ·go1(SB)
-	DECQ i-8(SP)
-	JNE spawn
-	MOVQ $16, i-8(SP)
-wait:
+	MOVQ $16, 8(SP)
+	MOVQ $400, 16(SP)
+	CALL ·gon(SB)
 	MOVQ ·done(SB), AX
 	MOVQ AX, 0(SP)
-	CALL ·recv(SB)
-	DECQ i-8(SP)
-	JNE wait
+	MOVQ $16, 8(SP)
+	CALL ·recvn(SB)
 	MOVQ ·sum(SB), AX
 	MOVQ AX, 0(SP)
 	CALL ·println(SB)

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstring>
 
+#include <sys/platform/x86.h>
+
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/stack.h"
@@ -54,9 +56,12 @@ void copy_adjust_generic(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stac
 }
 
 // Chosen on first use, not with an ifunc: ifunc resolvers run before the sanitizers'
-// runtimes are up, and ThreadSanitizer crashes in them.
+// runtimes are up, and ThreadSanitizer crashes in them. The answer comes from the CPU
+// features glibc has already read, not __builtin_cpu_supports: that links libgcc's
+// constructor, which runs about 25 CPUID instructions at the start of every process
+// (each one a VM exit under virtualization), the assembler's runs included.
 void copy_adjust(const uintptr_t* src, uintptr_t* dst, uintptr_t n, Stack old, uintptr_t delta) {
-  static const bool avx2 = __builtin_cpu_supports("avx2");
+  static const bool avx2 = CPU_FEATURE_ACTIVE(AVX2);
   (avx2 ? copy_adjust_avx2 : copy_adjust_generic)(src, dst, n, old, delta);
 }
 

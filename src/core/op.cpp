@@ -40,30 +40,15 @@ constexpr Alias kAliases[] = {
     {"MOVBEWW", Op::MOVBEW},
 };
 
-// The mnemonic table, built by the compiler: open addressing with linear probing over
-// kSlots entries (load about 0.4). A slot holds 0 (empty), an op number (its kNames entry) or
-// kNumOps + an index into kAliases; an alias spelled like an op replaces it.
-constexpr size_t kSlots = 4096;
+// The mnemonic table, built by the compiler. Entry e is op e for e < kNumOps, else alias
+// e - kNumOps; an alias spelled like an op replaces it. XXX (op 0) is not a mnemonic.
 constexpr size_t kAliasCount = std::size(kAliases);
-static_assert(kNumOps + kAliasCount < 65536 && (kNumOps + kAliasCount) * 2 < kSlots);
 
-constexpr std::string_view entry_name(uint16_t e) {
+constexpr std::string_view entry_name(size_t e) {
   return e < kNumOps ? kNames[e] : kAliases[e - kNumOps].name;
 }
 
-constexpr std::array<uint16_t, kSlots> build_table() {
-  std::array<uint16_t, kSlots> slots{};
-  auto insert = [&slots](uint16_t e) {
-    size_t i = ShortNameHash()(entry_name(e)) & (kSlots - 1);
-    while (slots[i] != 0 && entry_name(slots[i]) != entry_name(e)) i = (i + 1) & (kSlots - 1);
-    slots[i] = e;
-  };
-  for (int i = 1; i < kNumOps; ++i) insert(static_cast<uint16_t>(i));
-  for (size_t j = 0; j < kAliasCount; ++j) insert(static_cast<uint16_t>(kNumOps + j));
-  return slots;
-}
-
-constexpr std::array<uint16_t, kSlots> kTable = build_table();
+constexpr auto kTable = NameTable<4096>::build(1, kNumOps + kAliasCount, entry_name);
 
 }  // namespace
 
@@ -73,12 +58,9 @@ std::string_view op_name(Op op) {
 }
 
 std::optional<Op> lookup_op(std::string_view name) {
-  for (size_t i = ShortNameHash()(name) & (kSlots - 1); kTable[i] != 0; i = (i + 1) & (kSlots - 1)) {
-    const uint16_t e = kTable[i];
-    if (entry_name(e) != name) continue;
-    return e < kNumOps ? static_cast<Op>(e) : kAliases[e - kNumOps].op;
-  }
-  return std::nullopt;
+  const int e = kTable.find(name, entry_name);
+  if (e < 0) return std::nullopt;
+  return e < kNumOps ? static_cast<Op>(e) : kAliases[e - kNumOps].op;
 }
 
 bool is_jump_word(std::string_view word) {

@@ -1,9 +1,9 @@
-// Register names as Go prints them, and the source-spelling lookup table.
+// Register names as Go prints them, and the source-spelling lookup, both from one table of
+// spellings the compiler builds.
 #include "core/reg.h"
 
-#include <deque>
+#include <array>
 #include <string>
-#include <unordered_map>
 
 #include "core/hash.h"
 
@@ -17,22 +17,61 @@ constexpr std::string_view kGpr64[] = {"AX", "CX", "DX",  "BX",  "SP",  "BP",  "
 constexpr std::string_view kHigh8[] = {"AH", "CH", "DH", "BH"};
 constexpr std::string_view kSeg[] = {"CS", "SS", "DS", "ES", "FS", "GS", "GDTR", "IDTR", "LDTR", "MSW", "TASK"};
 
-using Table = std::unordered_map<std::string_view, RegNum, ShortNameHash>;
+// One spelling: up to 7 characters, held by value so the table is a compile-time constant.
+struct Spelling {
+  std::array<char, 8> text{};
+  uint8_t len = 0;
+  RegNum reg = reg::NONE;
+  constexpr std::string_view view() const { return {text.data(), len}; }
+};
 
-// Keyed by views of the names, which live in `names` (lookups then need no string).
-const Table& table() {
-  static const auto* t = [] {
-    static std::deque<std::string> names;
-    auto* m = new Table();
-    for (RegNum r = reg::AL; r < reg::MAXREG; ++r) (*m)[names.emplace_back(reg_name(r))] = r;
-    (*m)["g"] = kRegG;
-    (*m)["SB"] = reg::SB;
-    (*m)["FP"] = reg::FP;
-    (*m)["PC"] = reg::PC;
-    return m;
-  }();
-  return *t;
+constexpr Spelling spell(std::string_view prefix, int n, RegNum r) {
+  Spelling s;
+  s.reg = r;
+  for (char c : prefix) s.text[s.len++] = c;
+  if (n >= 10) s.text[s.len++] = static_cast<char>('0' + n / 10);
+  if (n >= 0) s.text[s.len++] = static_cast<char>('0' + n % 10);
+  return s;
 }
+
+// Go's printed name of each machine register (the numbered banks and the named ones).
+constexpr Spelling machine_name(RegNum r) {
+  using namespace reg;
+  if (r >= AL && r <= R15B) return spell(kGpr8[r - AL], -1, r);
+  if (r >= AX && r <= R15) return spell(kGpr64[r - AX], -1, r);
+  if (r >= AH && r <= BH) return spell(kHigh8[r - AH], -1, r);
+  if (r >= F0 && r <= F7) return spell("F", r - F0, r);
+  if (r >= M0 && r <= M7) return spell("M", r - M0, r);
+  if (r >= K0 && r <= K7) return spell("K", r - K0, r);
+  if (is_x(r)) return spell("X", r - X0, r);
+  if (is_y(r)) return spell("Y", r - Y0, r);
+  if (is_z(r)) return spell("Z", r - Z0, r);
+  if (r >= CS && r <= TASK) return spell(kSeg[r - CS], -1, r);
+  if (r >= CR0 && r < CR0 + 16) return spell("CR", r - CR0, r);
+  if (r >= DR0 && r < DR0 + 8) return spell("DR", r - DR0, r);
+  if (r >= TR0 && r < TR0 + 8) return spell("TR", r - TR0, r);
+  if (r == TLS) return spell("TLS", -1, r);
+  return Spelling{};
+}
+
+// Every source spelling: the machine registers in number order, then "g" (R14) and the
+// pseudo-registers.
+constexpr size_t kMachine = reg::MAXREG - reg::AL;
+constexpr auto kSpellings = [] {
+  std::array<Spelling, kMachine + 4> t{};
+  for (size_t i = 0; i < kMachine; ++i) t[i] = machine_name(static_cast<RegNum>(reg::AL + i));
+  t[kMachine] = spell("g", -1, kRegG);
+  t[kMachine + 1] = spell("SB", -1, reg::SB);
+  t[kMachine + 2] = spell("FP", -1, reg::FP);
+  t[kMachine + 3] = spell("PC", -1, reg::PC);
+  return t;
+}();
+
+constexpr std::string_view spelling_of(size_t e) { return kSpellings[e].view(); }
+
+// Built by the compiler: the assembler runs once per file, and a hash map built at run time
+// cost more than a typical file's register lookups.
+constexpr auto kTable = NameTable<1024>::build(0, kSpellings.size(), spelling_of);
 
 }  // namespace
 
@@ -42,28 +81,14 @@ std::string reg_name(RegNum r) {
   if (r == SB) return "SB";
   if (r == FP) return "FP";
   if (r == PC) return "PC";
-  if (r >= AL && r <= R15B) return std::string(kGpr8[r - AL]);
-  if (r >= AX && r <= R15) return std::string(kGpr64[r - AX]);
-  if (r >= AH && r <= BH) return std::string(kHigh8[r - AH]);
-  if (r >= F0 && r <= F7) return "F" + std::to_string(r - F0);
-  if (r >= M0 && r <= M7) return "M" + std::to_string(r - M0);
-  if (r >= K0 && r <= K7) return "K" + std::to_string(r - K0);
-  if (is_x(r)) return "X" + std::to_string(r - X0);
-  if (is_y(r)) return "Y" + std::to_string(r - Y0);
-  if (is_z(r)) return "Z" + std::to_string(r - Z0);
-  if (r >= CS && r <= TASK) return std::string(kSeg[r - CS]);
-  if (r >= CR0 && r < CR0 + 16) return "CR" + std::to_string(r - CR0);
-  if (r >= DR0 && r < DR0 + 8) return "DR" + std::to_string(r - DR0);
-  if (r >= TR0 && r < TR0 + 8) return "TR" + std::to_string(r - TR0);
-  if (r == TLS) return "TLS";
+  if (r >= AL && r < MAXREG) return std::string(kSpellings[r - AL].view());
   return "R???" + std::to_string(r);
 }
 
 std::optional<RegNum> lookup_reg(std::string_view name) {
-  const auto& t = table();
-  auto it = t.find(name);
-  if (it == t.end()) return std::nullopt;
-  return it->second;
+  const int e = kTable.find(name, spelling_of);
+  if (e < 0) return std::nullopt;
+  return kSpellings[e].reg;
 }
 
 }  // namespace gostack

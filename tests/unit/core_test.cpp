@@ -38,5 +38,17 @@ TEST(Regs, NamesRoundTrip) {
   EXPECT_EQ(reg_name(reg::TLS), "TLS");
 }
 
+TEST(Regs, LookupTakesOnlyPrintedSpellings) {
+  EXPECT_EQ(lookup_reg("SB"), reg::SB);
+  EXPECT_EQ(lookup_reg("FP"), reg::FP);
+  EXPECT_EQ(lookup_reg("PC"), reg::PC);
+  EXPECT_EQ(lookup_reg("CR15"), reg::CR0 + 15);
+  EXPECT_EQ(lookup_reg("R15B"), reg::R15B);
+  EXPECT_EQ(lookup_reg("GDTR"), reg::GDTR);
+  for (const char* bad : {"", "X01", "X32", "Y32", "K8", "F8", "R16", "CR16", "DR8", "x0", "ax", "G",
+                          "AXX", "X", "NONE", "R???2049", "TLSX", "X1 "})
+    EXPECT_FALSE(lookup_reg(bad).has_value()) << '"' << bad << '"';
+}
+
 }  // namespace
 }  // namespace gostack

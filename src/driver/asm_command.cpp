@@ -4,10 +4,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "asm/assembler.h"
 #include "driver/commands.h"
@@ -155,15 +157,19 @@ void add_source_flags(FlagSet& fs, ParseOptions& p) {
 
 // textflag.h and funcdata.h: next to an installed binary (<prefix>/bin/gostack ->
 // <prefix>/share/gostack/include), else the source tree the binary was built from.
+// Plain system calls: this runs in every assembler process.
 std::string builtin_include_dir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "gostack" / "include";
-    if (fs::exists(installed / "textflag.h", ec)) return installed.string();
+  char exe[4096];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+  if (n > 0 && static_cast<size_t>(n) < sizeof exe) {
+    std::string_view path(exe, static_cast<size_t>(n));
+    path = path.substr(0, path.rfind('/'));  // <prefix>/bin
+    std::string installed(path.substr(0, path.rfind('/')));
+    installed += "/share/gostack/include";
+    if (access((installed + "/textflag.h").c_str(), R_OK) == 0) return installed;
   }
 #ifdef GOSTACK_BUILD_INCLUDE_DIR
-  if (fs::exists(fs::path(GOSTACK_BUILD_INCLUDE_DIR) / "textflag.h", ec)) return GOSTACK_BUILD_INCLUDE_DIR;
+  if (access(GOSTACK_BUILD_INCLUDE_DIR "/textflag.h", R_OK) == 0) return GOSTACK_BUILD_INCLUDE_DIR;
 #endif
   return "";
 }
@@ -211,7 +217,9 @@ int run_asm(const std::vector<std::string>& args) {
     if (base.ends_with(".s")) base.resize(base.size() - 2);
     output = base + ".o";
   }
-  if (std::ifstream probe(file); !probe) {
+  if (int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    close(fd);
+  } else {
     std::string why = std::strerror(errno);
     if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
     std::fprintf(stderr, "asm: open %s: %s\n", file.c_str(), why.c_str());

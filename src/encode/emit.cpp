@@ -36,9 +36,26 @@ bool is_global(const Addr& a) {
 bool fits_int8(int32_t v) { return v >= -128 && v < 128; }
 
 // Bytes that may precede a REX prefix (legacy and segment prefixes).
-bool is_legacy_prefix(uint8_t c) {
+constexpr bool legacy_prefix(int c) {
   return c == 0xF2 || c == 0xF3 || (c >= 0x64 && c <= 0x67) || c == 0x2E || c == 0x3E ||
          c == 0x26;
+}
+constexpr auto build_prefix_table() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = legacy_prefix(c);
+  return t;
+}
+constexpr auto kLegacyPrefix = build_prefix_table();
+
+// The ops whose register operands gather_regs_distinct checks.
+bool is_gather(Op op) {
+  switch (op) {
+    case Op::VGATHERDPD: case Op::VGATHERQPD: case Op::VGATHERDPS: case Op::VGATHERQPS:
+    case Op::VPGATHERDD: case Op::VPGATHERQD: case Op::VPGATHERDQ: case Op::VPGATHERQQ:
+      return true;
+    default:
+      return false;
+  }
 }
 
 // Around DUFFZERO/DUFFCOPY Go keeps BP valid for profilers:
@@ -500,13 +517,7 @@ void InstrEncoder::emit_evex_multi(Prog* p, const Form& f) {
 // AVX2 gathers fault (#UD) unless mask, index and destination are distinct registers;
 // AVX-512 gathers unless index and destination are.
 bool InstrEncoder::gather_regs_distinct(Prog* p) {
-  switch (p->as) {
-    case Op::VGATHERDPD: case Op::VGATHERQPD: case Op::VGATHERDPS: case Op::VGATHERQPS:
-    case Op::VPGATHERDD: case Op::VPGATHERQD: case Op::VPGATHERDQ: case Op::VPGATHERQQ:
-      break;
-    default:
-      return true;
-  }
+  if (!is_gather(p->as)) return true;
   const Addr* f3 = p->from3();
   if (f3 == nullptr) return true;
   auto number = [](RegNum r) {
@@ -940,8 +951,15 @@ void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   const bool rex = rex_ != 0 && !vex_;
   if (rex) {
     int at = 0;
-    while (at < n_ && is_legacy_prefix(buf_[at])) ++at;
-    std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
+    while (at < n_ && kLegacyPrefix[buf_[at]]) ++at;
+    // An instruction with REX is at most 15 bytes, so moving a fixed 16 (a constant-size
+    // copy the compiler inlines) is enough; the buffer has room past them.
+    static_assert(sizeof buf_ >= 16 + 16 + 1);
+    if (n_ - at <= 16 && at <= 16) {
+      std::memmove(buf_ + at + 1, buf_ + at, 16);
+    } else {
+      std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
+    }
     buf_[at] = static_cast<uint8_t>(0x40 | rex_);
     ++n_;
   }
@@ -972,22 +990,62 @@ void InstrEncoder::encode(Prog* p) {
     return;
   }
 
-  if (!gather_regs_distinct(p)) {
+  if (is_gather(p->as) && !gather_regs_distinct(p)) {
     n_ = 0;
     return;
   }
+  const Form* f = select_form(p, forms);
+  if (f == nullptr) {
+    n_ = 0;
+    no_form(p);
+    return;
+  }
+  if (!do_form(p, *f)) {
+    n_ = 0;
+    fn_->r.resize(first_reloc);
+    return;
+  }
+  finish(p, first_reloc);
+}
+
+// Go's ycover search: the first row whose classes cover the operands'. Ordinary rows
+// take the operands as one list (from, rest..., to); Positional rows (Go's ymovtab) match
+// from, rest[0] and to by position.
+const Form* InstrEncoder::select_form(Prog* p, FormRange forms) {
   if (p->ft == 0) p->ft = operand_class(p->from);
   if (p->tt == 0) p->tt = operand_class(p->to);
   const auto ft = static_cast<YClass>(p->ft);
   const auto tt = static_cast<YClass>(p->tt);
+
+  if (p->rest.empty() && p->scond == 0) {
+    // Most instructions: at most from and to, no suffix. a0/a1 are the operand list's
+    // first two entries; a row fits if it covers them and has no third class.
+    const YClass a0 = ft != Ynone ? ft : tt;
+    const YClass a1 = ft != Ynone ? tt : Ynone;
+    const YClass l0 = a0 == Ynone ? Yxxx : a0;  // an absent entry must meet an absent class
+    const YClass l1 = a1 == Ynone ? Yxxx : a1;
+    for (const Form* f = forms.begin; f != forms.end; ++f) {
+      if (f->flags & F_Positional) {
+        if (kCover[ft][f->args[0]] && kCover[Ynone][f->args[1]] && kCover[tt][f->args[2]]) {
+          return f;
+        }
+      } else if (kCover[l0][f->args[0]] && kCover[l1][f->args[1]] && f->args[2] == Yxxx) {
+        return f;
+      }
+    }
+    return nullptr;
+  }
+
   YClass args[kMaxArgs + 4];
   int nargs = 0;
   if (ft != Ynone) args[nargs++] = ft;
-  for (const RestArg& r : p->rest) {
-    if (nargs < kMaxArgs + 3) args[nargs++] = operand_class(r.addr);
+  static_assert(Ymax <= INT8_MAX, "Addr::cls holds a class");
+  for (RestArg& r : p->rest) {
+    if (r.addr.cls == 0) r.addr.cls = static_cast<int8_t>(operand_class(r.addr));
+    if (nargs < kMaxArgs + 3) args[nargs++] = static_cast<YClass>(r.addr.cls);
   }
   if (tt != Ynone) args[nargs++] = tt;
-  const YClass f3t = p->rest.empty() ? Ynone : operand_class(p->rest.front().addr);
+  const YClass f3t = p->rest.empty() ? Ynone : static_cast<YClass>(p->rest.front().addr.cls);
 
   for (const Form* f = forms.begin; f != forms.end; ++f) {
     bool match;
@@ -1001,17 +1059,9 @@ void InstrEncoder::encode(Prog* p) {
         match = kCover[args[i]][i < kMaxArgs ? f->args[i] : Yxxx];
       }
     }
-    if (!match) continue;
-    if (!do_form(p, *f)) {
-      n_ = 0;
-      fn_->r.resize(first_reloc);
-      return;
-    }
-    finish(p, first_reloc);
-    return;
+    if (match) return f;
   }
-  n_ = 0;
-  no_form(p);
+  return nullptr;
 }
 
 }  // namespace gostack::x86

@@ -36,6 +36,7 @@ class InstrEncoder {
   void put32(int64_t v) { put16(v); put16(v >> 16); }
   void put64(int64_t v) { put32(v); put32(v >> 32); }
 
+  const Form* select_form(Prog* p, FormRange forms);
   bool do_form(Prog* p, const Form& f);
   void emit_modrm(Prog* p, const Addr& a, int regfield, int rex);
   void emit_sib(Prog* p, int scale, RegNum index, RegNum base);

@@ -3,24 +3,23 @@
 #include "encode/forms.h"
 
 namespace gostack::x86 {
-namespace {
 
+namespace {
 using enum Op;
 using enum Enc;
+}  // namespace
+
 constexpr Form kForms[] = {
 #include "encode/forms_x86.inc"
 };
 
+namespace {
+
 constexpr int kNumForms = sizeof(kForms) / sizeof(kForms[0]);
 
-struct Index {
-  std::array<uint16_t, kNumOps> first{};
-  std::array<uint16_t, kNumOps> count{};
-};
-
 // Rows of one op are contiguous in the table; this records where each op's run starts.
-constexpr Index build_index() {
-  Index ix{};
+constexpr FormIndex build_index() {
+  FormIndex ix{};
   for (int i = 0; i < kNumForms; ++i) {
     auto op = static_cast<int>(kForms[i].op);
     if (ix.count[op] == 0) ix.first[op] = static_cast<uint16_t>(i);
@@ -28,11 +27,16 @@ constexpr Index build_index() {
   }
   return ix;
 }
-constexpr Index kIndex = build_index();
+
+}  // namespace
+
+constexpr FormIndex kFormIndex = build_index();
+
+namespace {
 
 constexpr bool runs_are_contiguous() {
   for (int op = 0; op < kNumOps; ++op) {
-    for (int i = kIndex.first[op]; i < kIndex.first[op] + kIndex.count[op]; ++i) {
+    for (int i = kFormIndex.first[op]; i < kFormIndex.first[op] + kFormIndex.count[op]; ++i) {
       if (static_cast<int>(kForms[i].op) != op) return false;
     }
   }
@@ -40,18 +44,17 @@ constexpr bool runs_are_contiguous() {
 }
 static_assert(runs_are_contiguous(), "forms of one op must be adjacent in the table");
 
+// The encoder relies on a row's classes having no gap: once one is Yxxx, all later are.
+constexpr bool classes_are_packed() {
+  for (const Form& f : kForms) {
+    for (int i = 1; i < kMaxArgs; ++i) {
+      if (f.args[i - 1] == Yxxx && f.args[i] != Yxxx) return false;
+    }
+  }
+  return true;
+}
+static_assert(classes_are_packed(), "a form's operand classes must not have gaps");
+
 }  // namespace
-
-FormRange forms_for(Op op) {
-  auto i = static_cast<size_t>(op);
-  if (i >= kIndex.first.size() || kIndex.count[i] == 0) return {nullptr, nullptr};
-  const Form* b = &kForms[kIndex.first[i]];
-  return {b, b + kIndex.count[i]};
-}
-
-bool has_encodable_forms(Op op) {
-  auto i = static_cast<size_t>(op);
-  return i < kIndex.count.size() && kIndex.count[i] != 0;
-}
 
 }  // namespace gostack::x86

@@ -240,8 +240,26 @@ struct FormRange {
   const Form* begin;
   const Form* end;
 };
-FormRange forms_for(Op op);
+
+// Where each op's rows start in the table and how many there are (forms.cpp); both are
+// looked up for every instruction, so they are inline.
+struct FormIndex {
+  std::array<uint16_t, kNumOps> first;
+  std::array<uint16_t, kNumOps> count;
+};
+extern const Form kForms[];
+extern const FormIndex kFormIndex;
+
+inline FormRange forms_for(Op op) {
+  auto i = static_cast<size_t>(op);
+  if (i >= kFormIndex.count.size()) return {nullptr, nullptr};
+  const Form* b = &kForms[kFormIndex.first[i]];
+  return {b, b + kFormIndex.count[i]};
+}
 // Whether op has any form (pseudo-ops such as GLOBL have none here).
-bool has_encodable_forms(Op op);
+inline bool has_encodable_forms(Op op) {
+  auto i = static_cast<size_t>(op);
+  return i < kFormIndex.count.size() && kFormIndex.count[i] != 0;
+}
 
 }  // namespace gostack::x86

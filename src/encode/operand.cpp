@@ -41,7 +41,7 @@ YClass mem_class(const Addr& a) {
   return Ym;
 }
 
-YClass reg_class(RegNum r) {
+constexpr YClass classify_reg(RegNum r) {
   using namespace reg;
   switch (r) {
     case AL: return Yal;
@@ -70,6 +70,18 @@ YClass reg_class(RegNum r) {
   if (r >= DR0 && r < DR0 + 8) return static_cast<YClass>(Ydr0 + (r - DR0));
   if (r >= TR0 && r < TR0 + 8) return static_cast<YClass>(Ytr0 + (r - TR0));
   return Yxxx;
+}
+
+// classify_reg for every register, looked up once per register operand.
+constexpr auto build_reg_classes() {
+  std::array<YClass, reg::MAXREG - reg::AL> t{};
+  for (int r = reg::AL; r < reg::MAXREG; ++r) t[r - reg::AL] = classify_reg(static_cast<RegNum>(r));
+  return t;
+}
+constexpr auto kRegClass = build_reg_classes();
+
+YClass reg_class(RegNum r) {
+  return r >= reg::AL && r < reg::MAXREG ? kRegClass[r - reg::AL] : Yxxx;
 }
 
 YClass reglist_class(const Addr& a) {
@@ -120,8 +132,7 @@ YClass operand_class(const Addr& a) {
   return Yxxx;
 }
 
-int segment_prefix(const Addr& a, bool shared, bool* tls_error) {
-  if (a.reg < reg::CS && a.index < reg::CS) return 0;
+int segment_prefix_of_special(const Addr& a, bool shared, bool* tls_error) {
   if (a.type == AddrType::Mem && a.name == AddrName::None) {
     switch (a.reg) {
       case reg::CS: return 0x2E;

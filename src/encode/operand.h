@@ -55,6 +55,12 @@ YClass operand_class(const Addr& a);
 
 // The segment-override prefix byte an operand needs (0 if none). `shared` is -shared.
 // Sets *tls_error when the operand is (TLS) under -shared, which Go cannot assemble.
-int segment_prefix(const Addr& a, bool shared, bool* tls_error);
+// Only segment registers and TLS (numbered after every other register) ask for one, so the
+// common case is one inline comparison.
+int segment_prefix_of_special(const Addr& a, bool shared, bool* tls_error);
+inline int segment_prefix(const Addr& a, bool shared, bool* tls_error) {
+  if (a.reg < reg::CS && a.index < reg::CS) return 0;
+  return segment_prefix_of_special(a, shared, tls_error);
+}
 
 }  // namespace gostack::x86

@@ -21,6 +21,9 @@ class InstrEncoder {
  public:
   InstrEncoder(Unit& unit, Symbol* fn, Diag& diag) : unit_(unit), fn_(fn), diag_(diag) {}
 
+  // The size of the buffer bytes() points at (an instruction is never longer).
+  static constexpr int kMaxSize = 64;
+
   // Encodes p, whose pc is already set, into the internal buffer and appends its
   // relocations to the function symbol. Forward branches are chained on their target
   // (Prog::rel / Prog::forwd) for the span loop to patch. Errors are reported to diag.
@@ -59,7 +62,7 @@ class InstrEncoder {
   Unit& unit_;
   Symbol* fn_;
   Diag& diag_;
-  uint8_t buf_[64];
+  uint8_t buf_[kMaxSize];
   int n_ = 0;
   int rex_ = 0;
   bool vex_ = false;  // a VEX or EVEX prefix carries the REX bits

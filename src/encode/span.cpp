@@ -1,5 +1,7 @@
 // Function-level encoding (Go's span6): lowers ADJSP, sizes branches by re-assembling
 // until no short forward branch overflows, and fills pcs, bytes and relocations.
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -45,7 +47,8 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
 
   // Unsupported instructions are reported and then take no bytes, so that the rest of
   // the function still gets its pcs and bytes (the listing shows them).
-  for (Prog* p = text; p; p = p->link) {
+  size_t nprogs = 0;
+  for (Prog* p = text; p; p = p->link, ++nprogs) {
     if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
     if (p->as == Op::ADJSP) lower_adjsp(p);
     if (!op_supported(p->as)) report_unsupported(unit, diag, p);
@@ -64,30 +67,58 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
 
   // Only a branch (to a label: its displacement; Go's Zbr/Zjmp/Zloop) encodes differently
   // when pcs move. Every other instruction gives the same bytes and relocations (offsets
-  // relative to its start) in each pass, so a re-assembly copies those from the previous
-  // pass instead of encoding them again.
+  // relative to its start) in each pass, so a re-assembly copies those from pass 1 instead
+  // of encoding them again: the instructions between two branches are one run, contiguous
+  // in pass 1's bytes and relocation list, copied with one memcpy.
   struct Placed {
-    uint32_t at = 0;  // pc in the previous pass
-    uint32_t first_reloc = 0, relocs = 0;  // its relocations in the previous pass's list
+    uint32_t at = 0;  // pc in pass 1
+    uint32_t first_reloc = 0, relocs = 0;  // its relocations in pass 1's list
+    bool reencode = false;  // a branch, encoded again in every pass
   };
   std::vector<Placed> placed;  // per Prog of the function, in order
-  std::vector<uint8_t> prev_bytes;
-  std::vector<Reloc> prev_relocs;
+  placed.reserve(nprogs);
+  std::vector<uint8_t> first_bytes;
+  std::vector<Reloc> first_relocs;
 
   x86::InstrEncoder enc(unit, fn, diag);
   std::vector<uint8_t>& out = fn->p;
+  // `out` is written at `len` and kept at least kRoom bytes longer, so that appending one
+  // instruction is a fixed-size copy; it is cut to `len` after each pass.
+  constexpr size_t kRoom = 64;
+  size_t len = 0;
+  auto make_room = [&](size_t n) {
+    if (out.size() < len + n) out.resize(std::max(2 * out.size(), len + n));
+  };
   for (int pass = 1;; ++pass) {
     bool again = false;
-    prev_bytes.swap(out);
+    if (pass == 2) {
+      first_bytes.swap(out);
+      first_relocs.swap(fn->r);
+    }
     out.clear();
-    prev_relocs.swap(fn->r);
     fn->r.clear();
+    len = 0;
+    // The pending run of copied instructions: where it starts in pass 1, its size, and
+    // its relocations there.
+    uint32_t run_at = 0, run_size = 0, run_reloc = 0, run_relocs = 0;
+    auto flush_run = [&] {
+      make_room(run_size + kRoom);
+      std::memcpy(out.data() + len, first_bytes.data() + run_at, run_size);
+      const auto shift = static_cast<int32_t>(len - run_at);
+      for (uint32_t i = 0; i < run_relocs; ++i) {
+        Reloc r = first_relocs[run_reloc + i];
+        r.off += shift;
+        fn->r.push_back(r);
+      }
+      len += run_size;
+      run_size = run_relocs = 0;
+    };
     int64_t c = 0;
     size_t index = 0;
     for (Prog* p = text; p; p = p->link, ++index) {
       p->pc = c;
-      if (pass == 1) placed.emplace_back();
-      // Patch the forward branches that target p, now that p's pc is known.
+      // Patch the forward branches that target p, now that p's pc is known. They are
+      // already in `out`: a branch ends the run before it.
       for (Prog* q = p->rel; q; q = q->forwd) {
         int64_t v = p->pc - (q->pc + q->isize);
         if (q->back & x86::kBranchShort) {
@@ -96,37 +127,46 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
             q->back ^= x86::kBranchShort;
           }
           size_t at = q->pc + ((q->as == Op::JCXZL || q->as == Op::XBEGIN) ? 2 : 1);
-          if (at < out.size()) out[at] = static_cast<uint8_t>(v);
+          if (at < len) out[at] = static_cast<uint8_t>(v);
         } else {
           size_t at = q->pc + q->isize - 4;
-          for (int i = 0; i < 4 && at + i < out.size(); ++i) {
+          for (int i = 0; i < 4 && at + i < len; ++i) {
             out[at + i] = static_cast<uint8_t>(v >> (8 * i));
           }
         }
       }
       p->rel = nullptr;
-      if (!op_supported(p->as)) {
-        p->isize = 0;
+      if (pass == 1) {
+        const bool supported = op_supported(p->as);
+        placed.push_back(Placed{static_cast<uint32_t>(len), static_cast<uint32_t>(fn->r.size()),
+                                0, supported && p->to.type == AddrType::Branch});
+        if (!supported) {
+          p->isize = 0;
+          continue;
+        }
+      } else if (const Placed& where = placed[index]; !where.reencode) {
+        if (run_size == 0 && run_relocs == 0) {
+          run_at = where.at;
+          run_reloc = where.first_reloc;
+        }
+        run_size += p->isize;
+        run_relocs += where.relocs;
+        c += p->isize;
         continue;
       }
-      Placed& where = placed[index];
-      const auto first_reloc = static_cast<uint32_t>(fn->r.size());
-      if (pass > 1 && p->to.type != AddrType::Branch) {
-        const uint8_t* bytes = prev_bytes.data() + where.at;
-        out.insert(out.end(), bytes, bytes + p->isize);
-        for (uint32_t i = 0; i < where.relocs; ++i) {
-          Reloc r = prev_relocs[where.first_reloc + i];
-          r.off += static_cast<int32_t>(c - where.at);
-          fn->r.push_back(r);
-        }
-      } else {
-        enc.encode(p);
-        p->isize = static_cast<uint8_t>(enc.size());
-        out.insert(out.end(), enc.bytes(), enc.bytes() + enc.size());
-      }
-      where = Placed{static_cast<uint32_t>(c), first_reloc, static_cast<uint32_t>(fn->r.size()) - first_reloc};
+      if (run_size != 0 || run_relocs != 0) flush_run();
+      const size_t first_reloc = fn->r.size();
+      enc.encode(p);
+      p->isize = static_cast<uint8_t>(enc.size());
+      make_room(kRoom);
+      static_assert(x86::InstrEncoder::kMaxSize == kRoom);
+      std::memcpy(out.data() + len, enc.bytes(), kRoom);  // the whole buffer: a fixed-size copy
+      len += p->isize;
+      if (pass == 1) placed[index].relocs = static_cast<uint32_t>(fn->r.size() - first_reloc);
       c += p->isize;
     }
+    if (run_size != 0 || run_relocs != 0) flush_run();
+    out.resize(len);
     fn->size = c;
     if (!again || enc.errors() != 0) break;
     if (pass > 1000) {

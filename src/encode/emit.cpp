@@ -169,8 +169,19 @@ void InstrEncoder::emit_sib(Prog* p, int scale, RegNum index, RegNum base) {
 }
 
 // Go: asmandsz. ModRM (+SIB, displacement) for operand `a` with `regfield` in ModRM.reg;
-// `rex` holds the REX bits the reg field needs.
-void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
+// `rex` holds the REX bits the reg field needs. A plain register (mod=3) is the common
+// case and stays inline; everything else, and every error, is emit_modrm_general's.
+inline void InstrEncoder::emit_modrm(Prog* p, const Addr& a, int regfield, int rex) {
+  if (a.type == AddrType::Reg && a.offset == 0 && a.reg >= reg::AL && a.reg <= reg::Z0 + 31 &&
+      reg_low3(a.reg) >= 0) {
+    put(static_cast<uint8_t>(0xC0 | reg_low3(a.reg) | (regfield & 7) << 3));
+    rex_ |= (reg_rex(a.reg) & (kRexNeeded | kRexB)) | (rex & (kRexNeeded | kRexR));
+    return;
+  }
+  emit_modrm_general(p, a, regfield, rex);
+}
+
+void InstrEncoder::emit_modrm_general(Prog* p, const Addr& a, int regfield, int rex) {
   // "invalid instruction: OP: bad address A" + detail; built only on error.
   auto bad = [&](const char* detail = "") {
     fail(p, "invalid instruction: " + std::string(op_name(p->as)) + ": bad address " +
@@ -543,14 +554,16 @@ bool InstrEncoder::gather_regs_distinct(Prog* p) {
 
 bool InstrEncoder::do_form(Prog* p, const Form& f) {
   if (f.flags & F_W) rex_ |= kRexW;
-  if (f.flags & F_ByteRegs) {
-    to_byte_reg(p->from, p->ft);
-    to_byte_reg(p->to, p->tt);
+  if (f.flags & (F_ByteRegs | F_Only32 | F_NoRex)) {
+    if (f.flags & F_ByteRegs) {
+      to_byte_reg(p->from, p->ft);
+      to_byte_reg(p->to, p->tt);
+    }
+    if (f.flags & F_Only32) {
+      fail(p, "invalid instruction: " + std::string(op_name(p->as)) + " is illegal in 64-bit mode");
+    }
+    if (f.flags & F_NoRex) rex_ = 0;
   }
-  if (f.flags & F_Only32) {
-    fail(p, "invalid instruction: " + std::string(op_name(p->as)) + " is illegal in 64-bit mode");
-  }
-  if (f.flags & F_NoRex) rex_ = 0;
   const Addr* from3 = p->from3();
   static const Addr kNone;
   const Addr& f3 = from3 ? *from3 : kNone;

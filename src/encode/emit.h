@@ -42,6 +42,7 @@ class InstrEncoder {
   const Form* select_form(Prog* p, FormRange forms);
   bool do_form(Prog* p, const Form& f);
   void emit_modrm(Prog* p, const Addr& a, int regfield, int rex);
+  void emit_modrm_general(Prog* p, const Addr& a, int regfield, int rex);
   void emit_sib(Prog* p, int scale, RegNum index, RegNum base);
   void emit_disp32(int32_t v, const Reloc* rel);
   int64_t value_of(Prog* p, const Addr& a, Reloc* rel);

@@ -78,11 +78,6 @@ constexpr auto build_reg_classes() {
   for (int r = reg::AL; r < reg::MAXREG; ++r) t[r - reg::AL] = classify_reg(static_cast<RegNum>(r));
   return t;
 }
-constexpr auto kRegClass = build_reg_classes();
-
-YClass reg_class(RegNum r) {
-  return r >= reg::AL && r < reg::MAXREG ? kRegClass[r - reg::AL] : Yxxx;
-}
 
 YClass reglist_class(const Addr& a) {
   // [Rn-Rm] ranges: Go packs the first register in bits 0-15 and the last in 16-31.
@@ -99,7 +94,9 @@ YClass reglist_class(const Addr& a) {
 
 }  // namespace
 
-YClass operand_class(const Addr& a) {
+constexpr std::array<YClass, reg::MAXREG - reg::AL> kRegClass = build_reg_classes();
+
+YClass operand_class_of_other(const Addr& a) {
   switch (a.type) {
     case AddrType::None: return Ynone;
     case AddrType::Branch: return Ybr;

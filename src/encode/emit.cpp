@@ -991,7 +991,6 @@ void InstrEncoder::encode(Prog* p) {
   disp8_scale_ = 0;
   bad_ = false;
   const size_t first_reloc = fn_->r.size();
-  FormRange forms = forms_for(p->as);
 
   bool tls_error = false;
   if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
@@ -1007,7 +1006,12 @@ void InstrEncoder::encode(Prog* p) {
     n_ = 0;
     return;
   }
-  const Form* f = select_form(p, forms);
+  if (p->ft == 0) p->ft = operand_class(p->from);
+  if (p->tt == 0) p->tt = operand_class(p->to);
+  // Most instructions have at most from and to and no suffix: precomputed masks.
+  const Form* f = p->rest.empty() && p->scond == 0
+                      ? select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt))
+                      : select_form(p);
   if (f == nullptr) {
     n_ = 0;
     no_form(p);
@@ -1021,33 +1025,14 @@ void InstrEncoder::encode(Prog* p) {
   finish(p, first_reloc);
 }
 
-// Go's ycover search: the first row whose classes cover the operands'. Ordinary rows
-// take the operands as one list (from, rest..., to); Positional rows (Go's ymovtab) match
-// from, rest[0] and to by position.
-const Form* InstrEncoder::select_form(Prog* p, FormRange forms) {
-  if (p->ft == 0) p->ft = operand_class(p->from);
-  if (p->tt == 0) p->tt = operand_class(p->to);
+// Go's ycover search, for instructions with more than two operands or a suffix: the first
+// row whose classes cover the operands'. Ordinary rows take the operands as one list (from,
+// rest..., to); Positional rows (Go's ymovtab) match from, rest[0] and to by position.
+// p->ft and p->tt are already set.
+const Form* InstrEncoder::select_form(Prog* p) {
+  const FormRange forms = forms_for(p->as);
   const auto ft = static_cast<YClass>(p->ft);
   const auto tt = static_cast<YClass>(p->tt);
-
-  if (p->rest.empty() && p->scond == 0) {
-    // Most instructions: at most from and to, no suffix. a0/a1 are the operand list's
-    // first two entries; a row fits if it covers them and has no third class.
-    const YClass a0 = ft != Ynone ? ft : tt;
-    const YClass a1 = ft != Ynone ? tt : Ynone;
-    const YClass l0 = a0 == Ynone ? Yxxx : a0;  // an absent entry must meet an absent class
-    const YClass l1 = a1 == Ynone ? Yxxx : a1;
-    for (const Form* f = forms.begin; f != forms.end; ++f) {
-      if (f->flags & F_Positional) {
-        if (kCover[ft][f->args[0]] && kCover[Ynone][f->args[1]] && kCover[tt][f->args[2]]) {
-          return f;
-        }
-      } else if (kCover[l0][f->args[0]] && kCover[l1][f->args[1]] && f->args[2] == Yxxx) {
-        return f;
-      }
-    }
-    return nullptr;
-  }
 
   YClass args[kMaxArgs + 4];
   int nargs = 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <initializer_list>
 
@@ -260,6 +261,42 @@ inline FormRange forms_for(Op op) {
 inline bool has_encodable_forms(Op op) {
   auto i = static_cast<size_t>(op);
   return i < kFormIndex.count.size() && kFormIndex.count[i] != 0;
+}
+
+// Selection of the common instruction shape (from and to only, no suffix) by bit masks,
+// built at compile time in forms.cpp. Bit r of a mask stands for the op's r-th row. A
+// column holds, for each operand class, the rows whose class in one position covers it
+// (kCover); ops whose rows want the same classes share columns. Column 0 has no rows.
+// Columns are stored one after another, Ymax masks each.
+constexpr int kMaxSelectColumns = 256;
+extern const std::array<uint64_t, kMaxSelectColumns * Ymax> kColumnMasks;
+struct FormSelect {
+  uint16_t first;     // the op's first row in kForms
+  uint32_t first0;    // column offsets: ordinary rows' first and second classes,
+  uint32_t first1;
+  uint32_t from;      // Positional rows' from and to classes
+  uint32_t to;
+  uint64_t two;         // ordinary rows with at most two classes
+  uint64_t positional;  // Positional rows that take no middle operand
+};
+extern const std::array<FormSelect, kNumOps> kFormSelect;
+
+// The first row of op (Go's order) that takes operands of classes ft and tt (either may be
+// Ynone, absent) when the instruction has no other operand and no suffix; nullptr if none.
+// Ordinary rows take the present operands as a list, Positional rows take from and to as
+// such; the row-by-row ycover tests become one AND of masks per kind of row.
+inline const Form* select_two(Op op, YClass ft, YClass tt) {
+  const auto i = static_cast<size_t>(op);
+  if (i >= kFormSelect.size()) return nullptr;
+  const FormSelect& s = kFormSelect[i];
+  const YClass l0 = ft != Ynone ? ft : tt != Ynone ? tt : Yxxx;  // the list, Yxxx past its end
+  const YClass l1 = ft != Ynone && tt != Ynone ? tt : Yxxx;
+  uint64_t rows = kColumnMasks[s.first0 + l0] & kColumnMasks[s.first1 + l1] & s.two;
+  if (s.positional != 0) {
+    rows |= kColumnMasks[s.from + ft] & kColumnMasks[s.to + tt] & s.positional;
+  }
+  if (rows == 0) return nullptr;
+  return &kForms[s.first + std::countr_zero(rows)];
 }
 
 }  // namespace gostack::x86

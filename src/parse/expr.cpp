@@ -277,6 +277,13 @@ bool parse_uint(std::string_view s, uint64_t* out, UintError* err) {
 }  // namespace
 
 uint64_t Parser::atoi(std::string_view s) {
+  // Plain decimal without a leading zero, short enough not to overflow: the usual case.
+  if (!s.empty() && s.size() <= 18 && (s[0] != '0' || s.size() == 1)) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (i == s.size()) return v;
+  }
   uint64_t v = 0;
   UintError err;
   if (!parse_uint(s, &v, &err)) {

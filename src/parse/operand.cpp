@@ -74,9 +74,22 @@ bool Parser::have(Tok t) const {
 }
 
 Addr Parser::address(const Operand& op) {
+  Addr a;
+  // The two shapes most operands have, a lone register (three in four in the corpus) and
+  // $integer (one in eight), straight to the Addr operand() would build for them.
+  if (op.size() == 1 && op[0].kind == lex::tok::kIdent) {
+    if (std::optional<RegNum> r = find_register(op[0].text)) {
+      a.type = AddrType::Reg;
+      a.reg = *r;
+      return a;
+    }
+  } else if (op.size() == 2 && op[0].kind == '$' && op[1].kind == lex::tok::kInt) {
+    a.type = AddrType::Const;
+    a.offset = static_cast<int64_t>(atoi(op[1].text));
+    return a;
+  }
   input_ = op;
   input_pos_ = 0;
-  Addr a;
   operand(&a);
   return a;
 }

@@ -73,7 +73,9 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
       const auto begin = static_cast<uint32_t>(stmt_tokens_.size());
       for (;;) {
         t = next_token();
-        if (stmt_operands_.empty() && stmt_tokens_.size() == begin) {
+        // Before the statement's first operand token (Go: no operands and no items yet; an
+        // operand is never empty, so no token kept yet): suffixes and the label colon.
+        if (stmt_tokens_.empty()) {
           if (t == '.') {  // instruction suffix such as .Z or .BCST
             t = next_token();
             std::string_view str = lex_.text();
@@ -88,23 +90,41 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
             break;
           }
         }
-        if (t == lex::tok::kEOF) {
-          errorf("unexpected EOF");
-          return false;
-        }
         // Operands split at commas; the old register-pair syntax AX:DX means DX, AX.
-        if (t == '\n' || t == ';' || (nesting == 0 && (t == ',' || t == ':'))) {
-          if (t == ':') {
-            if (colon >= 0) {
-              errorf("invalid ':' in operand");
-              return hand_out();
+        bool split = false;
+        switch (t) {
+          case lex::tok::kEOF:
+            errorf("unexpected EOF");
+            return false;
+          case '\n':
+          case ';':
+            split = true;
+            break;
+          case ',':
+            split = nesting == 0;
+            break;
+          case ':':
+            if (nesting == 0) {
+              if (colon >= 0) {
+                errorf("invalid ':' in operand");
+                return hand_out();
+              }
+              colon = static_cast<int>(stmt_operands_.size());
+              split = true;
             }
-            colon = static_cast<int>(stmt_operands_.size());
-          }
-          break;
+            break;
+          case '(':
+          case '[':
+            ++nesting;
+            break;
+          case ')':
+          case ']':
+            --nesting;
+            break;
+          default:
+            break;
         }
-        if (t == '(' || t == '[') ++nesting;
-        if (t == ')' || t == ']') --nesting;
+        if (split) break;
         // Most identifiers need no rewriting (plain ASCII, or made already in a macro body).
         stmt_tokens_.push_back(t == lex::tok::kIdent && lex_.ident_is_made() ? lex::Token{t, lex_.text()}
                                                                             : lex::make_token(t, lex_.text(), store_));
@@ -125,28 +145,65 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
   }
 }
 
-bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands) {
-  if (word == "DATA") {
-    asm_data(operands);
-  } else if (word == "FUNCDATA") {
-    asm_funcdata(operands);
-  } else if (word == "GLOBL") {
-    asm_globl(operands);
-  } else if (word == "PCDATA") {
-    asm_pcdata(operands);
-  } else if (word == "PCALIGN") {
-    asm_pcalign(operands);
-  } else if (word == "TEXT") {
-    asm_text(operands);
-  } else {
-    return false;
+Parser::WordInfo Parser::classify(std::string_view word) {
+  static constexpr std::pair<std::string_view, Pseudo> kPseudos[] = {
+      {"DATA", Pseudo::Data},     {"FUNCDATA", Pseudo::Funcdata}, {"GLOBL", Pseudo::Globl},
+      {"PCDATA", Pseudo::Pcdata}, {"PCALIGN", Pseudo::Pcalign},   {"TEXT", Pseudo::Text},
+  };
+  WordInfo info;
+  for (const auto& [name, kind] : kPseudos) {
+    if (word == name) {
+      info.pseudo = kind;
+      return info;
+    }
   }
-  return true;
+  if (std::optional<Op> op = lookup_op(word)) {
+    info.is_op = true;
+    info.op = *op;
+    info.is_jump = is_jump_word(word);
+  }
+  return info;
 }
 
-void Parser::instruction(Op op, std::string_view word, const std::string& cond,
+Parser::WordInfo Parser::classify_cached(std::string_view word) {
+  if (word.empty() || word.size() > 16) return classify(word);
+  uint64_t lo = 0, hi = 0;
+  for (size_t i = 0; i < word.size(); ++i) {
+    const uint64_t byte = static_cast<uint8_t>(word[i]);
+    if (i < 8) {
+      lo |= byte << (8 * i);
+    } else {
+      hi |= byte << (8 * (i - 8));
+    }
+  }
+  WordCacheEntry& e = word_cache_[((lo ^ (hi * 31) ^ word.size()) * 0x9E3779B97F4A7C15ull) >> 56];
+  if (e.len != word.size() || e.lo != lo || e.hi != hi) {
+    e = WordCacheEntry{lo, hi, static_cast<uint8_t>(word.size()), classify(word)};
+  }
+  return e.info;
+}
+
+void Parser::run_pseudo(Pseudo kind, const std::vector<Operand>& operands) {
+  switch (kind) {
+    case Pseudo::None: break;
+    case Pseudo::Data: asm_data(operands); break;
+    case Pseudo::Funcdata: asm_funcdata(operands); break;
+    case Pseudo::Globl: asm_globl(operands); break;
+    case Pseudo::Pcdata: asm_pcdata(operands); break;
+    case Pseudo::Pcalign: asm_pcalign(operands); break;
+    case Pseudo::Text: asm_text(operands); break;
+  }
+}
+
+bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands) {
+  const Pseudo kind = classify(word).pseudo;
+  run_pseudo(kind, operands);
+  return kind != Pseudo::None;
+}
+
+void Parser::instruction(Op op, bool is_jump, std::string_view word, const std::string& cond,
                          const std::vector<Operand>& operands) {
-  is_jump_ = is_jump_word(word);
+  is_jump_ = is_jump;
   std::vector<Addr>& addrs = addrs_;
   addrs.clear();
   for (const Operand& op_tokens : operands) {
@@ -169,12 +226,14 @@ bool Parser::parse() {
   std::string cond;
   std::vector<Operand> operands;
   while (line(&word, &cond, &operands)) {
-    if (pseudo(word, operands)) continue;
-    if (std::optional<Op> op = lookup_op(word)) {
-      instruction(*op, word, cond, operands);
-      continue;
+    const WordInfo w = classify_cached(word);
+    if (w.pseudo != Pseudo::None) {
+      run_pseudo(w.pseudo, operands);
+    } else if (w.is_op) {
+      instruction(w.op, w.is_jump, word, cond, operands);
+    } else {
+      errorf("unrecognized instruction " + lex::go_quote(word));
     }
-    errorf("unrecognized instruction " + lex::go_quote(word));
   }
   if (error_count_ > 0) return false;
   patch();

@@ -58,9 +58,22 @@ class Parser {
   void errorf(const std::string& msg);
   Pos pos() const;
   bool pseudo(std::string_view word, const std::vector<Operand>& operands);
-  void instruction(Op op, std::string_view word, const std::string& cond,
+  void instruction(Op op, bool is_jump, std::string_view word, const std::string& cond,
                    const std::vector<Operand>& operands);
   void finish();  // splits the Prog list into functions, resolves N(PC) targets
+
+  // What a statement's first word is: a pseudo-op, an instruction or neither.
+  enum class Pseudo : uint8_t { None, Data, Funcdata, Globl, Pcdata, Pcalign, Text };
+  struct WordInfo {
+    Pseudo pseudo = Pseudo::None;
+    bool is_op = false;  // names an instruction (and is no pseudo-op)
+    bool is_jump = false;
+    Op op = Op::XXX;
+  };
+  static WordInfo classify(std::string_view word);
+  // classify through a direct-mapped cache of words up to 16 bytes (a file uses few mnemonics).
+  WordInfo classify_cached(std::string_view word);
+  void run_pseudo(Pseudo kind, const std::vector<Operand>& operands);
 
   // Pseudo-ops and instruction shapes (asm.cpp).
   void append(Prog* prog, const std::string& cond, bool do_label);
@@ -150,6 +163,12 @@ class Parser {
     bool is_reg = false;
   };
   mutable std::array<RegCacheEntry, 256> reg_cache_{};
+  struct WordCacheEntry {
+    uint64_t lo = 0, hi = 0;  // the word's bytes
+    uint8_t len = 0;          // 0: unused
+    WordInfo info;
+  };
+  std::array<WordCacheEntry, 256> word_cache_{};
 };
 
 // Go's obj.Dconv for the operand forms error messages show.

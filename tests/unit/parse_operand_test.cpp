@@ -12,39 +12,7 @@
 namespace gostack {
 namespace {
 
-// A parser over an empty file, for feeding it operands directly.
-struct Harness {
-  Unit unit;
-  Diag diag;
-  std::vector<std::string> errors;
-  lex::Input input;
-  parse::Parser parser;
-
-  explicit Harness(bool runtime = false)
-      : input(config()), parser(unit, diag, input, runtime) {
-    diag.capture(&errors);
-    diag.set_all_errors(true);
-    input.push_file("t.s", "");
-  }
-  lex::InputConfig config() {
-    lex::InputConfig c;
-    c.register_file = [this](const PosBase& b) { return unit.pos_base(b); };
-    c.report = [this](const std::string& m) { errors.push_back(m); };
-    return c;
-  }
-  Addr operand(const std::string& text, bool jump = false) {
-    parser.set_line(++line);
-    return parser.parse_operand(lex::tokenize(text).tokens, jump);
-  }
-  // The message of the last error, without its "file:line: " prefix.
-  std::string last_error() const {
-    if (errors.empty()) return "";
-    const std::string& e = errors.back();
-    size_t at = e.find(": ");
-    return at == std::string::npos ? e : e.substr(at + 2);
-  }
-  int line = 0;
-};
+using Harness = testutil::OperandHarness;
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path);

@@ -142,13 +142,13 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
 void Input::push_file(const std::string& name, std::string source) {
   std::string_view src = sources_.emplace_back(std::move(source));
   // Room for what a file of #defines (a go_asm.h) adds, so that the stores grow once: about
-  // one body token and one macro per 32 bytes.
+  // one body token and one macro per 24 bytes (go_asm.h lines average 30).
   const size_t tokens = macro_tokens_.size() + src.size() / 16;
   if (tokens > macro_tokens_.capacity()) macro_tokens_.reserve(std::max(tokens, 2 * macro_tokens_.capacity()));
-  const size_t macros = macros_.size() + src.size() / 32;
+  const size_t macros = macros_.size() + src.size() / 24;
   if (macros > macros_.capacity()) macros_.reserve(std::max(macros, 2 * macros_.capacity()));
   size_t slots = slots_.size();
-  while ((slots_used_ + src.size() / 32) * 2 > slots) slots *= 2;
+  while ((slots_used_ + src.size() / 24) * 2 > slots) slots *= 2;
   if (slots != slots_.size()) rehash(slots);
   files_.push_back(std::make_unique<Tokenizer>(name, src, cfg_.report));
   Frame f;
@@ -206,8 +206,11 @@ Tok Input::directive() {
   std::string_view name;
   Token body;
   Tokenizer* tz = stack_.back().tz;
-  if (tz != nullptr && enabled() && tz->scan_simple_define(&name, &body)) {
+  if (tz != nullptr && enabled() && tz->scan_simple_define(false, &name, &body)) {
     define_simple(name, body);
+    // A go_asm.h is thousands of such lines in a row: take the ones that follow here too.
+    // The parser ignores the '#' a directive returns, so one '#' for the run is the same.
+    while (tz->scan_simple_define(true, &name, &body)) define_simple(name, body);
     beginning_of_line_ = true;
   } else {
     beginning_of_line_ = hash();
@@ -262,16 +265,21 @@ void Input::define() {
 
 // A #define whose name and body (one token, or none if body.kind is kEOF) are read.
 void Input::define_simple(std::string_view name, Token body) {
-  Macro m;
+  reserve_slot();
+  const uint64_t h = name_hash(name);
+  const size_t slot = find_slot(name, h);
+  if (slots_[slot] >= 0) fail("redefinition of macro: " + std::string(name));
+  Macro& m = macros_.emplace_back();
   m.name = name;
-  m.hash = name_hash(name);
-  if (find_macro(name, m.hash)) fail("redefinition of macro: " + std::string(name));
+  m.hash = h;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   if (body.kind != tok::kEOF) {
     macro_tokens_.push_back(body);
     m.count = 1;
   }
-  add_macro(m);
+  filter_[static_cast<uint8_t>(name[0])] |= macro_filter_bit(name);
+  ++slots_used_;
+  slots_[slot] = static_cast<int32_t>(macros_.size() - 1);
 }
 
 // Reads the rest of a #define into m (parameters, body tokens in the macro store).
@@ -511,21 +519,33 @@ const Macro* Input::lookup_macro(std::string_view name) const {
   return find_macro(name, name_hash(name));
 }
 
-const Macro* Input::find_macro(std::string_view name, uint64_t h) const {
+// The slot holding the macro `name` (hash h) in force, or else the empty slot where its
+// probe ends.
+size_t Input::find_slot(std::string_view name, uint64_t h) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
-    int32_t s = slots_[i];
-    if (s == kEmpty) return nullptr;
+    const int32_t s = slots_[i];
+    if (s == kEmpty) return i;
     if (s >= 0) {
       const Macro& m = macros_[static_cast<size_t>(s)];
-      if (m.hash == h && m.name == name) return &m;
+      if (m.hash == h && m.name == name) return i;
     }
   }
 }
 
+const Macro* Input::find_macro(std::string_view name, uint64_t h) const {
+  const int32_t s = slots_[find_slot(name, h)];
+  return s >= 0 ? &macros_[static_cast<size_t>(s)] : nullptr;
+}
+
+// Makes room for one more slot in use (the table stays at most half full).
+void Input::reserve_slot() {
+  if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+}
+
 // Adds a macro whose name is not in force.
 void Input::add_macro(const Macro& m) {
-  if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+  reserve_slot();
   Macro& stored = macros_.emplace_back(m);
   if (stored.hash == 0) stored.hash = name_hash(m.name);
   if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= macro_filter_bit(m.name);

@@ -115,6 +115,8 @@ class Input {
   const Macro* find_macro(std::string_view name) const;
   const Macro* lookup_macro(std::string_view name) const;               // no filter
   const Macro* find_macro(std::string_view name, uint64_t hash) const;  // no filter
+  size_t find_slot(std::string_view name, uint64_t hash) const;
+  void reserve_slot();
   void add_macro(const Macro& m);
   void remove_macro(std::string_view name);
   void rehash(size_t size);

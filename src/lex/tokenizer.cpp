@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 
 namespace gostack::lex {
 namespace {
@@ -459,69 +460,74 @@ TokenList tokenize(std::string_view text) {
   return out;
 }
 
-// After a '#': the rest of a line "define NAME [VALUE]" with plain ASCII words, where VALUE
-// is one identifier or plain integer (what go_asm.h is made of), read in one go. On success
-// the scanner stands where next() would after returning that line's '\n'.
-bool Tokenizer::scan_simple_define(std::string_view* name, Token* body) {
+// The rest of a line "define NAME [VALUE]" with plain ASCII words, where VALUE is one
+// identifier or plain integer (what go_asm.h is made of), read in one go: after the '#'
+// token, or (at_hash) from a lookahead '#' that starts the line. On success the scanner
+// stands where next() would after returning that line's '\n'.
+bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* body) {
   if (ch_ <= 0 || ch_ >= 0x80 || last_char_len_ != 1) return false;
   const size_t start = src_pos_ - 1;  // the lookahead character
-  const size_t n = src_.size();
-  size_t p = start;
-  auto cls = [&](size_t i) -> uint8_t { return i < n ? kByteClass[static_cast<uint8_t>(src_[i])] : 0; };
-  auto at = [&](size_t i) -> char { return i < n ? src_[i] : '\0'; };
-  auto blanks = [&] {
-    size_t q = p;
-    while (at(q) == ' ' || at(q) == '\t') ++q;
-    const bool any = q != p;
-    p = q;
-    return any;
+  if (at_hash && ch_ != '#') return false;
+  // The line's '\n' ends every scan below (no class or blank matches it), so the loops need
+  // no bounds checks; a line without one (the file's last) takes the general path.
+  const char* const base = src_.data();
+  const auto* nl = static_cast<const char*>(std::memchr(base + start, '\n', src_.size() - start));
+  if (nl == nullptr) return false;
+  const char* p = base + start + (at_hash ? 1 : 0);
+  auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
+  auto blanks = [&p] {
+    const char* q = p;
+    while (*p == ' ' || *p == '\t') ++p;
+    return p != q;
   };
   auto word = [&]() -> std::string_view {  // an identifier
-    if (!(cls(p) & kLetter)) return {};
-    const size_t b = p;
-    while (cls(p) & (kLetter | kDigit)) ++p;
-    return src_.substr(b, p - b);
+    const char* b = p;
+    if (cls(p) & kLetter) {
+      while (cls(p) & (kLetter | kDigit)) ++p;
+    }
+    return {b, static_cast<size_t>(p - b)};
   };
   blanks();
-  if (src_.substr(p, 6) != "define") return false;
+  if (nl - p < 7 || std::memcmp(p, "define", 6) != 0) return false;
   p += 6;
   if (!blanks()) return false;
   *name = word();
   if (name->empty()) return false;
   *body = Token{};
-  if (blanks() && at(p) != '\n') {
-    const size_t b = p;
+  if (blanks() && p != nl) {
+    const char* b = p;
     if (cls(p) & kLetter) {
       body->kind = tok::kIdent;
       word();
-    } else if (at(p) == '0' && (at(p + 1) | 0x20) == 'x') {
+    } else if (p[0] == '0' && (p[1] | 0x20) == 'x') {  // p[1] is at most the '\n'
       p += 2;
       if (!(cls(p) & (kDigit | kHexLetter))) return false;
       while (cls(p) & (kDigit | kHexLetter)) ++p;
       body->kind = tok::kInt;
     } else if (cls(p) & kDigit) {
-      const bool zero = at(p) == '0';
+      const bool zero = *p == '0';
       while (cls(p) & kDigit) ++p;
       if (zero && p - b > 1) return false;  // octal: the general scanner checks its digits
       body->kind = tok::kInt;
     } else {
       return false;
     }
-    body->text = src_.substr(b, p - b);
+    body->text = {b, static_cast<size_t>(p - b)};
     blanks();
   }
-  if (at(p) != '\n') return false;
+  if (p != nl) return false;
   // The state after scanning the '\n' token at p: consumed, counted, and the next
   // character read as the lookahead.
-  const int nl_col = s_column_ + static_cast<int>(p - start);
+  const size_t at = static_cast<size_t>(p - base);
+  const int nl_col = s_column_ + static_cast<int>(at - start);
   ++s_line_;
   last_line_len_ = nl_col;
   s_column_ = 0;
-  src_pos_ = p + 1;
+  src_pos_ = at + 1;
   last_char_len_ = 1;
   pos_line_ = s_line_ - 1;
   pos_column_ = nl_col;
-  tok_pos_ = static_cast<long>(p);
+  tok_pos_ = static_cast<long>(at);
   tok_ = '\n';
   ++line_;
   ch_ = advance();

@@ -35,10 +35,10 @@ class Tokenizer {
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
-  // Right after a '#' token: reads a whole "define NAME [VALUE]\n" line of plain words at
-  // once (the body, one token, or kind kEOF if empty). False, having read nothing, if the
-  // line is anything else.
-  bool scan_simple_define(std::string_view* name, Token* body);
+  // Reads a whole "define NAME [VALUE]\n" line of plain words at once (the body, one
+  // token, or kind kEOF if empty): right after a '#' token, or, if at_hash, from the '#'
+  // that is the lookahead character. False, having read nothing, if the line is anything else.
+  bool scan_simple_define(bool at_hash, std::string_view* name, Token* body);
   void set_name(std::string name) { name_ = std::move(name); }
 
  private:

@@ -154,8 +154,10 @@ TEST(Lex, ArgumentsCrossExpansionEnds) {
 // Plain "#define NAME VALUE" lines take a shortcut through the scanner; what follows them
 // must not notice (tokens, lines, scanner messages and their columns).
 TEST(Lex, PlainDefineLines) {
+  // A run of such lines is read at once and returns one '#' (the parser skips it): here A
+  // to D, while E (an octal value) takes the general path.
   Scanned s = scan("#define A 1\n# define\tB\n#define C 0x1F \n#define D A\n#define E 07\nA B C D E\n");
-  EXPECT_EQ(texts(s), "# # # # # 1 0x1F 1 07 \\n");
+  EXPECT_EQ(texts(s), "# # 1 0x1F 1 07 \\n");
   EXPECT_EQ(s.lines[5], 6);
   EXPECT_EQ(s.fatal, "");
   s = scan("#ifdef Z\n#define A 1\n#endif\n#ifdef A\nX\n#endif\nY\n");
@@ -173,6 +175,17 @@ TEST(Lex, PlainDefineLines) {
   EXPECT_EQ(scan("#define A 1\n\xff\n").messages, std::vector<std::string>{"t.s:1:12: invalid UTF-8 encoding"});
   EXPECT_EQ(scan("#define A 1\n#define A 2\n").fatal, "t.s:3: redefinition of macro: A");
   EXPECT_EQ(scan("#define A 1").fatal, "t.s:1: missing newline in definition for macro: A");
+  // Within a run: the error names the line after the redefinition, as on the general path.
+  EXPECT_EQ(scan("#define A 1\n#define B 2\n#define C 3\n#define B 4\n#define D 5\n").fatal,
+            "t.s:5: redefinition of macro: B");
+  EXPECT_EQ(scan("#define A 1\n#define B 2\n#define C 3\n#define B(x) 4\n").fatal,
+            "t.s:5: redefinition of macro: B");
+  // A run stops at anything else: a line not starting with '#', an #undef, a last line
+  // without its newline.
+  s = scan("#define A 1\n#define B A\n#undef A\n#define A 2\n \t#define C 3\nA B C\n#define D 4");
+  EXPECT_EQ(texts(s), "# # # # 2 2 3 \\n");
+  EXPECT_EQ(s.lines[4], 6);
+  EXPECT_EQ(s.fatal, "t.s:7: missing newline in definition for macro: D");
 }
 
 TEST(Lex, MacroParenMustTouchName) {

@@ -47,15 +47,11 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
 
   // Unsupported instructions are reported and then take no bytes, so that the rest of
   // the function still gets its pcs and bytes (the listing shows them).
-  size_t nprogs = 0;
-  for (Prog* p = text; p; p = p->link, ++nprogs) {
+  // First pass: every branch short; a branch whose target was already seen is backward.
+  for (Prog* p = text; p; p = p->link) {
     if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
     if (p->as == Op::ADJSP) lower_adjsp(p);
     if (!op_supported(p->as)) report_unsupported(unit, diag, p);
-  }
-
-  // First pass: every branch short; a branch whose target was already seen is backward.
-  for (Prog* p = text; p; p = p->link) {
     p->back = x86::kBranchShort;
     p->rel = nullptr;
     p->forwd = nullptr;
@@ -67,55 +63,53 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
 
   // Only a branch (to a label: its displacement; Go's Zbr/Zjmp/Zloop) encodes differently
   // when pcs move. Every other instruction gives the same bytes and relocations (offsets
-  // relative to its start) in each pass, so a re-assembly copies those from pass 1 instead
-  // of encoding them again: the instructions between two branches are one run, contiguous
-  // in pass 1's bytes and relocation list, copied with one memcpy.
-  struct Placed {
-    uint32_t at = 0;  // pc in pass 1
-    uint32_t first_reloc = 0, relocs = 0;  // its relocations in pass 1's list
-    bool reencode = false;  // a branch, encoded again in every pass
-  };
-  std::vector<Placed> placed;  // per Prog of the function, in order
-  placed.reserve(nprogs);
-  std::vector<uint8_t> first_bytes;
-  std::vector<Reloc> first_relocs;
+  // relative to its start) in each pass, so a re-assembly copies those from the previous
+  // pass instead of encoding them again. The instructions between two branches are one
+  // run, contiguous in the previous pass's bytes (from the first one's pc then, which p->pc
+  // still holds when the run starts) and in its relocation list (sorted by offset), copied
+  // with one memcpy.
+  std::vector<uint8_t> prev_bytes;
+  std::vector<Reloc> prev_relocs;
 
   x86::InstrEncoder enc(unit, fn, diag);
   std::vector<uint8_t>& out = fn->p;
   // `out` is written at `len` and kept at least kRoom bytes longer, so that appending one
   // instruction is a fixed-size copy; it is cut to `len` after each pass.
   constexpr size_t kRoom = 64;
+  static_assert(x86::InstrEncoder::kMaxSize == kRoom);
   size_t len = 0;
   auto make_room = [&](size_t n) {
     if (out.size() < len + n) out.resize(std::max(2 * out.size(), len + n));
   };
   for (int pass = 1;; ++pass) {
     bool again = false;
-    if (pass == 2) {
-      first_bytes.swap(out);
-      first_relocs.swap(fn->r);
-    }
+    prev_bytes.swap(out);
+    prev_relocs.swap(fn->r);
     out.clear();
     fn->r.clear();
     len = 0;
-    // The pending run of copied instructions: where it starts in pass 1, its size, and
-    // its relocations there.
-    uint32_t run_at = 0, run_size = 0, run_reloc = 0, run_relocs = 0;
+    // The pending run of copied instructions: its pc in the previous pass and its size;
+    // `next_reloc` walks the previous pass's relocations.
+    int64_t run_at = 0, run_size = 0;
+    size_t next_reloc = 0;
     auto flush_run = [&] {
       make_room(run_size + kRoom);
-      std::memcpy(out.data() + len, first_bytes.data() + run_at, run_size);
+      std::memcpy(out.data() + len, prev_bytes.data() + run_at, run_size);
+      // Relocations before the run belong to re-encoded branches: already emitted anew.
+      while (next_reloc < prev_relocs.size() && prev_relocs[next_reloc].off < run_at) ++next_reloc;
       const auto shift = static_cast<int32_t>(len - run_at);
-      for (uint32_t i = 0; i < run_relocs; ++i) {
-        Reloc r = first_relocs[run_reloc + i];
+      for (; next_reloc < prev_relocs.size() && prev_relocs[next_reloc].off < run_at + run_size;
+           ++next_reloc) {
+        Reloc r = prev_relocs[next_reloc];
         r.off += shift;
         fn->r.push_back(r);
       }
       len += run_size;
-      run_size = run_relocs = 0;
+      run_size = 0;
     };
     int64_t c = 0;
-    size_t index = 0;
-    for (Prog* p = text; p; p = p->link, ++index) {
+    for (Prog* p = text; p; p = p->link) {
+      const int64_t prev_pc = p->pc;
       p->pc = c;
       // Patch the forward branches that target p, now that p's pc is known. They are
       // already in `out`: a branch ends the run before it.
@@ -136,36 +130,25 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         }
       }
       p->rel = nullptr;
-      if (pass == 1) {
-        const bool supported = op_supported(p->as);
-        placed.push_back(Placed{static_cast<uint32_t>(len), static_cast<uint32_t>(fn->r.size()),
-                                0, supported && p->to.type == AddrType::Branch});
-        if (!supported) {
-          p->isize = 0;
-          continue;
-        }
-      } else if (const Placed& where = placed[index]; !where.reencode) {
-        if (run_size == 0 && run_relocs == 0) {
-          run_at = where.at;
-          run_reloc = where.first_reloc;
-        }
+      if (pass > 1 && !(p->to.type == AddrType::Branch && op_supported(p->as))) {
+        if (run_size == 0) run_at = prev_pc;
         run_size += p->isize;
-        run_relocs += where.relocs;
         c += p->isize;
         continue;
       }
-      if (run_size != 0 || run_relocs != 0) flush_run();
-      const size_t first_reloc = fn->r.size();
+      if (!op_supported(p->as)) {
+        p->isize = 0;
+        continue;
+      }
+      if (run_size != 0) flush_run();
       enc.encode(p);
       p->isize = static_cast<uint8_t>(enc.size());
       make_room(kRoom);
-      static_assert(x86::InstrEncoder::kMaxSize == kRoom);
       std::memcpy(out.data() + len, enc.bytes(), kRoom);  // the whole buffer: a fixed-size copy
       len += p->isize;
-      if (pass == 1) placed[index].relocs = static_cast<uint32_t>(fn->r.size() - first_reloc);
       c += p->isize;
     }
-    if (run_size != 0 || run_relocs != 0) flush_run();
+    if (run_size != 0) flush_run();
     out.resize(len);
     fn->size = c;
     if (!again || enc.errors() != 0) break;

@@ -153,6 +153,46 @@ TEST(EncodeSpan, BranchSizing) {
   EXPECT_EQ(h.substr(h.size() - 10), "e9dcfeffff");
 }
 
+// A re-assembly copies the instructions between branches from the previous pass: their
+// relocations must move with them (here by the 3 bytes a JMP grows to rel32), while the
+// branches' own relocations (JMP to a symbol) are made anew, once.
+TEST(EncodeSpan, RelocationsMoveWithCopiedRuns) {
+  Fn f;
+  Symbol* g = f.s("\"\".g");
+  Addr leaf = Ext(f.s("\"\".leaf"));
+  leaf.type = AddrType::Branch;
+  f.add(Op::CALL, {}, leaf);
+  Prog* jmp = f.add(Op::JMP);
+  std::vector<Prog*> loads;
+  for (int i = 0; i < 20; ++i) loads.push_back(f.add(Op::MOVQ, Ext(g), R(reg::AX)));  // 7 bytes
+  Addr tail = Ext(f.s("\"\".tail"));
+  tail.type = AddrType::Branch;
+  Prog* jsym = f.add(Op::JMP, {}, tail);
+  for (int i = 0; i < 3; ++i) loads.push_back(f.add(Op::MOVQ, Ext(g), R(reg::AX)));
+  Prog* target = f.add(Op::RET);
+  jmp->to = Br(target);
+  const std::string h = f.hex();
+  ASSERT_TRUE(f.errors.empty());
+  EXPECT_EQ(jmp->isize, 5);  // 20*7 + 5 + 21 bytes ahead: rel32
+  EXPECT_EQ(h.substr(10, 10), "e9a6000000");  // 166 = 140 + 5 + 21
+  ASSERT_EQ(f.sym->r.size(), 2 + loads.size());
+  EXPECT_EQ(f.sym->r[0].type, RelocType::Call);  // CALL leaf at 0
+  EXPECT_EQ(f.sym->r[0].off, 1);
+  size_t k = 1;
+  for (size_t i = 0; i < loads.size(); ++i, ++k) {
+    if (i == 20) {
+      EXPECT_EQ(f.sym->r[k].type, RelocType::Call);  // JMP tail(SB)
+      EXPECT_EQ(f.sym->r[k].off, jsym->pc + 1);
+      ++k;
+    }
+    const Reloc& r = f.sym->r[k];
+    EXPECT_EQ(r.sym, g);
+    EXPECT_EQ(r.type, RelocType::PCRel);
+    EXPECT_EQ(r.off, loads[i]->pc + 3) << i;  // 48 8b 05 disp32
+    EXPECT_EQ(h.substr(2 * loads[i]->pc, 6), "488b05");
+  }
+}
+
 TEST(EncodeErrors, EvexFormsAndSuffixErrors) {
   {
     Fn f;

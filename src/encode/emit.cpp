@@ -35,14 +35,9 @@ bool is_global(const Addr& a) {
 
 bool fits_int8(int32_t v) { return v >= -128 && v < 128; }
 
-// Bytes that may precede a REX prefix (legacy and segment prefixes).
-constexpr bool legacy_prefix(int c) {
-  return c == 0xF2 || c == 0xF3 || (c >= 0x64 && c <= 0x67) || c == 0x2E || c == 0x3E ||
-         c == 0x26;
-}
 constexpr auto build_prefix_table() {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = legacy_prefix(c);
+  for (int c = 0; c < 256; ++c) t[c] = is_legacy_prefix(c);
   return t;
 }
 constexpr auto kLegacyPrefix = build_prefix_table();
@@ -960,7 +955,7 @@ void InstrEncoder::no_form(Prog* p) {
 // Go: asmins. Inserts REX after the legacy prefixes and fixes this instruction's
 // relocations: absolute offsets, the REX shift, and PC-relative addends measured from
 // the end of the instruction (an immediate may follow the displacement).
-void InstrEncoder::finish(Prog* p, size_t first_reloc) {
+inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   const bool rex = rex_ != 0 && !vex_;
   if (rex) {
     int at = 0;
@@ -982,6 +977,40 @@ void InstrEncoder::finish(Prog* p, size_t first_reloc) {
     if (rex) ++r.off;
     if (r.type == RelocType::PCRel) r.add -= p->pc + n_ - (r.off + r.siz);
   }
+}
+
+// A fast path for the most common shape: a plain ModRM form (Form::plain_modrm) whose rm
+// operand is a register (mod=3), with no segment prefix. Such an instruction has no
+// relocation and cannot fail, and its bytes are known at once:
+//   [the form's legacy prefixes] [REX] opcode... ModRM [imm8]
+// exactly what do_form and finish give. Bytes are written through a local pointer (a store
+// through the member buffer would make the compiler reload n_ after each byte). Returns
+// false, having emitted nothing, for any other instruction.
+bool InstrEncoder::encode_reg_form(Prog* p, const Form& f) {
+  const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
+  const Addr& rm = rm_is_from ? p->from : p->to;
+  if (rm.type != AddrType::Reg || rm.offset != 0 || rm.reg < reg::AL || rm.reg > reg::Z0 + 31 ||
+      reg_low3(rm.reg) < 0) {
+    return false;
+  }
+  const bool imm8 = f.enc == Enc::ib_rm;
+  if (imm8 && (p->from.type != AddrType::Const || p->from.name != AddrName::None)) return false;
+  int regfield = f.digit, rex = (f.flags & F_W) ? kRexW : 0;
+  if (f.enc == Enc::r_rm || f.enc == Enc::rm_r) {
+    const RegNum r = rm_is_from ? p->to.reg : p->from.reg;
+    regfield = reg_low3(r);
+    rex |= reg_rex(r) & (kRexNeeded | kRexR);
+  }
+  rex |= reg_rex(rm.reg) & (kRexNeeded | kRexB);
+  uint8_t* w = buf_;
+  int i = 0;
+  for (; i < f.nprefix; ++i) *w++ = f.code[i];
+  if (rex != 0) *w++ = static_cast<uint8_t>(0x40 | rex);
+  for (; i < f.ncode; ++i) *w++ = f.code[i];
+  *w++ = static_cast<uint8_t>(0xC0 | reg_low3(rm.reg) | (regfield & 7) << 3);
+  if (imm8) *w++ = static_cast<uint8_t>(p->from.offset);
+  n_ = static_cast<int>(w - buf_);
+  return true;
 }
 
 void InstrEncoder::encode(Prog* p) {
@@ -1017,6 +1046,7 @@ void InstrEncoder::encode(Prog* p) {
     no_form(p);
     return;
   }
+  if (f->plain_modrm && n_ == 0 && encode_reg_form(p, *f)) return;
   if (!do_form(p, *f)) {
     n_ = 0;
     fn_->r.resize(first_reloc);

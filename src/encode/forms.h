@@ -218,6 +218,12 @@ enum : uint8_t {
 constexpr int kMaxArgs = 5;
 constexpr int kMaxCode = 6;
 
+// Bytes that may precede a REX prefix (legacy and segment prefixes): Go puts REX after them.
+constexpr bool is_legacy_prefix(int c) {
+  return c == 0xF2 || c == 0xF3 || (c >= 0x64 && c <= 0x67) || c == 0x2E || c == 0x3E ||
+         c == 0x26;
+}
+
 struct Form {
   Op op;
   std::array<YClass, kMaxArgs> args{};  // Go order; Yxxx-padded
@@ -226,6 +232,12 @@ struct Form {
   uint8_t ncode = 0;
   std::array<uint8_t, kMaxCode> code{};  // prefixes, escapes and opcode, as emitted
   uint8_t digit;  // ModRM.reg digit; long opcode for branches; width for data
+  // Derived: how many of the code bytes are legacy prefixes (REX goes after them), and
+  // whether the form is a plain ModRM form (an rm operand, a register or digit in
+  // ModRM.reg, at most an imm8, no flag but REX.W) that InstrEncoder::encode_reg_form can
+  // emit directly when its rm operand is a register.
+  uint8_t nprefix = 0;
+  bool plain_modrm = false;
 
   constexpr Form(Op o, std::initializer_list<YClass> a, Enc e, uint8_t f,
                  std::initializer_list<uint8_t> c, uint8_t d)
@@ -233,6 +245,10 @@ struct Form {
     int i = 0;
     for (YClass y : a) args[i++] = y;
     for (uint8_t b : c) code[ncode++] = b;
+    while (nprefix < ncode && is_legacy_prefix(code[nprefix])) ++nprefix;
+    plain_modrm = (e == Enc::r_rm || e == Enc::rm_r || e == Enc::from_rm || e == Enc::to_rm ||
+                   e == Enc::ib_rm) &&
+                  (f & ~F_W) == 0 && nprefix < ncode;
   }
 };
 

@@ -1,7 +1,9 @@
 // Builds .eh_frame CIE+FDE pairs from SP-delta runs (see cfi.h and docs/functab.md).
 #include "functab/cfi.h"
 
-#include <map>
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 
 namespace gostack::functab {
 namespace {
@@ -106,21 +108,41 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, boo
   }
   uleb(out, 0);         // no augmentation data
 
-  // Changes by pc: the CFA offset (from the SP runs) and whether RBP is saved.
-  std::map<uint32_t, std::pair<int, int>> changes;  // pc -> (sp or INT_MIN, bp: 1 saved, 0 restored, -1 none)
+  // Changes by pc: the CFA offset (from the SP runs) and whether RBP is saved. Both lists
+  // come in pc order; one stable sort merges them, and for equal pcs the later entry of a
+  // kind wins.
+  struct Change {
+    uint32_t pc;
+    int sp;  // INT32_MIN: no SP change here
+    int bp;  // 1 saved, 0 restored, -1 none
+  };
+  std::vector<Change> changes;
+  changes.reserve(fn.pcsp.size() + fn.bp_saved.size());
   for (const SpRun& r : fn.pcsp) {
-    if (r.pc < fn.size) changes[r.pc] = {r.sp, -1};
+    if (r.pc < fn.size) changes.push_back({r.pc, r.sp, -1});
   }
   for (size_t i = 0; i < fn.bp_saved.size(); ++i) {
-    uint32_t pc = fn.bp_saved[i];
-    if (pc >= fn.size) continue;
-    auto [it, fresh] = changes.try_emplace(pc, std::pair<int, int>{INT32_MIN, -1});
-    it->second.second = i % 2 == 0 ? 1 : 0;
+    if (fn.bp_saved[i] < fn.size) changes.push_back({fn.bp_saved[i], INT32_MIN, i % 2 == 0 ? 1 : 0});
   }
+  auto by_pc = [](const Change& a, const Change& b) { return a.pc < b.pc; };
+  if (!std::is_sorted(changes.begin(), changes.end(), by_pc)) {
+    std::stable_sort(changes.begin(), changes.end(), by_pc);
+  }
+  // Folds the entries at one pc into one change.
+  size_t n = 0;
+  for (const Change& c : changes) {
+    if (n > 0 && changes[n - 1].pc == c.pc) {
+      Change& into = changes[n - 1];
+      if (c.sp != INT32_MIN) into.sp = c.sp;
+      if (c.bp >= 0) into.bp = c.bp;
+    } else {
+      changes[n++] = c;
+    }
+  }
+  changes.resize(n);
   uint32_t loc = 0;
   int sp = 0;
-  for (const auto& [pc, ch] : changes) {
-    auto [new_sp, bp] = ch;
+  for (const auto& [pc, new_sp, bp] : changes) {
     bool sp_changes = new_sp != INT32_MIN && new_sp != sp;
     if (!sp_changes && bp < 0) continue;
     advance(out, pc - loc);

@@ -3,6 +3,7 @@
 #include "functab/functab.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -70,11 +71,6 @@ PtrMap ptr_map(const Unit& unit, const Symbol& fn, const Symbol* sym, Diag& diag
   return m;
 }
 
-template <class T>
-void put(std::vector<uint8_t>& out, T v) {
-  const auto* p = reinterpret_cast<const uint8_t*>(&v);
-  out.insert(out.end(), p, p + sizeof(T));
-}
 void put_at(std::vector<uint8_t>& out, size_t off, uint32_t v) { std::memcpy(out.data() + off, &v, 4); }
 
 // Blob header and record layout (docs/functab.md). All fields little-endian.
@@ -256,90 +252,132 @@ FuncTable build(const Unit& unit, Diag& diag) {
 //   0xffffffff for indirect); the PCDATA_StackMapIndex runs (u32 count, then u32 pc and
 //   i32 value); the NUL-terminated strings; zero padding to 8.
 
-std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
-  std::vector<uint8_t> out(kHeaderSize, 0);
-  // The arrays' size, so that `out` grows once (the maps' bitmaps and the strings aside).
-  out.reserve(kHeaderSize + 8 * fn.pcsp.size() + 12 * fn.pcline.size() + 4 * fn.bp_saved.size() +
-              8 * fn.calls.size() + 8 * fn.stackmap_index.size() + 32);
-  std::vector<uint8_t> strings;
-  std::unordered_map<std::string_view, uint32_t> str_off;  // views of table and fn strings
-  auto str = [&](std::string_view s) {
-    auto [it, fresh] = str_off.try_emplace(s, static_cast<uint32_t>(strings.size()));
-    if (fresh) {
-      strings.insert(strings.end(), s.begin(), s.end());
-      strings.push_back(0);
-    }
-    return it->second;  // relative to the string area; fixed up below
-  };
-  std::vector<std::pair<size_t, uint32_t>> str_fixups;  // (field offset, string-relative offset)
-  // One per string field: the name, each line run's file, the two maps' symbols, each call.
-  str_fixups.reserve(3 + fn.pcline.size() + fn.calls.size());
-  auto put_str_at = [&](uint32_t off) {
-    str_fixups.emplace_back(out.size(), off);
-    put<uint32_t>(out, 0);
-  };
-  auto put_str = [&](std::string_view s) { put_str_at(str(s)); };
-  // Every line run names a file: look each file up in str_off once, by its index.
-  constexpr uint32_t kNotYet = UINT32_MAX;
-  std::vector<uint32_t> file_off(table.files.size(), kNotYet);
+namespace {
 
-  put_at(out, 0, kMagic);
-  put_at(out, 4, kVersion);
-  put_at(out, 16, fn.size);
-  put_at(out, 20, static_cast<uint32_t>(fn.args));
-  put_at(out, 24, static_cast<uint32_t>(fn.frame));
-  put_at(out, 28, fn.flags);
+// The string area at the end of a blob: each distinct string once, NUL-terminated, in
+// first-use order, appended to the blob. A blob has a handful of strings, found by a linear
+// search; past 16 a hash index takes over (a function calling thousands of others).
+class StringArea {
+ public:
+  explicit StringArea(std::vector<uint8_t>& blob) : bytes_(blob) {}
+  // The offset of s in the blob; s must outlive the area.
+  uint32_t add(std::string_view s) {
+    if (index_.empty()) {
+      for (size_t i = 0; i < nseen_; ++i) {
+        if (seen_[i].first == s) return seen_[i].second;
+      }
+      if (nseen_ < seen_.size()) {
+        seen_[nseen_] = {s, append(s)};
+        return seen_[nseen_++].second;
+      }
+      for (const auto& [k, off] : seen_) index_.emplace(k, off);
+    }
+    auto [it, fresh] = index_.try_emplace(s, static_cast<uint32_t>(bytes_.size()));
+    if (fresh) append(s);
+    return it->second;
+  }
+
+ private:
+  uint32_t append(std::string_view s) {
+    const auto off = static_cast<uint32_t>(bytes_.size());
+    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    bytes_.push_back(0);
+    return off;
+  }
+  std::vector<uint8_t>& bytes_;
+  std::array<std::pair<std::string_view, uint32_t>, 16> seen_;
+  size_t nseen_ = 0;
+  std::unordered_map<std::string_view, uint32_t> index_;
+};
+
+bool has_bitmap(const PtrMap& m) { return m.kind == PtrMapKind::Bitmap || m.kind == PtrMapKind::NoPointers; }
+
+}  // namespace
+
+std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
+  // Everything before the strings has a size known up front: it is written in place while
+  // the strings are appended after it.
+  size_t fixed = kHeaderSize + 8 * fn.pcsp.size() + 12 * fn.pcline.size() + 4 * fn.bp_saved.size();
+  for (const PtrMap* m : {&fn.args_map, &fn.locals_map}) {
+    fixed += 4;
+    if (has_bitmap(*m)) fixed += 8 + (m->bits.size() + 3) / 4 * 4;
+  }
+  fixed += 4 + 8 * fn.calls.size() + 4 + 8 * fn.stackmap_index.size();
+  std::vector<uint8_t> out;
+  out.reserve(fixed + fn.name.size() + 256);
+  out.resize(fixed, 0);
+  StringArea strings(out);
+  size_t at = 0;
+  auto put32 = [&](uint32_t v) {
+    put_at(out, at, v);
+    at += 4;
+  };
+  auto put_str = [&](std::string_view s) { put32(strings.add(s)); };
+
+  put32(kMagic);
+  put32(kVersion);
+  put32(0);  // total size, below
+  put32(0);  // entry, relocated
+  put32(fn.size);
+  put32(static_cast<uint32_t>(fn.args));
+  put32(static_cast<uint32_t>(fn.frame));
+  put32(fn.flags);
   out[32] = fn.funcid;
   out[33] = static_cast<uint8_t>(fn.args_map.kind);
   out[34] = static_cast<uint8_t>(fn.locals_map.kind);
-  str_fixups.emplace_back(36, str(fn.name));
-
-  put_at(out, 40, static_cast<uint32_t>(out.size()));
-  put_at(out, 44, static_cast<uint32_t>(fn.pcsp.size()));
+  at = 36;
+  put_str(fn.name);
+  const size_t arrays_at = kHeaderSize;
+  at = arrays_at;
   for (const SpRun& r : fn.pcsp) {
-    put<uint32_t>(out, r.pc);
-    put<int32_t>(out, r.sp);
+    put32(r.pc);
+    put32(static_cast<uint32_t>(r.sp));
   }
-  put_at(out, 48, static_cast<uint32_t>(out.size()));
-  put_at(out, 52, static_cast<uint32_t>(fn.pcline.size()));
+  const size_t lines_at = at;
+  // Every line run names a file: look each file up in the area once, by its index.
+  constexpr uint32_t kNotYet = UINT32_MAX;
+  std::vector<uint32_t> file_off(table.files.size(), kNotYet);
   for (const LineRun& r : fn.pcline) {
-    put<uint32_t>(out, r.pc);
+    put32(r.pc);
     if (r.file < table.files.size()) {
-      if (file_off[r.file] == kNotYet) file_off[r.file] = str(table.files[r.file]);
-      put_str_at(file_off[r.file]);
+      if (file_off[r.file] == kNotYet) file_off[r.file] = strings.add(table.files[r.file]);
+      put32(file_off[r.file]);
     } else {
       put_str("?");
     }
-    put<int32_t>(out, r.line);
+    put32(static_cast<uint32_t>(r.line));
   }
-  put_at(out, 56, static_cast<uint32_t>(out.size()));
-  put_at(out, 60, static_cast<uint32_t>(fn.bp_saved.size()));
-  for (uint32_t pc : fn.bp_saved) put<uint32_t>(out, pc);
+  const size_t bp_at = at;
+  for (uint32_t pc : fn.bp_saved) put32(pc);
   for (const PtrMap* m : {&fn.args_map, &fn.locals_map}) {
     put_str(m->symbol);
-    if (m->kind != PtrMapKind::Bitmap && m->kind != PtrMapKind::NoPointers) continue;
-    put<int32_t>(out, m->count);
-    put<int32_t>(out, m->nbit);
-    out.insert(out.end(), m->bits.begin(), m->bits.end());
-    out.resize((out.size() + 3) / 4 * 4, 0);
+    if (!has_bitmap(*m)) continue;
+    put32(static_cast<uint32_t>(m->count));
+    put32(static_cast<uint32_t>(m->nbit));
+    if (!m->bits.empty()) std::memcpy(out.data() + at, m->bits.data(), m->bits.size());
+    at += (m->bits.size() + 3) / 4 * 4;
   }
-  put<uint32_t>(out, static_cast<uint32_t>(fn.calls.size()));
+  put32(static_cast<uint32_t>(fn.calls.size()));
   for (const Call& c : fn.calls) {
-    put<uint32_t>(out, c.pc);
+    put32(c.pc);
     if (c.target.empty()) {
-      put<uint32_t>(out, 0xffffffffu);
+      put32(0xffffffffu);
     } else {
       put_str(c.target);
     }
   }
-  put<uint32_t>(out, static_cast<uint32_t>(fn.stackmap_index.size()));
+  put32(static_cast<uint32_t>(fn.stackmap_index.size()));
   for (const PcValue& v : fn.stackmap_index) {
-    put<uint32_t>(out, v.pc);
-    put<int32_t>(out, v.value);
+    put32(v.pc);
+    put32(static_cast<uint32_t>(v.value));
   }
-  uint32_t strings_at = static_cast<uint32_t>(out.size());
-  for (auto [field, off] : str_fixups) put_at(out, field, strings_at + off);
-  out.insert(out.end(), strings.begin(), strings.end());
+  // The array headers.
+  put_at(out, 40, static_cast<uint32_t>(arrays_at));
+  put_at(out, 44, static_cast<uint32_t>(fn.pcsp.size()));
+  put_at(out, 48, static_cast<uint32_t>(lines_at));
+  put_at(out, 52, static_cast<uint32_t>(fn.pcline.size()));
+  put_at(out, 56, static_cast<uint32_t>(bp_at));
+  put_at(out, 60, static_cast<uint32_t>(fn.bp_saved.size()));
   out.resize((out.size() + 7) / 8 * 8, 0);
   put_at(out, 8, static_cast<uint32_t>(out.size()));
   if (entry_field != nullptr) *entry_field = 12;

@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <bit>
 #include <cstring>
 #include <filesystem>
 #include <optional>
+#include <span>
+#include <string_view>
 #include <unordered_map>
 
 #include "functab/cfi.h"
@@ -26,8 +29,14 @@ struct Section {
   uint64_t entsize = 0;
   uint32_t link = 0;
   uint32_t info = 0;
-  std::vector<uint8_t> bytes;  // contents (empty for SHT_NOBITS)
-  uint64_t nobits_size = 0;    // size of an SHT_NOBITS section
+  std::vector<uint8_t> bytes;  // contents built here (tables, relocations)
+  // Or (borrowing) contents that stay where they are: a symbol's bytes, zero-padded to `size`.
+  bool borrowing = false;
+  std::span<const uint8_t> borrowed;
+  uint64_t size = 0;  // when borrowing, and of an SHT_NOBITS section
+
+  uint64_t sh_size() const { return borrowing || type == SHT_NOBITS ? size : bytes.size(); }
+  uint64_t file_size() const { return type == SHT_NOBITS ? 0 : sh_size(); }
 };
 
 Section section(std::string name, uint32_t type, uint64_t flags = 0, uint64_t align = 1,
@@ -43,25 +52,51 @@ Section section(std::string name, uint32_t type, uint64_t flags = 0, uint64_t al
   return s;
 }
 
-// A string table under construction: offset 0 is the empty string.
+// A string table under construction: offset 0 is the empty string, each other string is
+// stored once. Its index is open addressing over (offset, length) pairs of the table itself.
 class StrTab {
  public:
-  StrTab() : bytes_(1, 0) {}
-  uint32_t add(const std::string& s) {
+  explicit StrTab(size_t expected) : bytes_(1, 0) { slots_.resize(std::bit_ceil(2 * expected + 16)); }
+  uint32_t add(std::string_view s) {
     if (s.empty()) return 0;
-    auto it = offsets_.find(s);
-    if (it != offsets_.end()) return it->second;
-    uint32_t off = static_cast<uint32_t>(bytes_.size());
-    bytes_.insert(bytes_.end(), s.begin(), s.end());
-    bytes_.push_back(0);
-    offsets_.emplace(s, off);
-    return off;
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    Slot& slot = find(s);
+    if (slot.off == 0) {
+      slot = {static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(s.size())};
+      ++used_;
+      bytes_.insert(bytes_.end(), s.begin(), s.end());
+      bytes_.push_back(0);
+    }
+    return slot.off;
   }
   std::vector<uint8_t> take() { return std::move(bytes_); }
 
  private:
+  struct Slot {
+    uint32_t off = 0, len = 0;  // off 0: empty
+  };
+  std::string_view text(const Slot& e) const {
+    return {reinterpret_cast<const char*>(bytes_.data()) + e.off, e.len};
+  }
+  // The slot holding s, or the empty slot where it would go.
+  Slot& find(std::string_view s) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = std::hash<std::string_view>{}(s) & mask;; i = (i + 1) & mask) {
+      Slot& e = slots_[i];
+      if (e.off == 0 || (e.len == s.size() && text(e) == s)) return e;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old(2 * slots_.size());
+    old.swap(slots_);
+    for (const Slot& e : old) {
+      if (e.off != 0) find(text(e)) = e;
+    }
+  }
+
   std::vector<uint8_t> bytes_;
-  std::unordered_map<std::string, uint32_t> offsets_;
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
 };
 
 template <class T>
@@ -197,6 +232,8 @@ class Writer {
   std::vector<Section> sections_{1};
   std::vector<Defined> defined_;
   std::unordered_map<const Symbol*, uint32_t> symindex_;  // Go symbol -> ELF symbol index
+  std::vector<Elf64_Rela> rela_entries_;  // fill_relocs: one section's, reused
+  size_t next_func_ = 0;  // add_function_tables: the FuncEntry expected next
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
   const functab::FuncTable* functab_;  // the caller's, or own_functab_
@@ -214,6 +251,9 @@ void Writer::plan_sections() {
   syms.insert(syms.end(), unit_.data.begin(), unit_.data.end());
   size_t first_const = syms.size();
   syms.insert(syms.end(), unit_.const_syms.begin(), unit_.const_syms.end());
+  // At most: group, section and relocations per symbol, two tables with theirs per function.
+  sections_.reserve(sections_.size() + 3 * syms.size() + 4 * unit_.text.size() + 1);
+  defined_.reserve(syms.size());
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
     Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}};
@@ -230,15 +270,14 @@ void Writer::plan_sections() {
     Section sec = section(d.where.prefix + d.name, d.where.type, d.where.flags | group_flag);
     if (s->kind == SymKind::Text) {
       sec.align = 32;  // Go's function alignment on amd64
-      sec.bytes = s->p;
+      sec.borrowing = true;
+      sec.borrowed = s->p;
+      sec.size = s->p.size();
     } else {
       sec.align = go_data_align(s->size);
-      if (sec.type == SHT_NOBITS) {
-        sec.nobits_size = static_cast<uint64_t>(std::max<int64_t>(s->size, 0));
-      } else {
-        sec.bytes = s->p;
-        sec.bytes.resize(static_cast<size_t>(s->size), 0);  // zero-padded to the GLOBL size
-      }
+      sec.borrowing = sec.type != SHT_NOBITS;
+      if (sec.borrowing) sec.borrowed = s->p;
+      sec.size = static_cast<uint64_t>(s->size);  // DATA zero-padded to the GLOBL size
     }
     d.section = add_section(std::move(sec));
     bool has_rela = std::any_of(s->r.begin(), s->r.end(), [](const Reloc& r) { return !is_marker(r); });
@@ -256,9 +295,13 @@ void Writer::plan_sections() {
 // The function's gostack_functab record and its .eh_frame CIE+FDE, in the function's
 // COMDAT group if it has one (so a discarded copy takes its tables along).
 void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
-  auto it = std::find_if(functab_->funcs.begin(), functab_->funcs.end(),
-                         [&](const functab::FuncEntry& f) { return f.name == d.name; });
-  if (it == functab_->funcs.end()) return;
+  // functab::build makes the entries in the order of unit.text: try the next one first.
+  const auto& funcs = functab_->funcs;
+  auto it = next_func_ < funcs.size() && funcs[next_func_].name == d.name
+                ? funcs.begin() + static_cast<std::ptrdiff_t>(next_func_)
+                : std::find_if(funcs.begin(), funcs.end(), [&](const functab::FuncEntry& f) { return f.name == d.name; });
+  if (it == funcs.end()) return;
+  next_func_ = static_cast<size_t>(it - funcs.begin()) + 1;
   auto add = [&](const char* name, uint32_t type, std::vector<uint8_t> bytes, uint32_t field) {
     Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
     sec.bytes = std::move(bytes);
@@ -279,9 +322,11 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
 // Symbol table: null, the source file, file-local symbols, then globals (defined, then
 // undefined references in first-use order). ELF wants every local before the first global.
 void Writer::build_symtab() {
-  StrTab names;
+  StrTab names(defined_.size() + 16);
   std::vector<Elf64_Sym> syms(1, Elf64_Sym{});
-  auto push = [&](const std::string& name, uint8_t bind, uint8_t type, uint16_t shndx,
+  syms.reserve(defined_.size() + 16);
+  symindex_.reserve(2 * defined_.size() + 16);
+  auto push = [&](std::string_view name, uint8_t bind, uint8_t type, uint16_t shndx,
                   uint64_t size) {
     Elf64_Sym e{};
     e.st_name = names.add(name);
@@ -304,7 +349,8 @@ void Writer::build_symtab() {
   uint32_t first_global = static_cast<uint32_t>(syms.size());
   // ELF has one name space: a reference to foo (ABI0) resolves to a definition of
   // foo<ABIInternal> in this file, as Go's ABI wrappers would make it.
-  std::unordered_map<std::string, uint32_t> global_by_name;
+  std::unordered_map<std::string_view, uint32_t> global_by_name;  // views of defined_ names
+  global_by_name.reserve(defined_.size());
   for (const Defined& d : defined_) {
     if (d.sym->is_static) continue;
     uint8_t bind = d.group ? STB_WEAK : STB_GLOBAL;  // DUPOK: weak, in its own COMDAT group
@@ -337,7 +383,8 @@ void Writer::build_symtab() {
 
   Section& tab = sections_[symtab_];
   tab.info = first_global;
-  for (const Elf64_Sym& e : syms) append_pod(tab.bytes, e);
+  tab.bytes.resize(syms.size() * sizeof(Elf64_Sym));
+  std::memcpy(tab.bytes.data(), syms.data(), tab.bytes.size());
   sections_[strtab_].bytes = names.take();
 }
 
@@ -345,8 +392,9 @@ void Writer::fill_relocs() {
   for (const Defined& d : defined_) {
     if (d.rela == 0) continue;
     bool in_text = d.sym->kind == SymKind::Text;
-    uint64_t limit = sections_[d.section].bytes.size();
-    std::vector<Elf64_Rela> entries;
+    uint64_t limit = sections_[d.section].sh_size();
+    std::vector<Elf64_Rela>& entries = rela_entries_;
+    entries.clear();
     for (const Reloc& r : d.sym->r) {
       if (is_marker(r)) continue;
       std::string why;
@@ -372,9 +420,13 @@ void Writer::fill_relocs() {
       e.r_addend = m->addend;
       entries.push_back(e);
     }
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; });
-    for (const Elf64_Rela& e : entries) append_pod(sections_[d.rela].bytes, e);
+    auto by_offset = [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; };
+    if (!std::is_sorted(entries.begin(), entries.end(), by_offset)) {
+      std::stable_sort(entries.begin(), entries.end(), by_offset);
+    }
+    std::vector<uint8_t>& bytes = sections_[d.rela].bytes;
+    bytes.resize(entries.size() * sizeof(Elf64_Rela));
+    if (!entries.empty()) std::memcpy(bytes.data(), entries.data(), bytes.size());
   }
   for (const Defined& d : defined_) {
     for (const Defined::Aux& a : d.aux) {
@@ -401,40 +453,45 @@ void Writer::fill_groups() {
   }
 }
 
-// File layout: ELF header, section contents (each at its alignment), section headers.
+// File layout: ELF header, section contents (each at its alignment), section headers. The
+// offsets come first, so that the image is allocated once and each part copied in once.
 std::vector<uint8_t> Writer::layout() {
-  StrTab shnames;
+  StrTab shnames(sections_.size());
   std::vector<uint32_t> name_off(sections_.size(), 0);
   for (size_t i = 1; i < sections_.size(); ++i) name_off[i] = shnames.add(sections_[i].name);
   name_off[shstrtab_] = shnames.add(".shstrtab");
   sections_[shstrtab_].bytes = shnames.take();
 
-  std::vector<uint8_t> out(sizeof(Elf64_Ehdr), 0);
   std::vector<uint64_t> offsets(sections_.size(), 0);
+  uint64_t end = sizeof(Elf64_Ehdr);
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     uint64_t a = std::max<uint64_t>(s.align, 1);
-    out.resize((out.size() + a - 1) / a * a, 0);
-    offsets[i] = out.size();
-    out.insert(out.end(), s.bytes.begin(), s.bytes.end());
+    end = (end + a - 1) / a * a;
+    offsets[i] = end;
+    end += s.file_size();
   }
-  out.resize((out.size() + 7) / 8 * 8, 0);
-  uint64_t shoff = out.size();
-  for (size_t i = 0; i < sections_.size(); ++i) {
+  const uint64_t shoff = (end + 7) / 8 * 8;
+  std::vector<uint8_t> out(shoff + sections_.size() * sizeof(Elf64_Shdr), 0);
+  for (size_t i = 1; i < sections_.size(); ++i) {
+    const Section& s = sections_[i];
+    // Borrowed contents are followed by their zero padding, already in place.
+    std::span<const uint8_t> from = s.borrowing ? s.borrowed : std::span<const uint8_t>(s.bytes);
+    if (s.type != SHT_NOBITS && !from.empty()) std::memcpy(out.data() + offsets[i], from.data(), from.size());
+  }
+  for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     Elf64_Shdr h{};
-    if (i != 0) {
-      h.sh_name = name_off[i];
-      h.sh_type = s.type;
-      h.sh_flags = s.flags;
-      h.sh_offset = offsets[i];
-      h.sh_size = s.type == SHT_NOBITS ? s.nobits_size : s.bytes.size();
-      h.sh_link = s.link;
-      h.sh_info = s.info;
-      h.sh_addralign = s.align;
-      h.sh_entsize = s.entsize;
-    }
-    append_pod(out, h);
+    h.sh_name = name_off[i];
+    h.sh_type = s.type;
+    h.sh_flags = s.flags;
+    h.sh_offset = offsets[i];
+    h.sh_size = s.sh_size();
+    h.sh_link = s.link;
+    h.sh_info = s.info;
+    h.sh_addralign = s.align;
+    h.sh_entsize = s.entsize;
+    std::memcpy(out.data() + shoff + i * sizeof(Elf64_Shdr), &h, sizeof h);
   }
 
   Elf64_Ehdr eh{};

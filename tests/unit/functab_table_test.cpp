@@ -2,6 +2,7 @@
 // PC lookup, the serialized form, and the CFI compared with Go's linker output.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <regex>
@@ -251,6 +252,60 @@ TEST(FunctabBuild, LookupAndSerializationRoundTrip) {
   bad[44] = 0xff;  // pcsp count of the first record far beyond its size
   bad[45] = 0xff;
   EXPECT_FALSE(deserialize(bad.data(), bad.size(), base, junk));
+}
+
+// A blob stores each string once: with 40 call targets (past the small linear search, into
+// the hash index), each named twice, every target still reads back and the strings area
+// holds each name once.
+TEST(FunctabBuild, SerializedStringsSharedPastSixteen) {
+  FuncTable t;
+  t.files = {"a.s"};
+  FuncEntry f;
+  f.name = "main.caller";
+  f.size = 400;
+  f.pcline = {{0, 0, 1}, {4, 0, 2}, {8, 7, 3}};  // file 7 does not exist: "?"
+  for (uint32_t i = 0; i < 80; ++i) f.calls.push_back({i * 4, "main.callee" + std::to_string(i % 40)});
+  f.calls.push_back({400, ""});
+  uint32_t field = 0;
+  std::vector<uint8_t> blob = serialize(t, f, &field);
+  FuncTable back;
+  ASSERT_TRUE(deserialize(blob.data(), blob.size(), 0, back));
+  ASSERT_EQ(back.funcs.size(), 1u);
+  const FuncEntry& b = back.funcs[0];
+  EXPECT_EQ(b.name, "main.caller");
+  ASSERT_EQ(b.calls.size(), f.calls.size());
+  for (size_t i = 0; i < f.calls.size(); ++i) EXPECT_EQ(b.calls[i].target, f.calls[i].target) << i;
+  ASSERT_EQ(b.pcline.size(), 3u);
+  EXPECT_EQ(back.file(b.pcline[1]), "a.s");
+  EXPECT_EQ(back.file(b.pcline[2]), "?");
+  const std::string all(blob.begin(), blob.end());
+  for (int i = 0; i < 40; ++i) {
+    const std::string name = "main.callee" + std::to_string(i) + std::string(1, '\0');
+    const size_t at = all.find(name);
+    ASSERT_NE(at, std::string::npos) << i;
+    EXPECT_EQ(all.find(name, at + 1), std::string::npos) << i;
+  }
+}
+
+// The CFI folds an SP change and a BP save at the same pc into one row, whichever list
+// names the pc first.
+TEST(FunctabCfi, ChangesAtOnePcFold) {
+  FuncEntry f;
+  f.size = 32;
+  f.pcsp = {{0, 0}, {1, 8}, {5, 16}, {20, 8}};
+  f.bp_saved = {5, 20};
+  FuncEntry g = f;
+  g.bp_saved = {1, 20};
+  std::vector<uint8_t> a = eh_frame(f, nullptr), b = eh_frame(g, nullptr);
+  // The FDE instructions after the fixed part: advance 1, CFA+16; advance 4, CFA+24, RBP
+  // at CFA-16; advance 15, CFA+16, RBP restored (then padding).
+  const std::vector<uint8_t> fde_a = {0x41, 0x0e, 16, 0x44, 0x0e, 24, 0x86, 2, 0x4f, 0x0e, 16, 0xc6};
+  const std::vector<uint8_t> fde_b = {0x41, 0x0e, 16, 0x86, 2, 0x44, 0x0e, 24, 0x4f, 0x0e, 16, 0xc6};
+  auto contains = [](const std::vector<uint8_t>& hay, const std::vector<uint8_t>& needle) {
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+  };
+  EXPECT_TRUE(contains(a, fde_a));
+  EXPECT_TRUE(contains(b, fde_b));
 }
 
 // CFA rows (pc offset from the function's start -> CFA offset from RSP) of one FDE in

@@ -959,7 +959,7 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   const bool rex = rex_ != 0 && !vex_;
   if (rex) {
     int at = 0;
-    while (at < n_ && kLegacyPrefix[buf_[at]]) ++at;
+    while (at < n_ && kLegacyPrefix[static_cast<uint8_t>(buf_[at])]) ++at;
     // An instruction with REX is at most 15 bytes, so moving a fixed 16 (a constant-size
     // copy the compiler inlines) is enough; the buffer has room past them.
     static_assert(sizeof buf_ >= 16 + 16 + 1);
@@ -968,7 +968,7 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
     } else {
       std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
     }
-    buf_[at] = static_cast<uint8_t>(0x40 | rex_);
+    buf_[at] = static_cast<Byte>(0x40 | rex_);
     ++n_;
   }
   for (size_t i = first_reloc; i < fn_->r.size(); ++i) {
@@ -983,9 +983,8 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
 // operand is a register (mod=3), with no segment prefix. Such an instruction has no
 // relocation and cannot fail, and its bytes are known at once:
 //   [the form's legacy prefixes] [REX] opcode... ModRM [imm8]
-// exactly what do_form and finish give. Bytes are written through a local pointer (a store
-// through the member buffer would make the compiler reload n_ after each byte). Returns
-// false, having emitted nothing, for any other instruction.
+// exactly what do_form and finish give, written through a local pointer with n_ set once.
+// Returns false, having emitted nothing, for any other instruction.
 bool InstrEncoder::encode_reg_form(Prog* p, const Form& f) {
   const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
   const Addr& rm = rm_is_from ? p->from : p->to;
@@ -1002,13 +1001,13 @@ bool InstrEncoder::encode_reg_form(Prog* p, const Form& f) {
     rex |= reg_rex(r) & (kRexNeeded | kRexR);
   }
   rex |= reg_rex(rm.reg) & (kRexNeeded | kRexB);
-  uint8_t* w = buf_;
+  Byte* w = buf_;
   int i = 0;
-  for (; i < f.nprefix; ++i) *w++ = f.code[i];
-  if (rex != 0) *w++ = static_cast<uint8_t>(0x40 | rex);
-  for (; i < f.ncode; ++i) *w++ = f.code[i];
-  *w++ = static_cast<uint8_t>(0xC0 | reg_low3(rm.reg) | (regfield & 7) << 3);
-  if (imm8) *w++ = static_cast<uint8_t>(p->from.offset);
+  for (; i < f.nprefix; ++i) *w++ = static_cast<Byte>(f.code[i]);
+  if (rex != 0) *w++ = static_cast<Byte>(0x40 | rex);
+  for (; i < f.ncode; ++i) *w++ = static_cast<Byte>(f.code[i]);
+  *w++ = static_cast<Byte>(0xC0 | reg_low3(rm.reg) | (regfield & 7) << 3);
+  if (imm8) *w++ = static_cast<Byte>(p->from.offset);
   n_ = static_cast<int>(w - buf_);
   return true;
 }

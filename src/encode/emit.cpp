@@ -979,17 +979,34 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   }
 }
 
-// A fast path for the most common shape: a plain ModRM form (Form::plain_modrm) whose rm
-// operand is a register (mod=3), with no segment prefix. Such an instruction has no
-// relocation and cannot fail, and its bytes are known at once:
-//   [the form's legacy prefixes] [REX] opcode... ModRM [imm8]
-// exactly what do_form and finish give, written through a local pointer with n_ set once.
-// Returns false, having emitted nothing, for any other instruction.
-bool InstrEncoder::encode_reg_form(Prog* p, const Form& f) {
+// A fast path for the most common shape: a plain ModRM form (Form::plain_modrm) without a
+// segment prefix whose rm operand is a register (mod=3) or a memory operand off a general
+// register or the SP pseudo-register (off(R), name+off(FP), off(SP)) without an index.
+// Such an instruction has no relocation and cannot fail, and its bytes are known at once:
+//   [the form's legacy prefixes] [REX] opcode... ModRM [SIB 0x24 for SP/R12] [disp] [imm8]
+// exactly what do_form and finish give (emit_modrm_general's rules: no displacement unless
+// v != 0 or the base is BP/R13, else disp8 when it fits, else disp32), written through a
+// local pointer with n_ set once. Returns false, having emitted nothing, for any other
+// instruction.
+bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
   const Addr& rm = rm_is_from ? p->from : p->to;
-  if (rm.type != AddrType::Reg || rm.offset != 0 || rm.reg < reg::AL || rm.reg > reg::Z0 + 31 ||
-      reg_low3(rm.reg) < 0) {
+  RegNum base;
+  if (rm.type == AddrType::Reg) {
+    if (rm.offset != 0 || rm.reg < reg::AL || rm.reg > reg::Z0 + 31 || reg_low3(rm.reg) < 0) {
+      return false;
+    }
+    base = rm.reg;
+  } else if (rm.type == AddrType::Mem && rm.index == reg::NONE &&
+             rm.offset == static_cast<int32_t>(rm.offset)) {
+    if (rm.name == AddrName::Auto || rm.name == AddrName::Param) {
+      base = reg::SP;
+    } else if (rm.name == AddrName::None && rm.reg >= reg::AX && rm.reg <= reg::R15) {
+      base = rm.reg;
+    } else {
+      return false;
+    }
+  } else {
     return false;
   }
   const bool imm8 = f.enc == Enc::ib_rm;
@@ -1000,13 +1017,31 @@ bool InstrEncoder::encode_reg_form(Prog* p, const Form& f) {
     regfield = reg_low3(r);
     rex |= reg_rex(r) & (kRexNeeded | kRexR);
   }
-  rex |= reg_rex(rm.reg) & (kRexNeeded | kRexB);
+  const bool is_reg = rm.type == AddrType::Reg;
+  rex |= reg_rex(base) & (is_reg ? kRexNeeded | kRexB : kRexB);
+  const int r3 = (regfield & 7) << 3;
   Byte* w = buf_;
   int i = 0;
   for (; i < f.nprefix; ++i) *w++ = static_cast<Byte>(f.code[i]);
   if (rex != 0) *w++ = static_cast<Byte>(0x40 | rex);
   for (; i < f.ncode; ++i) *w++ = static_cast<Byte>(f.code[i]);
-  *w++ = static_cast<Byte>(0xC0 | reg_low3(rm.reg) | (regfield & 7) << 3);
+  const int low = reg_low3(base);
+  if (is_reg) {
+    *w++ = static_cast<Byte>(0xC0 | low | r3);
+  } else {
+    const auto v = static_cast<int32_t>(rm.offset);
+    const bool sib = base == reg::SP || base == reg::R12;
+    const int mod = v == 0 && base != reg::BP && base != reg::R13 ? 0x00
+                    : v >= -128 && v < 128                        ? 0x40
+                                                                  : 0x80;
+    *w++ = static_cast<Byte>(mod | low | r3);
+    if (sib) *w++ = static_cast<Byte>(0x24);
+    if (mod == 0x40) {
+      *w++ = static_cast<Byte>(v);
+    } else if (mod == 0x80) {
+      for (int k = 0; k < 4; ++k) *w++ = static_cast<Byte>(v >> (8 * k));
+    }
+  }
   if (imm8) *w++ = static_cast<Byte>(p->from.offset);
   n_ = static_cast<int>(w - buf_);
   return true;
@@ -1045,7 +1080,7 @@ void InstrEncoder::encode(Prog* p) {
     no_form(p);
     return;
   }
-  if (f->plain_modrm && n_ == 0 && encode_reg_form(p, *f)) return;
+  if (f->plain_modrm && n_ == 0 && encode_plain_modrm(p, *f)) return;
   if (!do_form(p, *f)) {
     n_ = 0;
     fn_->r.resize(first_reloc);

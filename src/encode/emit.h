@@ -40,7 +40,7 @@ class InstrEncoder {
   void put64(int64_t v) { put32(v); put32(v >> 32); }
 
   const Form* select_form(Prog* p);
-  bool encode_reg_form(Prog* p, const Form& f);
+  bool encode_plain_modrm(Prog* p, const Form& f);
   bool do_form(Prog* p, const Form& f);
   void emit_modrm(Prog* p, const Addr& a, int regfield, int rex);
   void emit_modrm_general(Prog* p, const Addr& a, int regfield, int rex);

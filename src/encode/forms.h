@@ -234,8 +234,8 @@ struct Form {
   uint8_t digit;  // ModRM.reg digit; long opcode for branches; width for data
   // Derived: how many of the code bytes are legacy prefixes (REX goes after them), and
   // whether the form is a plain ModRM form (an rm operand, a register or digit in
-  // ModRM.reg, at most an imm8, no flag but REX.W) that InstrEncoder::encode_reg_form can
-  // emit directly when its rm operand is a register.
+  // ModRM.reg, at most an imm8, no flag but REX.W) that InstrEncoder::encode_plain_modrm can
+  // emit directly for common rm operands.
   uint8_t nprefix = 0;
   bool plain_modrm = false;
 

@@ -153,6 +153,23 @@ TEST(EncodeSpan, BranchSizing) {
   EXPECT_EQ(h.substr(h.size() - 10), "e9dcfeffff");
 }
 
+// Plain ModRM forms with register and simple memory operands (encode_plain_modrm): SIB for
+// SP/R12, a disp8 for BP/R13 even at 0, disp32, REX after a mandatory prefix, imm8.
+// Bytes from Go 1.19's listing of the same instructions.
+TEST(EncodeFastPath, PlainModrmForms) {
+  Fn f;
+  f.add(Op::MOVQ, M(reg::SP, 8), R(reg::AX));
+  f.add(Op::MOVQ, M(reg::R13), R(reg::R8));
+  f.add(Op::ADDQ, C(1), M(reg::R12, 0x100));
+  f.add(Op::MOVL, R(reg::CX), M(reg::BP, -129));
+  f.add(Op::MOVOU, R(reg::X0 + 9), M(reg::SP));
+  f.add(Op::SHRQ, C(3), R(reg::R15));
+  f.add(Op::RET);
+  EXPECT_EQ(f.hex(),
+            "488b442408" "4d8b4500" "498384240001000001" "898d7fffffff" "f3440f7f0c24" "49c1ef03"
+            "c3");
+}
+
 // A re-assembly copies the instructions between branches from the previous pass: their
 // relocations must move with them (here by the 3 bytes a JMP grows to rel32), while the
 // branches' own relocations (JMP to a symbol) are made anew, once.

@@ -520,35 +520,38 @@ void Parser::patch() {
 }
 
 // Operand placement for amd64: the last operand is the destination; a middle
-// operand goes to the rest list (Go's From3/RestArgs), all as sources.
-void Parser::asm_instruction(Op op, const std::string& cond, std::vector<Addr>& a) {
+// operand goes to the rest list (Go's From3/RestArgs), all as sources. Each operand is
+// parsed in place; errors come in operand order, then the operand count's.
+void Parser::asm_instruction(Op op, std::string_view word, const std::string& cond,
+                             const std::vector<Operand>& operands) {
   Prog* prog = unit_.new_prog();
   prog->pos = pos();
   prog->as = op;
-  switch (a.size()) {
+  const size_t n = operands.size();
+  switch (n) {
     case 0: break;
     case 1:
-      if (unary_dst().count(op) || op == Op::RET || op == Op::GETCALLERPC) {
-        prog->to = a[0];
-      } else {
-        prog->from = a[0];
-      }
+      instruction_operand(word, operands[0],
+                          unary_dst().count(op) || op == Op::RET || op == Op::GETCALLERPC ? &prog->to
+                                                                                          : &prog->from);
       break;
     case 2:
-      prog->from = a[0];
-      prog->to = a[1];
-      break;
     case 3:
     case 4:
     case 5:
-      prog->from = a[0];
-      for (size_t i = 1; i + 1 < a.size(); ++i) prog->rest.push_back(RestArg{a[i], false});
-      prog->to = a.back();
+      instruction_operand(word, operands[0], &prog->from);
+      prog->rest.resize(n - 2);
+      for (size_t i = 1; i + 1 < n; ++i) instruction_operand(word, operands[i], &prog->rest[i - 1].addr);
+      instruction_operand(word, operands[n - 1], &prog->to);
       break;
-    default:
-      errorf("can't handle " + op_str(op) + " instruction with " + std::to_string(a.size()) +
-             " operands");
+    default: {
+      for (const Operand& o : operands) {
+        Addr a;
+        instruction_operand(word, o, &a);
+      }
+      errorf("can't handle " + op_str(op) + " instruction with " + std::to_string(n) + " operands");
       return;
+    }
   }
   append(prog, cond, true);
 }

@@ -204,21 +204,14 @@ bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands)
 void Parser::instruction(Op op, bool is_jump, std::string_view word, const std::string& cond,
                          const std::vector<Operand>& operands) {
   is_jump_ = is_jump;
+  if (!is_jump) {
+    asm_instruction(op, word, cond, operands);
+    return;
+  }
   std::vector<Addr>& addrs = addrs_;
-  addrs.clear();
-  for (const Operand& op_tokens : operands) {
-    Addr a = address(op_tokens);
-    // Jumps may name PC; elsewhere a bare pseudo-register is an error.
-    if (!is_jump_ && (a.reg == reg::SB || a.reg == reg::FP || a.reg == reg::PC)) {
-      errorf("illegal use of pseudo-register in " + std::string(word));
-    }
-    addrs.push_back(a);
-  }
-  if (is_jump_) {
-    asm_jump(op, cond, addrs);
-  } else {
-    asm_instruction(op, cond, addrs);
-  }
+  addrs.assign(operands.size(), Addr{});
+  for (size_t i = 0; i < operands.size(); ++i) instruction_operand(word, operands[i], &addrs[i]);
+  asm_jump(op, cond, addrs);
 }
 
 bool Parser::parse() {

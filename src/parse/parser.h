@@ -87,7 +87,9 @@ class Parser {
   void asm_pcalign(const std::vector<Operand>& operands);
   void asm_funcdata(const std::vector<Operand>& operands);
   void asm_jump(Op op, const std::string& cond, std::vector<Addr>& a);
-  void asm_instruction(Op op, const std::string& cond, std::vector<Addr>& a);
+  // Parses the operands of a non-jump instruction straight into their Prog fields.
+  void asm_instruction(Op op, std::string_view word, const std::string& cond,
+                       const std::vector<Operand>& operands);
   void patch();
   void init_text_sym(Symbol* s, int flag);
   void globl(Symbol* s, int64_t size, int flag);
@@ -95,6 +97,9 @@ class Parser {
 
   // Operands (operand.cpp).
   Addr address(const Operand& op);
+  void address_into(const Operand& op, Addr* a);  // `a` is a default Addr
+  // An instruction operand: also rejects a bare pseudo-register outside jumps.
+  void instruction_operand(std::string_view word, const Operand& op, Addr* a);
   void operand(Addr* a);
   std::optional<RegNum> find_register(std::string_view name) const;
   bool at_start_of_register(std::string_view name) const;
@@ -152,7 +157,7 @@ class Parser {
   bool is_jump_ = false;
   // Storage reused from statement to statement (the parser is not re-entrant).
   std::vector<ExprFrame> expr_stack_;
-  std::vector<Addr> addrs_;          // the current instruction's operands
+  std::vector<Addr> addrs_;          // the current jump's operands
   std::vector<Token> stmt_tokens_;   // the current statement's operand tokens, in order
   std::vector<std::pair<uint32_t, uint32_t>> stmt_operands_;  // [begin, end) in stmt_tokens_
   lex::TextStore store_;             // token texts the parser rewrote (Go's lex.Make)

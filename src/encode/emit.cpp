@@ -2,6 +2,7 @@
 // relocations, following Go 1.19's asm6.go (doasm, asmandsz, asmidx, vaddr, asmins).
 #include "encode/emit.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "encode/operand.h"
@@ -1055,14 +1056,17 @@ void InstrEncoder::encode(Prog* p) {
   bad_ = false;
   const size_t first_reloc = fn_->r.size();
 
-  bool tls_error = false;
-  if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
-  if (int pre = segment_prefix(p->to, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
-  if (tls_error) {
-    fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
-                ": (TLS) cannot be addressed directly with -shared");
-    n_ = 0;
-    return;
+  // Segment registers and TLS are numbered after all others: one test rules out prefixes.
+  if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) >= reg::CS) {
+    bool tls_error = false;
+    if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+    if (int pre = segment_prefix(p->to, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+    if (tls_error) {
+      fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
+                  ": (TLS) cannot be addressed directly with -shared");
+      n_ = 0;
+      return;
+    }
   }
 
   if (is_gather(p->as) && !gather_regs_distinct(p)) {

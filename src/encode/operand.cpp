@@ -102,6 +102,11 @@ YClass operand_class_of_other(const Addr& a) {
     case AddrType::Branch: return Ybr;
     case AddrType::Mem: return mem_class(a);
     case AddrType::TextSize: return Ytextsize;
+    case AddrType::Indir:  // *name(SB): only a bare named address
+      return a.name != AddrName::None && a.reg == reg::NONE && a.index == reg::NONE &&
+                     a.scale == 0
+                 ? Yindir
+                 : Yxxx;
     case AddrType::Reg: return reg_class(a.reg);
     case AddrType::RegList: return reglist_class(a);
     case AddrType::Addr:

@@ -170,6 +170,24 @@ TEST(EncodeFastPath, PlainModrmForms) {
             "c3");
 }
 
+// CALL *sym(SB) (class Yindir) calls through a PC-relative memory slot; Go 1.19 gives
+// ff 15 00 00 00 00 with R_PCREL at 2 (x.y+0).
+TEST(EncodeOperands, CallIndirectThroughSymbol) {
+  Fn f;
+  Symbol* slot = f.s("x.y");
+  Addr indir = Ext(slot);
+  indir.type = AddrType::Indir;
+  f.add(Op::CALL, {}, indir);
+  f.add(Op::RET);
+  EXPECT_EQ(f.hex(), "ff1500000000c3");
+  ASSERT_TRUE(f.errors.empty());
+  ASSERT_EQ(f.sym->r.size(), 1u);
+  EXPECT_EQ(f.sym->r[0].type, RelocType::PCRel);
+  EXPECT_EQ(f.sym->r[0].off, 2);
+  EXPECT_EQ(f.sym->r[0].sym, slot);
+  EXPECT_EQ(f.sym->r[0].add, 0);
+}
+
 // A re-assembly copies the instructions between branches from the previous pass: their
 // relocations must move with them (here by the 3 bytes a JMP grows to rel32), while the
 // branches' own relocations (JMP to a symbol) are made anew, once.

@@ -1054,7 +1054,6 @@ void InstrEncoder::encode(Prog* p) {
   vex_ = false;
   disp8_scale_ = 0;
   bad_ = false;
-  const size_t first_reloc = fn_->r.size();
 
   // Segment registers and TLS are numbered after all others: one test rules out prefixes.
   if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) >= reg::CS) {
@@ -1085,6 +1084,7 @@ void InstrEncoder::encode(Prog* p) {
     return;
   }
   if (f->plain_modrm && n_ == 0 && encode_plain_modrm(p, *f)) return;
+  const size_t first_reloc = fn_->r.size();
   if (!do_form(p, *f)) {
     n_ = 0;
     fn_->r.resize(first_reloc);

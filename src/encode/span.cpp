@@ -48,10 +48,14 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
   // Unsupported instructions are reported and then take no bytes, so that the rest of
   // the function still gets its pcs and bytes (the listing shows them).
   // First pass: every branch short; a branch whose target was already seen is backward.
+  bool all_supported = true;  // the usual case: no instruction needs the test again
   for (Prog* p = text; p; p = p->link) {
     if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
     if (p->as == Op::ADJSP) lower_adjsp(p);
-    if (!op_supported(p->as)) report_unsupported(unit, diag, p);
+    if (!op_supported(p->as)) {
+      report_unsupported(unit, diag, p);
+      all_supported = false;
+    }
     p->back = x86::kBranchShort;
     p->rel = nullptr;
     p->forwd = nullptr;
@@ -130,13 +134,14 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         }
       }
       p->rel = nullptr;
-      if (pass > 1 && !(p->to.type == AddrType::Branch && op_supported(p->as))) {
+      const bool supported = all_supported || op_supported(p->as);
+      if (pass > 1 && !(p->to.type == AddrType::Branch && supported)) {
         if (run_size == 0) run_at = prev_pc;
         run_size += p->isize;
         c += p->isize;
         continue;
       }
-      if (!op_supported(p->as)) {
+      if (!supported) {
         p->isize = 0;
         continue;
       }

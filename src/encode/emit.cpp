@@ -960,7 +960,7 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   const bool rex = rex_ != 0 && !vex_;
   if (rex) {
     int at = 0;
-    while (at < n_ && kLegacyPrefix[static_cast<uint8_t>(buf_[at])]) ++at;
+    while (at < n_ && kLegacyPrefix[buf_[at]]) ++at;
     // An instruction with REX is at most 15 bytes, so moving a fixed 16 (a constant-size
     // copy the compiler inlines) is enough; the buffer has room past them.
     static_assert(sizeof buf_ >= 16 + 16 + 1);
@@ -969,7 +969,7 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
     } else {
       std::memmove(buf_ + at + 1, buf_ + at, n_ - at);
     }
-    buf_[at] = static_cast<Byte>(0x40 | rex_);
+    buf_[at] = static_cast<uint8_t>(0x40 | rex_);
     ++n_;
   }
   for (size_t i = first_reloc; i < fn_->r.size(); ++i) {
@@ -1021,29 +1021,29 @@ bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool is_reg = rm.type == AddrType::Reg;
   rex |= reg_rex(base) & (is_reg ? kRexNeeded | kRexB : kRexB);
   const int r3 = (regfield & 7) << 3;
-  Byte* w = buf_;
+  uint8_t* w = buf_;
   int i = 0;
-  for (; i < f.nprefix; ++i) *w++ = static_cast<Byte>(f.code[i]);
-  if (rex != 0) *w++ = static_cast<Byte>(0x40 | rex);
-  for (; i < f.ncode; ++i) *w++ = static_cast<Byte>(f.code[i]);
+  for (; i < f.nprefix; ++i) *w++ = static_cast<uint8_t>(f.code[i]);
+  if (rex != 0) *w++ = static_cast<uint8_t>(0x40 | rex);
+  for (; i < f.ncode; ++i) *w++ = static_cast<uint8_t>(f.code[i]);
   const int low = reg_low3(base);
   if (is_reg) {
-    *w++ = static_cast<Byte>(0xC0 | low | r3);
+    *w++ = static_cast<uint8_t>(0xC0 | low | r3);
   } else {
     const auto v = static_cast<int32_t>(rm.offset);
     const bool sib = base == reg::SP || base == reg::R12;
     const int mod = v == 0 && base != reg::BP && base != reg::R13 ? 0x00
                     : v >= -128 && v < 128                        ? 0x40
                                                                   : 0x80;
-    *w++ = static_cast<Byte>(mod | low | r3);
-    if (sib) *w++ = static_cast<Byte>(0x24);
+    *w++ = static_cast<uint8_t>(mod | low | r3);
+    if (sib) *w++ = static_cast<uint8_t>(0x24);
     if (mod == 0x40) {
-      *w++ = static_cast<Byte>(v);
+      *w++ = static_cast<uint8_t>(v);
     } else if (mod == 0x80) {
-      for (int k = 0; k < 4; ++k) *w++ = static_cast<Byte>(v >> (8 * k));
+      for (int k = 0; k < 4; ++k) *w++ = static_cast<uint8_t>(v >> (8 * k));
     }
   }
-  if (imm8) *w++ = static_cast<Byte>(p->from.offset);
+  if (imm8) *w++ = static_cast<uint8_t>(p->from.offset);
   n_ = static_cast<int>(w - buf_);
   return true;
 }

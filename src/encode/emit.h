@@ -29,12 +29,12 @@ class InstrEncoder {
   // (Prog::rel / Prog::forwd) for the span loop to patch. Errors are reported to diag.
   void encode(Prog* p);
 
-  const uint8_t* bytes() const { return reinterpret_cast<const uint8_t*>(buf_); }
+  const uint8_t* bytes() const { return buf_; }
   int size() const { return n_; }
   int errors() const { return errors_; }
 
  private:
-  void put(uint8_t b) { buf_[n_++] = static_cast<Byte>(b); }
+  void put(uint8_t b) { buf_[n_++] = b; }
   void put16(int64_t v) { put(uint8_t(v)); put(uint8_t(v >> 8)); }
   void put32(int64_t v) { put16(v); put16(v >> 16); }
   void put64(int64_t v) { put32(v); put32(v >> 32); }
@@ -64,11 +64,7 @@ class InstrEncoder {
   Unit& unit_;
   Symbol* fn_;
   Diag& diag_;
-  // The instruction's bytes. Byte is not a character type, so the compiler knows a store
-  // into the buffer does not change n_ or rex_ (a uint8_t store may alias anything and
-  // would force both to be reloaded after every byte).
-  enum class Byte : uint8_t {};
-  Byte buf_[kMaxSize];
+  uint8_t buf_[kMaxSize];
   int n_ = 0;
   int rex_ = 0;
   bool vex_ = false;  // a VEX or EVEX prefix carries the REX bits

@@ -1,6 +1,8 @@
 // Pseudo-ops (TEXT, DATA, GLOBL, PCDATA, FUNCDATA, PCALIGN), jumps and labels, and the
 // placement of operands into Prog fields for amd64 instructions (Go's asm.go).
+#include <bitset>
 #include <cstring>
+#include <initializer_list>
 #include <set>
 
 #include "parse/parser.h"
@@ -10,8 +12,16 @@ namespace {
 
 // Instructions whose single operand is a destination (Go's x86 unaryDst): it goes
 // to Prog::to instead of Prog::from.
-const std::set<Op>& unary_dst() {
-  static const std::set<Op> ops = {
+// A bit per Op, so the test is one load.
+struct OpSet {
+  OpSet(std::initializer_list<Op> ops) {
+    for (Op op : ops) bits[static_cast<size_t>(op)] = true;
+  }
+  bool contains(Op op) const { return bits[static_cast<size_t>(op)]; }
+  std::bitset<kNumOps> bits;
+};
+const OpSet& unary_dst() {
+  static const OpSet ops = {
       Op::BSWAPL,    Op::BSWAPQ,    Op::CLDEMOTE,  Op::CLFLUSH,    Op::CLFLUSHOPT, Op::CLWB,
       Op::CMPXCHG16B, Op::CMPXCHG8B, Op::DECB,     Op::DECL,       Op::DECQ,       Op::DECW,
       Op::FBSTP,     Op::FFREE,     Op::FLDENV,    Op::FSAVE,      Op::FSTCW,      Op::FSTENV,
@@ -532,7 +542,7 @@ void Parser::asm_instruction(Op op, std::string_view word, const std::string& co
     case 0: break;
     case 1:
       instruction_operand(word, operands[0],
-                          unary_dst().count(op) || op == Op::RET || op == Op::GETCALLERPC ? &prog->to
+                          unary_dst().contains(op) || op == Op::RET || op == Op::GETCALLERPC ? &prog->to
                                                                                           : &prog->from);
       break;
     case 2:
@@ -540,7 +550,7 @@ void Parser::asm_instruction(Op op, std::string_view word, const std::string& co
     case 4:
     case 5:
       instruction_operand(word, operands[0], &prog->from);
-      prog->rest.resize(n - 2);
+      if (n > 2) prog->rest.resize(n - 2);
       for (size_t i = 1; i + 1 < n; ++i) instruction_operand(word, operands[i], &prog->rest[i - 1].addr);
       instruction_operand(word, operands[n - 1], &prog->to);
       break;

@@ -22,24 +22,14 @@ constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
 
 }  // namespace
 
-// register_named through a direct-mapped cache of names up to 8 bytes (registers, and the
-// mnemonics and symbols looked up to learn that they are not registers).
-std::optional<RegNum> Parser::find_register(std::string_view name) const {
-  if (name.empty() || name.size() > 8) return register_named(name);
-  uint64_t key = 0;
-  for (size_t i = 0; i < name.size(); ++i) key |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * i);
-  RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
-  if (e.len != name.size() || e.key != key) {
-    std::optional<RegNum> r = register_named(name);
-    e = RegCacheEntry{key, static_cast<uint8_t>(name.size()), r.value_or(0), r.has_value()};
-  }
-  return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;
-}
-
-const Token& Parser::next() {
-  static const Token kEOFToken{lex::tok::kEOF, "EOF"};
-  if (!more()) return kEOFToken;
-  return input_[input_pos_++];
+// find_register's slow path: names longer than 8 bytes, and the first look-up of a name
+// (which it caches; `key` holds the name's bytes).
+std::optional<RegNum> Parser::find_register_miss(std::string_view name, uint64_t key) const {
+  std::optional<RegNum> r = register_named(name);
+  if (name.empty() || name.size() > 8) return r;
+  reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56] =
+      RegCacheEntry{key, static_cast<uint8_t>(name.size()), r.value_or(0), r.has_value()};
+  return r;
 }
 
 void Parser::back() {
@@ -49,8 +39,6 @@ void Parser::back() {
     --input_pos_;
   }
 }
-
-Tok Parser::peek() const { return more() ? input_[input_pos_].kind : lex::tok::kEOF; }
 
 const Token& Parser::get(Tok expected) {
   if (peek() != expected) expected_error(lex::tok_string(expected));

@@ -3,6 +3,7 @@
 // and instructions, and hands the Unit its functions and data symbols.
 #include "parse/parse.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "parse/parser.h"
@@ -168,19 +169,18 @@ Parser::WordInfo Parser::classify(std::string_view word) {
 Parser::WordInfo Parser::classify_cached(std::string_view word) {
   if (word.empty() || word.size() > 16) return classify(word);
   uint64_t lo = 0, hi = 0;
-  for (size_t i = 0; i < word.size(); ++i) {
-    const uint64_t byte = static_cast<uint8_t>(word[i]);
-    if (i < 8) {
-      lo |= byte << (8 * i);
-    } else {
-      hi |= byte << (8 * (i - 8));
-    }
-  }
+  const size_t n = word.size();
+  for (size_t i = 0; i < std::min<size_t>(n, 8); ++i) lo |= uint64_t{static_cast<uint8_t>(word[i])} << (8 * i);
+  for (size_t i = 8; i < n; ++i) hi |= uint64_t{static_cast<uint8_t>(word[i])} << (8 * (i - 8));
   WordCacheEntry& e = word_cache_[((lo ^ (hi * 31) ^ word.size()) * 0x9E3779B97F4A7C15ull) >> 56];
-  if (e.len != word.size() || e.lo != lo || e.hi != hi) {
-    e = WordCacheEntry{lo, hi, static_cast<uint8_t>(word.size()), classify(word)};
-  }
+  if (e.len != word.size() || e.lo != lo || e.hi != hi) fill_word_cache(e, word, lo, hi);
   return e.info;
+}
+
+// classify_cached's miss, kept out of line so that the hit path stays small.
+[[gnu::noinline]] void Parser::fill_word_cache(WordCacheEntry& e, std::string_view word, uint64_t lo,
+                                               uint64_t hi) {
+  e = WordCacheEntry{lo, hi, static_cast<uint8_t>(word.size()), classify(word)};
 }
 
 void Parser::run_pseudo(Pseudo kind, const std::vector<Operand>& operands) {

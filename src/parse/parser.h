@@ -102,6 +102,7 @@ class Parser {
   void instruction_operand(std::string_view word, const Operand& op, Addr* a);
   void operand(Addr* a);
   std::optional<RegNum> find_register(std::string_view name) const;
+  std::optional<RegNum> find_register_miss(std::string_view name, uint64_t key) const;
   bool at_start_of_register(std::string_view name) const;
   // `found` is the register `name` names, if any (looked up once by the caller).
   bool register_ref(std::string_view name, std::optional<RegNum> found, RegNum* r);
@@ -121,10 +122,12 @@ class Parser {
   double atof(std::string_view s);
   int64_t positive_atoi(std::string_view s);
 
-  // Token cursor over the current operand.
-  const Token& next();
+  // Token cursor over the current operand (inline: the operand and expression parsers
+  // step through every token with these).
+  static constexpr Token kEOFToken{lex::tok::kEOF, "EOF"};
+  const Token& next() { return more() ? input_[input_pos_++] : kEOFToken; }
   void back();
-  Tok peek() const;
+  Tok peek() const { return more() ? input_[input_pos_].kind : lex::tok::kEOF; }
   bool more() const { return input_pos_ < input_.size(); }
   const Token& get(Tok expected);
   void expected_error(std::string_view what);
@@ -174,7 +177,20 @@ class Parser {
     WordInfo info;
   };
   std::array<WordCacheEntry, 256> word_cache_{};
+  void fill_word_cache(WordCacheEntry& e, std::string_view word, uint64_t lo, uint64_t hi);
 };
+
+// The register `name` names, through a direct-mapped cache of names up to 8 bytes
+// (registers, and the mnemonics and symbols looked up to learn that they are not
+// registers); inline, as operands ask it of nearly every identifier.
+inline std::optional<RegNum> Parser::find_register(std::string_view name) const {
+  if (name.empty() || name.size() > 8) return find_register_miss(name, 0);
+  uint64_t key = 0;
+  for (size_t i = 0; i < name.size(); ++i) key |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * i);
+  const RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
+  if (e.len != name.size() || e.key != key) return find_register_miss(name, key);
+  return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;
+}
 
 // Go's obj.Dconv for the operand forms error messages show.
 std::string describe_addr(const Addr& a, bool abi_detail = false);

@@ -42,8 +42,24 @@ uint64_t name_hash(std::string_view s) {
   return h ^ (h >> 32);
 }
 
+// Whether path.Clean would return the path as it is: names separated by single slashes,
+// none of them "." or "..", no slash at the end (what an include directory and a header
+// name joined usually are).
+bool is_clean(std::string_view path) {
+  if (path.empty() || (path.size() > 1 && path.back() == '/')) return false;
+  for (size_t start = path[0] == '/' ? 1 : 0; start <= path.size();) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    const std::string_view part = path.substr(start, slash - start);
+    if (part.empty() ? path.size() > 1 : part == "." || part == "..") return false;
+    start = slash + 1;
+  }
+  return true;
+}
+
 // Go's path.Clean for slash-separated paths.
 std::string clean(std::string_view path) {
+  if (is_clean(path)) return std::string(path);
   if (path.empty()) return ".";
   const bool rooted = path[0] == '/';
   std::vector<std::string_view> parts;
@@ -73,22 +89,30 @@ std::string clean(std::string_view path) {
 
 }  // namespace
 
-std::optional<std::string> read_file(const std::string& path, std::string* err) {
+// A whole file in a buffer that is not zero-filled first (a go_asm.h is read per assembly);
+// null and an errno-style message ("open name: no such file or directory") if not.
+static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, std::string* err) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     // As Go's os errors read: "open name: no such file or directory".
     std::string e = std::strerror(errno);
     if (!e.empty()) e[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(e[0])));
     *err = "open " + path + ": " + e;
-    return std::nullopt;
+    return nullptr;
   }
   // The size is a hint (a pipe has none); one byte more lets the read that sees EOF fit.
   struct stat st {};
-  std::string out(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096, '\0');
+  size_t cap = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096;
+  auto out = std::make_unique_for_overwrite<char[]>(cap);
   size_t used = 0;
   for (;;) {
-    if (used == out.size()) out.resize(2 * out.size());
-    const ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (used == cap) {
+      auto bigger = std::make_unique_for_overwrite<char[]>(2 * cap);
+      std::memcpy(bigger.get(), out.get(), used);
+      out = std::move(bigger);
+      cap *= 2;
+    }
+    const ssize_t n = ::read(fd, out.get() + used, cap - used);
     if (n < 0 && errno == EINTR) continue;
     // A read error (the name is a directory) ends the text there, as in Go's scanner,
     // which also prints "read dir: is a directory" (not done here).
@@ -96,8 +120,15 @@ std::optional<std::string> read_file(const std::string& path, std::string* err) 
     used += static_cast<size_t>(n);
   }
   ::close(fd);
-  out.resize(used);
+  *size = used;
   return out;
+}
+
+std::optional<std::string> read_file(const std::string& path, std::string* err) {
+  size_t size = 0;
+  std::unique_ptr<char[]> text = read_raw(path, &size, err);
+  if (!text) return std::nullopt;
+  return std::string(text.get(), size);
 }
 
 std::string path_dir(const std::string& path) {
@@ -140,7 +171,11 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
 }
 
 void Input::push_file(const std::string& name, std::string source) {
-  std::string_view src = sources_.emplace_back(std::move(source));
+  push_source(name, sources_.emplace_back(std::move(source)));
+}
+
+// Starts reading `src`, which stays in sources_ or buffers_.
+void Input::push_source(const std::string& name, std::string_view src) {
   // Room for what a file of #defines (a go_asm.h) adds, so that the stores grow once: about
   // one body token and one macro per 24 bytes (go_asm.h lines average 30).
   const size_t tokens = macro_tokens_.size() + src.size() / 16;
@@ -378,15 +413,20 @@ void Input::invoke_macro(Macro macro) {
   args_for(macro);
   f.in_expansion = true;
   f.begin = static_cast<uint32_t>(expansion_.size());
-  for (uint32_t k = 0; k < macro.count; ++k) {
-    const int32_t param = macro_param_[macro.first_param + k];
-    if (param >= 0 && static_cast<size_t>(param) < arg_ends_.size()) {
-      uint32_t from = param == 0 ? 0 : arg_ends_[static_cast<size_t>(param) - 1];
-      expansion_.insert(expansion_.end(), arg_tokens_.begin() + from,
-                        arg_tokens_.begin() + arg_ends_[static_cast<size_t>(param)]);
-    } else {
-      expansion_.push_back(macro_tokens_[macro.first + k]);
-    }
+  // The body with each parameter replaced by its argument: the runs of body tokens between
+  // parameters are copied whole.
+  const Token* body = macro_tokens_.data() + macro.first;
+  const int32_t* param = macro_param_.data() + macro.first_param;
+  auto names_arg = [this](int32_t p) { return p >= 0 && static_cast<size_t>(p) < arg_ends_.size(); };
+  for (uint32_t k = 0; k < macro.count;) {
+    uint32_t end = k;
+    while (end < macro.count && !names_arg(param[end])) ++end;
+    expansion_.insert(expansion_.end(), body + k, body + end);
+    if (end == macro.count) break;
+    const auto arg = static_cast<size_t>(param[end]);
+    const uint32_t from = arg == 0 ? 0 : arg_ends_[arg - 1];
+    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + arg_ends_[arg]);
+    k = end + 1;
   }
   f.count = static_cast<uint32_t>(expansion_.size()) - f.begin;
   push_expansion(f);
@@ -459,12 +499,13 @@ void Input::include() {
   if (!name) fail("unquoting include file name:  invalid syntax");
   expect_newline("#include");
   std::string err;
-  std::optional<std::string> src = read_file(*name, &err);
+  size_t size = 0;
+  std::unique_ptr<char[]> src = read_raw(*name, &size, &err);
   for (size_t i = 0; !src && i < cfg_.include_dirs.size(); ++i) {
-    src = read_file(path_join(cfg_.include_dirs[i], *name), &err);
+    src = read_raw(path_join(cfg_.include_dirs[i], *name), &size, &err);
   }
   if (!src) fail("#include: " + err);
-  push_file(*name, std::move(*src));
+  push_source(*name, std::string_view(buffers_.emplace_back(std::move(src)).get(), size));
 }
 
 // Go's strconv.Atoi on a decimal integer token: the #line number.

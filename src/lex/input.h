@@ -84,6 +84,7 @@ class Input {
     uint32_t file_index = 0;  // position base (index into Unit::files) for positions
   };
 
+  void push_source(const std::string& name, std::string_view src);
   Tok stack_next();
   std::string_view stack_text() const { return stack_text_; }
   int stack_col() const;
@@ -123,7 +124,9 @@ class Input {
 
   InputConfig cfg_;
   TextStore store_;                  // rewritten token texts, -D names and values
-  std::deque<std::string> sources_;  // every file read; token texts view them
+  // Every file read; token texts view them.
+  std::deque<std::string> sources_;                 // push_file's
+  std::vector<std::unique_ptr<char[]>> buffers_;    // #include's
   std::vector<std::unique_ptr<Tokenizer>> files_;
   // File names token lists report (node-based: stable addresses), the last one used.
   std::unordered_set<std::string> names_;

@@ -7,6 +7,9 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace gostack::lex {
 namespace {
@@ -57,6 +60,40 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 }();
 
 bool is_ascii_ident_byte(char c) { return kByteClass[static_cast<uint8_t>(c)] & (kLetter | kDigit); }
+
+// The end of the run of ASCII letters, digits and '_' at p, which must stop at a byte of the
+// buffer that ends at buf_end (scan_simple_define: the line's '\n').
+const char* ident_end(const char* p, const char* buf_end) {
+#if defined(__SSE2__)
+  // 16 bytes at a time while they lie in the buffer. Signed compares: bytes >= 0x80 are
+  // negative, in no range. c | 0x20 is in a-z exactly for the letters of either case.
+  auto in = [](__m128i v, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  while (buf_end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i ok = _mm_or_si128(_mm_or_si128(in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z'), in(v, '0', '9')),
+                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(ok));
+    if (mask != 0xffff) return p + __builtin_ctz(~mask);
+    p += 16;
+  }
+#endif
+  while (is_ascii_ident_byte(*p)) ++p;
+  return p;
+}
+
+// Whether s is all ASCII other than NUL: characters that advance() takes one byte at a time.
+// Bit 7 of c | (c - 1) is set exactly for NUL and bytes >= 0x80; an OR over bytes vectorizes.
+bool plain_ascii(std::string_view s) {
+  uint8_t acc = 0;
+  for (char ch : s) {
+    const auto c = static_cast<uint8_t>(ch);
+    acc |= c | static_cast<uint8_t>(c - 1);
+  }
+  return (acc & 0x80) == 0;
+}
 
 int32_t lower(int32_t ch) { return ('a' - 'A') | ch; }
 bool is_decimal(int32_t ch) { return ch >= '0' && ch <= '9'; }
@@ -336,8 +373,14 @@ int Tokenizer::scan_string(int32_t quote) {
 
 int32_t Tokenizer::scan_comment(int32_t ch) {
   if (ch == '/') {
-    // Printable ASCII and tabs directly (what advance() would do for each of them); the
-    // rest (UTF-8, NUL, the newline, EOF) one character at a time.
+    // Most comments are plain ASCII to the end of the line: skipped at once, one column a
+    // byte, after a check the compiler vectorizes.
+    const char* rest = src_.data() + src_pos_;
+    const void* nl = std::memchr(rest, '\n', src_.size() - src_pos_);
+    const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - rest) : src_.size() - src_pos_;
+    if (plain_ascii({rest, len})) skip_ascii(src_pos_ + len);
+    // Otherwise printable ASCII and tabs directly (what advance() would do for each of them);
+    // the rest (UTF-8, NUL, the newline, EOF) one character at a time.
     auto skip_plain = [this] {
       size_t end = src_pos_;
       while (end < src_.size() && src_[end] != '\n' && static_cast<uint8_t>(src_[end] - 1) < 0x7f) ++end;
@@ -350,6 +393,18 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
       ch = advance();
     }
     return ch;
+  }
+  // A block comment of plain ASCII up to its "*/": a line at a time as above, each newline
+  // through advance(), which counts it.
+  if (const size_t close = src_.find("*/", src_pos_);
+      close != std::string_view::npos && plain_ascii(src_.substr(src_pos_, close - src_pos_))) {
+    const size_t end = close + 2;
+    while (const void* nl = std::memchr(src_.data() + src_pos_, '\n', end - src_pos_)) {
+      skip_ascii(static_cast<size_t>(static_cast<const char*>(nl) - src_.data()));
+      advance();
+    }
+    skip_ascii(end);
+    return advance();
   }
   ch = advance();
   for (;;) {
@@ -480,11 +535,10 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
     while (*p == ' ' || *p == '\t') ++p;
     return p != q;
   };
+  const char* const buf_end = base + src_.size();
   auto word = [&]() -> std::string_view {  // an identifier
     const char* b = p;
-    if (cls(p) & kLetter) {
-      while (cls(p) & (kLetter | kDigit)) ++p;
-    }
+    if (cls(p) & kLetter) p = ident_end(p, buf_end);
     return {b, static_cast<size_t>(p - b)};
   };
   blanks();

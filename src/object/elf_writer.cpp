@@ -472,13 +472,19 @@ std::vector<uint8_t> Writer::layout() {
     end += s.file_size();
   }
   const uint64_t shoff = (end + 7) / 8 * 8;
-  std::vector<uint8_t> out(shoff + sections_.size() * sizeof(Elf64_Shdr), 0);
+  // Appended in file order into room reserved for all: only the gaps are zero-filled.
+  std::vector<uint8_t> out;
+  out.reserve(shoff + sections_.size() * sizeof(Elf64_Shdr));
+  out.resize(sizeof(Elf64_Ehdr), 0);
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
-    // Borrowed contents are followed by their zero padding, already in place.
+    if (s.type == SHT_NOBITS) continue;
+    out.resize(offsets[i], 0);  // alignment padding
     std::span<const uint8_t> from = s.borrowing ? s.borrowed : std::span<const uint8_t>(s.bytes);
-    if (s.type != SHT_NOBITS && !from.empty()) std::memcpy(out.data() + offsets[i], from.data(), from.size());
+    out.insert(out.end(), from.begin(), from.end());
+    out.resize(offsets[i] + s.file_size(), 0);  // a data symbol's zero padding
   }
+  out.resize(shoff + sections_.size() * sizeof(Elf64_Shdr), 0);
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     Elf64_Shdr h{};

@@ -327,6 +327,30 @@ TEST(Lex, ScannerMessages) {
   EXPECT_EQ(s.messages[0], "t.s:1:1: invalid digit '8' in octal literal");
 }
 
+// Comments of plain ASCII are skipped a line at a time; with UTF-8, NUL or no end they go
+// a character at a time. Either way the scanner's messages are placed as Go's asm places
+// them (each case run through Go 1.19's asm: a message inside a comment is at its start).
+TEST(Lex, CommentPositions) {
+  const std::string text = "TEXT \xc2\xb7" "f(SB),0,$0\n";
+  const std::pair<std::string, std::vector<std::string>> cases[] = {
+      {"// plain\n\xff\n" + text, {"t.s:1:9: invalid UTF-8 encoding"}},
+      {"/* a\nb */ \xff\n" + text, {"t.s:2:6: invalid UTF-8 encoding"}},
+      {"/* a\xff\nb */ NOP\n" + text, {"t.s:1:1: invalid UTF-8 encoding"}},
+      {"// \xc3\xa9t\xc3\xa9\n\xff\n" + text, {"t.s:1:7: invalid UTF-8 encoding"}},
+      {text + "\tMOVQ $1, AX // c" + std::string(1, '\0') + "d\n\tRET\n/**/ \xff /*/ */ X\n",
+       {"t.s:2:14: invalid character NUL", "t.s:4:6: invalid UTF-8 encoding"}},
+      {"TEXT \xc2\xb7" "f(SB),0,$0\r\n\tRET // tail\r\n/* \r\n */\xff", {"t.s:3:1: invalid UTF-8 encoding"}},
+      {text + "\tRET\n// last line no newline \xff", {"t.s:3:1: invalid UTF-8 encoding"}},
+      {text + "\tRET\n/* ** / *\n*/ RET \xff\n", {"t.s:4:8: invalid UTF-8 encoding"}},
+  };
+  for (const auto& [src, want] : cases) EXPECT_EQ(scan(src).messages, want) << src;
+  // Line numbers after a block comment over several lines.
+  Scanned s = scan("A /* a\nb */ B\nC\n");
+  EXPECT_EQ(texts(s), "A B \\n C \\n");
+  EXPECT_EQ(s.lines, (std::vector<int>{1, 2, 3, 3, 4}));
+  EXPECT_EQ(scan("X\n/* open\n").messages, std::vector<std::string>{"t.s:2:1: comment not terminated"});
+}
+
 TEST(Lex, RandomBytesNeverHang) {
   uint32_t seed = 12345;
   for (int round = 0; round < 50; ++round) {

@@ -268,6 +268,10 @@ std::string format_addr(const Unit& unit, const Prog& p, const Addr& a) {
       out += "$";
       write_name(out, a);
       break;
+    case AddrType::Indir:  // CALL *sym(SB)
+      out += "*";
+      write_name(out, a);
+      break;
     case AddrType::RegList: {
       const auto lo = static_cast<RegNum>(a.offset & 0xffff);
       const auto hi = static_cast<RegNum>((a.offset >> 16) & 0xffff);

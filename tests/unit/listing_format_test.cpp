@@ -161,6 +161,9 @@ TEST(Listing, OperandForms) {
   EXPECT_EQ(fmt(pinsr), "$1,X6");
   Addr got = Named(u, AddrName::GotRef, "runtime.x", 8);
   EXPECT_EQ(fmt(got), "runtime.x+8@GOT(SB)");
+  Addr indir = Named(u, AddrName::Extern, "x.y", 0);
+  indir.type = AddrType::Indir;
+  EXPECT_EQ(fmt(indir), "*x.y(SB)");  // Go 1.19 -S: "CALL\t*x.y(SB)"
 }
 
 TEST(Listing, Suffixes) {

@@ -67,31 +67,8 @@ Addr Parser::address(const Operand& op) {
   return a;
 }
 
-void Parser::address_into(const Operand& op, Addr* a) {
-  // The two shapes most operands have, a lone register (three in four in the corpus) and
-  // $integer (one in eight), straight to the Addr operand() would build for them.
-  if (op.size() == 1 && op[0].kind == lex::tok::kIdent) {
-    if (std::optional<RegNum> r = find_register(op[0].text)) {
-      a->type = AddrType::Reg;
-      a->reg = *r;
-      return;
-    }
-  } else if (op.size() == 2 && op[0].kind == '$' && op[1].kind == lex::tok::kInt) {
-    a->type = AddrType::Const;
-    a->offset = static_cast<int64_t>(atoi(op[1].text));
-    return;
-  }
-  input_ = op;
-  input_pos_ = 0;
-  operand(a);
-}
-
-void Parser::instruction_operand(std::string_view word, const Operand& op, Addr* a) {
-  address_into(op, a);
-  // Jumps may name PC; elsewhere a bare pseudo-register is an error.
-  if (!is_jump_ && (a->reg == reg::SB || a->reg == reg::FP || a->reg == reg::PC)) {
-    errorf("illegal use of pseudo-register in " + std::string(word));
-  }
+void Parser::pseudo_register_error(std::string_view word) {
+  errorf("illegal use of pseudo-register in " + std::string(word));
 }
 
 Addr Parser::parse_operand(const Operand& tokens, bool is_jump) {

@@ -100,6 +100,7 @@ class Parser {
   void address_into(const Operand& op, Addr* a);  // `a` is a default Addr
   // An instruction operand: also rejects a bare pseudo-register outside jumps.
   void instruction_operand(std::string_view word, const Operand& op, Addr* a);
+  void pseudo_register_error(std::string_view word);
   void operand(Addr* a);
   std::optional<RegNum> find_register(std::string_view name) const;
   std::optional<RegNum> find_register_miss(std::string_view name, uint64_t key) const;
@@ -190,6 +191,34 @@ inline std::optional<RegNum> Parser::find_register(std::string_view name) const 
   const RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != name.size() || e.key != key) return find_register_miss(name, key);
   return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;
+}
+
+// Inline, as every operand comes through here and most take a fast path.
+inline void Parser::address_into(const Operand& op, Addr* a) {
+  // The two shapes most operands have, a lone register (three in four in the corpus) and
+  // $integer (one in eight), straight to the Addr operand() would build for them.
+  if (op.size() == 1 && op[0].kind == lex::tok::kIdent) {
+    if (std::optional<RegNum> r = find_register(op[0].text)) {
+      a->type = AddrType::Reg;
+      a->reg = *r;
+      return;
+    }
+  } else if (op.size() == 2 && op[0].kind == '$' && op[1].kind == lex::tok::kInt) {
+    a->type = AddrType::Const;
+    a->offset = static_cast<int64_t>(atoi(op[1].text));
+    return;
+  }
+  input_ = op;
+  input_pos_ = 0;
+  operand(a);
+}
+
+inline void Parser::instruction_operand(std::string_view word, const Operand& op, Addr* a) {
+  address_into(op, a);
+  // Jumps may name PC; elsewhere a bare pseudo-register is an error.
+  if (!is_jump_ && (a->reg == reg::SB || a->reg == reg::FP || a->reg == reg::PC)) {
+    pseudo_register_error(word);
+  }
 }
 
 // Go's obj.Dconv for the operand forms error messages show.

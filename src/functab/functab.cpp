@@ -154,7 +154,9 @@ static int32_t line_of(const Unit& unit, const Pos& pos) { return static_cast<in
 
 FuncTable build(const Unit& unit, Diag& diag) {
   FuncTable t;
+  t.files.reserve(unit.files.size());
   for (const PosBase& b : unit.files) t.files.push_back(b.name);
+  t.funcs.reserve(unit.text.size());
   for (const Symbol* s : unit.text) {
     if (!s->func || s->func->text == nullptr) continue;
     const FuncInfo& fi = *s->func;

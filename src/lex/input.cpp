@@ -13,8 +13,9 @@
 namespace gostack::lex {
 namespace {
 
-// The macro table's hash of a name: 8 bytes at a time (names are mostly short).
-uint64_t name_hash(std::string_view s) {
+// The macro table's hash of a name: 8 bytes at a time (names are mostly short). Inlined
+// into its few callers (once per go_asm.h line, once per identifier that may be a macro).
+[[gnu::always_inline]] inline uint64_t name_hash(std::string_view s) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   const char* p = s.data();
   const size_t n = s.size();
@@ -562,7 +563,7 @@ const Macro* Input::lookup_macro(std::string_view name) const {
 
 // The slot holding the macro `name` (hash h) in force, or else the empty slot where its
 // probe ends.
-size_t Input::find_slot(std::string_view name, uint64_t h) const {
+[[gnu::always_inline]] inline size_t Input::find_slot(std::string_view name, uint64_t h) const {
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     const int32_t s = slots_[i];

@@ -189,8 +189,4 @@ constexpr std::array<FormSelect, kNumOps> build_select() {
 constexpr std::array<uint64_t, kMaxSelectColumns * Ymax> kColumnMasks = build_column_masks();
 constexpr std::array<FormSelect, kNumOps> kFormSelect = build_select();
 
-namespace {
-
-}  // namespace
-
 }  // namespace gostack::x86

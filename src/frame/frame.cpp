@@ -78,12 +78,23 @@ Symbol* no_pointers_stackmap(Unit& unit) {
   return s;
 }
 
-// FUNCDATA references to the placeholders go_args_stackmap and no_pointers_stackmap
-// become references to the real symbols.
-void resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
+// One walk over the FUNCDATA of the source: references to the placeholders
+// go_args_stackmap and no_pointers_stackmap become references to the real symbols, and
+// the tables the source declares are noted for add_go_declaration_funcdata.
+struct DeclaredFuncdata {
+  bool argmap = false;   // FUNCDATA $0 (args pointer maps)
+  bool arginfo = false;  // FUNCDATA $5 (arg info)
+};
+DeclaredFuncdata resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
+  DeclaredFuncdata declared;
   for (Prog* p = fn->func->text; p != nullptr; p = p->link) {
-    if (p->as != Op::FUNCDATA || p->to.sym == nullptr) continue;
+    if (p->as != Op::FUNCDATA) continue;
     const bool is_const = p->from.type == AddrType::Const;
+    if (is_const) {
+      declared.argmap |= p->from.offset == kFuncdataArgsPointerMaps;
+      declared.arginfo |= p->from.offset == kFuncdataArgInfo;
+    }
+    if (p->to.sym == nullptr) continue;
     if (p->to.sym->name == "go_args_stackmap") {
       if (!is_const || p->from.offset != kFuncdataArgsPointerMaps) {
         error_at(unit, diag, p, "FUNCDATA use of go_args_stackmap(SB) without FUNCDATA_ArgsPointerMaps");
@@ -96,6 +107,7 @@ void resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
       p->to.sym = no_pointers_stackmap(unit);
     }
   }
+  return declared;
 }
 
 // Inserts "FUNCDATA $table, name(SB)" right after TEXT.
@@ -112,34 +124,35 @@ void insert_funcdata(Unit& unit, Prog* text, int64_t table, Symbol* sym) {
 // from its Go declaration, unless the source declares them:
 //	FUNCDATA	$5, "".name.arginfo0(SB)
 //	FUNCDATA	$0, "".name.args_stackmap(SB)
-void add_go_declaration_funcdata(Unit& unit, Symbol* fn) {
+void add_go_declaration_funcdata(Unit& unit, Symbol* fn, DeclaredFuncdata declared) {
   if (!fn->name.starts_with("\"\".") || fn->abi != Abi::Abi0) return;
-  bool has_argmap = false, has_arginfo = false;
-  for (const Prog* p = fn->func->text; p != nullptr; p = p->link) {
-    if (p->as != Op::FUNCDATA || p->from.type != AddrType::Const) continue;
-    has_argmap |= p->from.offset == kFuncdataArgsPointerMaps;
-    has_arginfo |= p->from.offset == kFuncdataArgInfo;
-  }
-  if (!has_argmap) {
+  if (!declared.argmap) {
     insert_funcdata(unit, fn->func->text, kFuncdataArgsPointerMaps, derived(unit, fn, fn->name + ".args_stackmap"));
   }
-  if (!has_arginfo) {
+  if (!declared.arginfo) {
     insert_funcdata(unit, fn->func->text, kFuncdataArgInfo, derived(unit, fn, fn->name + ".arginfo0"));
   }
 }
 
 // Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
 // which the parser leaves as an absolute instruction number (Prog::pc), at the first
-// instruction carrying that number.
+// instruction carrying that number. Such branches are rare: the progedit walk notes
+// whether there is one, and only then is the list walked again to resolve them.
 void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   Prog* text = fn->func->text;
-  for (Prog* p = text; p != nullptr; p = p->link) frame::progedit(unit, p);
-  std::unordered_map<int64_t, Prog*> by_pc;  // built on the first such branch (they are rare)
+  auto is_pc_branch = [](const Prog* p) {
+    return p->to.type == AddrType::Branch && p->to.target == nullptr && p->to.sym == nullptr;
+  };
+  bool any_pc_branch = false;
   for (Prog* p = text; p != nullptr; p = p->link) {
-    if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) continue;
-    if (by_pc.empty()) {
-      for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
-    }
+    frame::progedit(unit, p);
+    any_pc_branch |= is_pc_branch(p);
+  }
+  if (!any_pc_branch) return;
+  std::unordered_map<int64_t, Prog*> by_pc;
+  for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
+  for (Prog* p = text; p != nullptr; p = p->link) {
+    if (!is_pc_branch(p)) continue;
     auto it = by_pc.find(p->to.offset);
     if (it == by_pc.end()) {
       char msg[64];
@@ -208,8 +221,7 @@ void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
   if (fi.textflags & textflag::kDupOk) fn->dupok = true;
   fi.funcid = func_id(unit, *fn);
 
-  resolve_funcdata_placeholders(unit, fn, diag);
-  add_go_declaration_funcdata(unit, fn);
+  add_go_declaration_funcdata(unit, fn, resolve_funcdata_placeholders(unit, fn, diag));
   linkpatch(unit, fn, diag);
   frame::preprocess(unit, fn, diag);
   lower_adjsp(fn);

@@ -91,8 +91,9 @@ FloatWidth float_operand(Op op) {
 // MOVSS/MOVSD $0.0 (+0 only, not -0) into X0-X15 becomes XORPS X, X; any other float
 // constant operand becomes a reference to a $f32./$f64. symbol.
 void rewrite_float_const(Unit& unit, Prog* p) {
+  if (p->from.type != AddrType::FConst) return;  // the common case: skip the opcode switch
   FloatWidth w = float_operand(p->as);
-  if (w == FloatWidth::None || p->from.type != AddrType::FConst) return;
+  if (w == FloatWidth::None) return;
   if ((p->as == Op::MOVSS || p->as == Op::MOVSD) && std::bit_cast<uint64_t>(p->from.fval) == 0 &&
       p->to.type == AddrType::Reg && p->to.reg >= reg::X0 && p->to.reg <= reg::X0 + 15) {
     p->as = Op::XORPS;

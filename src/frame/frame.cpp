@@ -137,8 +137,10 @@ void add_go_declaration_funcdata(Unit& unit, Symbol* fn, DeclaredFuncdata declar
 // Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
 // which the parser leaves as an absolute instruction number (Prog::pc), at the first
 // instruction carrying that number. Such branches are rare: the progedit walk notes
-// whether there is one, and only then is the list walked again to resolve them.
-void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
+// whether there is one, and only then is the list walked again to resolve them. The
+// walk also notes the facts preprocess needs (calls, the last instruction).
+frame::BodyFacts linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
+  frame::BodyFacts body;
   Prog* text = fn->func->text;
   auto is_pc_branch = [](const Prog* p) {
     return p->to.type == AddrType::Branch && p->to.target == nullptr && p->to.sym == nullptr;
@@ -147,8 +149,10 @@ void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   for (Prog* p = text; p != nullptr; p = p->link) {
     frame::progedit(unit, p);
     any_pc_branch |= is_pc_branch(p);
+    body.has_call |= p->as == Op::CALL || p->as == Op::DUFFCOPY || p->as == Op::DUFFZERO;
+    body.last = p;
   }
-  if (!any_pc_branch) return;
+  if (!any_pc_branch) return body;
   std::unordered_map<int64_t, Prog*> by_pc;
   for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
   for (Prog* p = text; p != nullptr; p = p->link) {
@@ -163,6 +167,7 @@ void linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
     }
     p->to.target = it->second;
   }
+  return body;
 }
 
 // ADJSP $n becomes SUBQ $n, SP or ADDQ $-n, SP with a positive immediate, except that
@@ -222,8 +227,8 @@ void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
   fi.funcid = func_id(unit, *fn);
 
   add_go_declaration_funcdata(unit, fn, resolve_funcdata_placeholders(unit, fn, diag));
-  linkpatch(unit, fn, diag);
-  frame::preprocess(unit, fn, diag);
+  frame::BodyFacts body = linkpatch(unit, fn, diag);
+  frame::preprocess(unit, fn, diag, body);
   lower_adjsp(fn);
   if (unit.shared) mark_tls_unsafe_points(unit, fn);
 }

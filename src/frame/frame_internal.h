@@ -40,8 +40,15 @@ void error_at(const Unit& unit, Diag& diag, const Prog* p, const std::string& ms
 // (TLS access forms, CALL/JMP/RET to a symbol, MOV $addr -> LEA, float constants).
 void progedit(Unit& unit, Prog* p);
 
+// What the progedit walk learned about a function's body, so that preprocess need not
+// walk the list again for it.
+struct BodyFacts {
+  bool has_call = false;  // a CALL, DUFFCOPY or DUFFZERO
+  Prog* last = nullptr;   // the function's last instruction
+};
+
 // Go's preprocess: frame layout, prologue, stack-split check, epilogues and the
 // pseudo-SP/FP rewriting for one function whose Prog list has been progedit'ed.
-void preprocess(Unit& unit, Symbol* fn, Diag& diag);
+void preprocess(Unit& unit, Symbol* fn, Diag& diag, const BodyFacts& body);
 
 }  // namespace gostack::frame

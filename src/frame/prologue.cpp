@@ -34,6 +34,7 @@ struct Frame {
   Symbol* fn;
   Diag& diag;
   Prog* text;
+  Prog* last;             // the last instruction before the prologue builders append any
   int32_t autoffset = 0;  // bytes the prologue subtracts from SP (BP slot included)
   int32_t bpsize = 0;     // 8 if the caller's BP is saved at the top of the frame
   bool go116 = false;     // -compat=go1.16: g in CX, AX/SI/BX/DI temporaries
@@ -171,9 +172,7 @@ Prog* stacksplit(Frame& f, Prog* p, RegNum* g) {
   Prog* jls = emit(u, p, Op::JLS, Addr{}, branch_to(nullptr));
   Prog* end = emit_pcdata(u, jls, kPcdataUnsafePoint, -1);
 
-  Prog* last = f.text;
-  while (last->link != nullptr) last = last->link;
-  Prog* spfix = appendp(u, last);
+  Prog* spfix = appendp(u, f.last);
   spfix->as = Op::NOP;
   spfix->spadj = neg32(f.autoffset);
   Prog* stackmap = emit_pcdata(u, spfix, kPcdataStackMapIndex, -1);
@@ -324,7 +323,7 @@ void adjust_sp(Frame& f) {
 
 }  // namespace
 
-void preprocess(Unit& unit, Symbol* fn, Diag& diag) {
+void preprocess(Unit& unit, Symbol* fn, Diag& diag, const BodyFacts& body) {
   FuncInfo& fi = *fn->func;
   Prog* text = fi.text;
   if (text == nullptr || text->link == nullptr) {
@@ -333,14 +332,11 @@ void preprocess(Unit& unit, Symbol* fn, Diag& diag) {
     fi.locals = 0;
     return;
   }
-  Frame f{unit, fn, diag, text};
+  Frame f{unit, fn, diag, text, body.last};
   f.go116 = unit.compat_go116;
   f.autoffset = std::max<int32_t>(static_cast<int32_t>(text->to.offset), 0);
 
-  bool has_call = false;
-  for (const Prog* q = text; q != nullptr && !has_call; q = q->link) {
-    has_call = q->as == Op::CALL || q->as == Op::DUFFCOPY || q->as == Op::DUFFZERO;
-  }
+  const bool has_call = body.has_call;
   // The caller's BP is saved at the top of the frame, except: with NOFRAME (tail-calling
   // code), in frameless NOSPLIT functions (runtime internals), and in frameless leaves.
   if (!f.noframe() && !(f.autoffset == 0 && fn->nosplit) && !(f.autoffset == 0 && !has_call)) {

@@ -226,7 +226,8 @@ std::vector<OracleCase> cases() {
       OracleCase{"line_directive_positions",
                  {{"main.s", head + "\tNOP\n#line 99 \"other.s\"\n\tNOP\n\tNOP\n#line 7 \"/abs/x.s\"\n"
                              "\tNOP\n#include \"inc.h\"\n\tNOP\n#line 0 \"zero.s\"\n\tNOP\n\tRET\n"},
-                  {"inc.h", "\tNOP\n#line 5 \"gen.s\"\n\tNOP\n"}}},
+                  {"inc.h", "\tNOP\n#line 5 \"gen.s\"\n\tNOP\n"}},
+                 ""},
       one("line_number_hex", "#line 0x10 \"a.s\"\n"),
       one("line_number_huge", "#line 99999999999999999999 \"a.s\"\n"),
       one("line_no_name", "#line 7\n"),

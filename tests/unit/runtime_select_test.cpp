@@ -107,7 +107,9 @@ TEST_P(RuntimeChanSelectEnds, ShrinkWhileParkedKeepsValues) {
   auto st = stats_of(r.out);
   EXPECT_EQ(st["stack_grows"], 50u);  // ten parkers, 2 KiB -> 64 KiB
   // and back to 4 KiB while parked: the select frames keep the used part above a quarter of 2 KiB
-  if (GetParam() == 1) EXPECT_EQ(st["stack_shrinks"], 40u);
+  if (GetParam() == 1) {
+    EXPECT_EQ(st["stack_shrinks"], 40u);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanSelectEnds, ::testing::Values(1, 2, 4),

@@ -9,6 +9,8 @@ For reference, Go's asm binary assembles the same files one process per file (it
 in-process mode); its lines per second include its process start.
 
 Usage: bench/asm_throughput.py [--bench build/release/bench/asm_throughput_bench] [--seconds 3]
+       bench/asm_throughput.py --write-list FILE   (only write the file list, e.g. for
+       `valgrind --tool=callgrind asm_throughput_bench FILE --seconds 0 --min-reps 1`)
 """
 import argparse
 import os
@@ -31,6 +33,7 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "diff"))
     ap.add_argument("--seconds", default="3")
     ap.add_argument("--no-go", action="store_true", help="skip the Go reference run")
+    ap.add_argument("--write-list", metavar="FILE", help="write the file list to FILE and stop")
     opts = ap.parse_args()
 
     work = os.path.abspath(opts.work)
@@ -44,13 +47,15 @@ def main():
         entries += run_diff.read_manifest(os.path.join(ROOT, "tests", "diff", manifest))
 
     with tempfile.TemporaryDirectory() as tmp:
-        listing = os.path.join(tmp, "files.txt")
+        listing = opts.write_list or os.path.join(tmp, "files.txt")
         with open(listing, "w") as f:
             for file, pkg, flags, hdr in entries:
                 inc = os.path.join(work, hdr) if hdr != "-" else "-"
                 f.write("\t".join([os.path.join(opts.goroot, "src", file), pkg,
                                    "1" if "-compiling-runtime" in flags else "0", inc,
                                    pkginclude]) + "\n")
+        if opts.write_list:
+            return 0
         r = subprocess.run([opts.bench, listing, "--seconds", opts.seconds])
         if r.returncode != 0:
             return r.returncode

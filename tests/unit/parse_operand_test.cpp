@@ -42,7 +42,10 @@ std::vector<std::vector<std::string>> go_rows(const std::string& table, int colu
        ++it) {
     std::vector<std::string> row;
     for (int i = 1; i <= columns; ++i) {
-      row.push_back(lex::go_unquote("\"" + (*it)[i].str() + "\"").value_or("?"));
+      std::string quoted = "\"";  // appended, not "\"" + str: GCC 12 bug 105329 warns on that
+      quoted += (*it)[i].str();
+      quoted += '"';
+      row.push_back(lex::go_unquote(quoted).value_or("?"));
     }
     rows.push_back(row);
   }

@@ -67,7 +67,7 @@ TEST_P(RuntimeChanProcs, ShrinkWhileParkedKeepsValues) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanProcs, ::testing::Values(1, 2, 4),
-                         [](const ::testing::TestParamInfo<int>& i) { return "P" + std::to_string(i.param); });
+                         [](const ::testing::TestParamInfo<int>& i) { return std::string("P").append(std::to_string(i.param)); });
 
 // Programs whose whole output is known, each on one, two and four Ps.
 struct ExactRun {

@@ -113,6 +113,6 @@ TEST_P(RuntimeChanSelectEnds, ShrinkWhileParkedKeepsValues) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Procs, RuntimeChanSelectEnds, ::testing::Values(1, 2, 4),
-                         [](const ::testing::TestParamInfo<int>& i) { return "P" + std::to_string(i.param); });
+                         [](const ::testing::TestParamInfo<int>& i) { return std::string("P").append(std::to_string(i.param)); });
 
 }  // namespace

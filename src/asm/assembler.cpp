@@ -25,19 +25,12 @@ bool finish(Unit& unit, Diag& diag) {
 
 }  // namespace
 
-bool assemble_file(Unit& unit, Diag& diag, const std::string& path, const AsmOptions& opts,
-                   bool* parsed) {
+bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+                   const AsmOptions& opts, bool* parsed) {
   configure(unit, opts);
-  bool ok = parse_file(unit, diag, path, opts.parse);
+  const bool ok = parse_text(unit, diag, filename, text, opts.parse);
   if (parsed) *parsed = ok;
   if (!ok) return false;
-  return finish(unit, diag);
-}
-
-bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
-                   const AsmOptions& opts) {
-  configure(unit, opts);
-  if (!parse_text(unit, diag, filename, text, opts.parse)) return false;
   return finish(unit, diag);
 }
 

@@ -17,13 +17,10 @@ struct AsmOptions {
   bool compat_go116 = false; // -compat=go1.16
 };
 
-// Assembles `path` into `unit`. Returns false if any error was reported. If `parsed` is
-// given it tells whether parsing succeeded, i.e. a failure came from a later stage (Go's
-// message then names no file, and the -S listing still exists).
-bool assemble_file(Unit& unit, Diag& diag, const std::string& path, const AsmOptions& opts,
-                   bool* parsed = nullptr);
-// Same for in-memory text (tests, fuzzing, the in-memory image path).
+// Assembles `text`, the contents of the file `filename`, into `unit`. Returns false if any
+// error was reported. If `parsed` is given it tells whether parsing succeeded, i.e. a failure
+// came from a later stage (Go's message then names no file, and the -S listing still exists).
 bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
-                   const AsmOptions& opts);
+                   const AsmOptions& opts, bool* parsed = nullptr);
 
 }  // namespace gostack

@@ -1,17 +1,15 @@
 // `gostack asm`: parses Go's assembler flags, runs the pipeline on one file, prints the
 // -S listing, writes the ELF object and reports failure the way `go tool asm` does.
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "asm/assembler.h"
+#include "lex/input.h"
 #include "driver/commands.h"
 #include "driver/flags.h"
 #include "functab/nosplit.h"
@@ -217,12 +215,12 @@ int run_asm(const std::vector<std::string>& args) {
     if (base.ends_with(".s")) base.resize(base.size() - 2);
     output = base + ".o";
   }
-  if (int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    close(fd);
-  } else {
-    std::string why = std::strerror(errno);
-    if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
-    std::fprintf(stderr, "asm: open %s: %s\n", file.c_str(), why.c_str());
+  // Go's asm opens its input before anything else and stops with "asm: open X: ..." if it
+  // cannot.
+  std::string open_error;
+  const std::optional<std::string> text = lex::read_file(file, &open_error);
+  if (!text) {
+    std::fprintf(stderr, "asm: %s\n", open_error.c_str());
     return 1;
   }
 
@@ -235,7 +233,7 @@ int run_asm(const std::vector<std::string>& args) {
     // No listing when the parse failed. After a later stage's error (e.g. an unsupported
     // instruction) the listing is printed (Go's is lost in its unflushed buffer), so the
     // functions that did assemble can still be compared.
-    ok = assemble_file(unit, diag, file, cmd.opts, &parsed);
+    ok = assemble_text(unit, diag, file, *text, cmd.opts, &parsed);
     if (cmd.print_listing > 0 && (ok || parsed)) {
       std::string listing;
       write_listing(unit, listing);

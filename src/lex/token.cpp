@@ -184,9 +184,14 @@ std::optional<std::string> go_unquote(std::string_view lit) {
     if (c == quote || c == '\n') return std::nullopt;
     ++runes;
     if (c != '\\') {
+      // A byte that is not valid UTF-8 becomes U+FFFD, as in Go's strconv.Unquote (its
+      // copy-as-is path requires valid UTF-8).
       int w;
-      decode_rune(body.substr(i), &w);
-      out.append(body.substr(i, w));
+      if (decode_rune(body.substr(i), &w) == 0xFFFD && w == 1) {
+        append_utf8(out, 0xFFFD);
+      } else {
+        out.append(body.substr(i, w));
+      }
       i += w;
       continue;
     }

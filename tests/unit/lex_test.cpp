@@ -370,6 +370,9 @@ TEST(Lex, Quoting) {
   EXPECT_EQ(go_quote_rune('\''), "'\\''");
   EXPECT_EQ(go_unquote("\"a\\tb\\x41\\101\\u00e9\"").value_or("?"), "a\tbAA\xc3\xa9");
   EXPECT_EQ(go_unquote("'\\n'").value_or("?"), "\n");
+  // Not UTF-8: U+FFFD per bad byte; a real U+FFFD stays as it is.
+  EXPECT_EQ(go_unquote("\"a\xff\\x01\"").value_or("?"), "a\xef\xbf\xbd\x01");
+  EXPECT_EQ(go_unquote("\"\xef\xbf\xbd\xc3\"").value_or("?"), "\xef\xbf\xbd\xef\xbf\xbd");
   EXPECT_FALSE(go_unquote("'ab'").has_value());
   EXPECT_FALSE(go_unquote("\"a\\q\"").has_value());
 }

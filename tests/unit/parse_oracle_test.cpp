@@ -162,6 +162,10 @@ std::vector<OracleCase> cases() {
       one("data_globl", "DATA d<>+0(SB)/8, $1\nDATA d<>+8(SB)/4, $1.5\nDATA d<>+12(SB)/4, $\"ab\"\n"
                         "GLOBL d<>(SB), 8, $16\nDATA d<>+4(SB)/4, $0\nGLOBL e(SB), $x\n"
                         "DATA f(SB)/3, $1\nPCDATA $1\nFUNCDATA $1, $2\n"),
+      // Bytes that are not UTF-8 in a string (with and without an escape beside them)
+      // and in a character literal: Go's unquoting makes each one U+FFFD.
+      one("data_invalid_utf8", "DATA d<>+0(SB)/8, $\"a\\x01\xff" "b\"\nDATA d<>+8(SB)/4, $\"\xfe\"\n"
+                               "GLOBL d<>(SB), 8, $16\n" + head + "\tMOVL $'\xff', AX\n\tRET\n"),
       one("pseudo_misc", head + "\tPCDATA $0, $-1\n\tFUNCDATA $0, \u00B7f(SB)\n\tPCALIGN $16\n"
                                 "\tBYTE $0x90\n\tWORD $0x9090\n\tLONG $1\n\tQUAD $2\n\tRET\n"),
       // Statement-level errors.

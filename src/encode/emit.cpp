@@ -164,6 +164,35 @@ void InstrEncoder::emit_sib(Prog* p, int scale, RegNum index, RegNum base) {
   put(static_cast<uint8_t>(sib));
 }
 
+// An 8-bit displacement: plain int8, or for EVEX the displacement divided by the operand's
+// memory size N when it divides exactly (compressed disp8*N).
+inline bool InstrEncoder::to_disp8(int32_t v, uint8_t* disp8) const {
+  if (disp8_scale_ == 0) {
+    *disp8 = static_cast<uint8_t>(v);
+    return fits_int8(v);
+  }
+  if (v % disp8_scale_ != 0 || !fits_int8(v / disp8_scale_)) return false;
+  *disp8 = static_cast<uint8_t>(v / disp8_scale_);
+  return true;
+}
+
+// ModRM.mod for a displacement v off general register `base`: 0x00, no displacement, when
+// v is 0 and the base is not BP or R13 (with mod 0 those mean RIP-relative or no base);
+// 0x40 with *d8 set when v fits in 8 bits (EVEX: scaled, see to_disp8); else 0x80, disp32.
+inline int InstrEncoder::mod_for(RegNum base, int32_t v, uint8_t* d8) const {
+  if (v == 0 && base != reg::BP && base != reg::R13) return 0x00;
+  return to_disp8(v, d8) ? 0x40 : 0x80;
+}
+
+// The displacement mod_for chose: none, d8, or v as disp32 (with its relocation, if any).
+inline void InstrEncoder::emit_disp(int mod, int32_t v, uint8_t d8, const Reloc* rel) {
+  if (mod == 0x40) {
+    put(d8);
+  } else if (mod == 0x80) {
+    emit_disp32(v, rel);
+  }
+}
+
 // Go: asmandsz. ModRM (+SIB, displacement) for operand `a` with `regfield` in ModRM.reg;
 // `rex` holds the REX bits the reg field needs. A plain register (mod=3) is the common
 // case and stays inline; everything else, and every error, is emit_modrm_general's.
@@ -220,20 +249,11 @@ void InstrEncoder::emit_modrm_general(Prog* p, const Addr& a, int regfield, int 
       emit_disp32(v, nullptr);
       return;
     }
-    if (v == 0 && base != reg::BP && base != reg::R13) {
-      put(static_cast<uint8_t>(0x04 | r3));
-      emit_sib(p, a.scale, a.index, base);
-      return;
-    }
-    if (uint8_t d8; to_disp8(v, &d8)) {
-      put(static_cast<uint8_t>(0x44 | r3));
-      emit_sib(p, a.scale, a.index, base);
-      put(d8);
-      return;
-    }
-    put(static_cast<uint8_t>(0x84 | r3));
+    uint8_t d8 = 0;
+    const int mod = mod_for(base, v, &d8);
+    put(static_cast<uint8_t>(mod | 0x04 | r3));
     emit_sib(p, a.scale, a.index, base);
-    emit_disp32(v, nullptr);
+    emit_disp(mod, v, d8, nullptr);
     return;
   }
 
@@ -263,18 +283,11 @@ void InstrEncoder::emit_modrm_general(Prog* p, const Addr& a, int regfield, int 
   }
   if (base == reg::SP || base == reg::R12) {
     // These bases need a SIB byte.
-    if (v == 0) {
-      put(static_cast<uint8_t>(reg_low3(base) | r3));
-      emit_sib(p, a.scale, reg::NONE, base);
-    } else if (uint8_t d8; to_disp8(v, &d8)) {
-      put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
-      emit_sib(p, a.scale, reg::NONE, base);
-      put(d8);
-    } else {
-      put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
-      emit_sib(p, a.scale, reg::NONE, base);
-      emit_disp32(v, &rel);
-    }
+    uint8_t d8 = 0;
+    const int mod = mod_for(base, v, &d8);
+    put(static_cast<uint8_t>(mod | reg_low3(base) | r3));
+    emit_sib(p, a.scale, reg::NONE, base);
+    emit_disp(mod, v, d8, &rel);
     return;
   }
   if (base >= reg::AX && base <= reg::R15) {
@@ -286,17 +299,11 @@ void InstrEncoder::emit_modrm_general(Prog* p, const Addr& a, int regfield, int 
       rel.add = v;
       v = 0;
     }
-    if (v == 0 && rel.siz == 0 && base != reg::BP && base != reg::R13) {
-      put(static_cast<uint8_t>(reg_low3(base) | r3));
-      return;
-    }
-    if (uint8_t d8; rel.siz == 0 && to_disp8(v, &d8)) {
-      put(static_cast<uint8_t>(0x40 | reg_low3(base) | r3));
-      put(d8);
-      return;
-    }
-    put(static_cast<uint8_t>(0x80 | reg_low3(base) | r3));
-    emit_disp32(v, &rel);
+    // A relocated displacement is always 32 bits.
+    uint8_t d8 = 0;
+    const int mod = rel.siz != 0 ? 0x80 : mod_for(base, v, &d8);
+    put(static_cast<uint8_t>(mod | reg_low3(base) | r3));
+    emit_disp(mod, v, d8, &rel);
     return;
   }
   bad();
@@ -380,18 +387,6 @@ void InstrEncoder::emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_
     put(static_cast<uint8_t>(vvvv << 3 | wlp));
   }
   put(opcode);
-}
-
-// An 8-bit displacement: plain int8, or for EVEX the displacement divided by the operand's
-// memory size N when it divides exactly (compressed disp8*N).
-bool InstrEncoder::to_disp8(int32_t v, uint8_t* disp8) const {
-  if (disp8_scale_ == 0) {
-    *disp8 = static_cast<uint8_t>(v);
-    return fits_int8(v);
-  }
-  if (v % disp8_scale_ != 0 || !fits_int8(v / disp8_scale_)) return false;
-  *disp8 = static_cast<uint8_t>(v / disp8_scale_);
-  return true;
 }
 
 // The 4-byte EVEX prefix and the opcode (Go: asmevex):
@@ -985,11 +980,10 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
 // register or the SP pseudo-register (off(R), name+off(FP), off(SP)) without an index.
 // Such an instruction has no relocation and cannot fail, and its bytes are known at once:
 //   [the form's legacy prefixes] [REX] opcode... ModRM [SIB 0x24 for SP/R12] [disp] [imm8]
-// exactly what do_form and finish give (emit_modrm_general's rules: no displacement unless
-// v != 0 or the base is BP/R13, else disp8 when it fits, else disp32), written through a
-// local pointer with n_ set once. Returns false, having emitted nothing, for any other
+// exactly what do_form and finish give (the displacement chosen by mod_for, as in
+// emit_modrm_general), written through a local pointer with n_ set once. Returns false, having emitted nothing, for any other
 // instruction.
-bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
+inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
   const Addr& rm = rm_is_from ? p->from : p->to;
   RegNum base;
@@ -1021,24 +1015,27 @@ bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool is_reg = rm.type == AddrType::Reg;
   rex |= reg_rex(base) & (is_reg ? kRexNeeded | kRexB : kRexB);
   const int r3 = (regfield & 7) << 3;
-  uint8_t* w = buf_;
-  int i = 0;
-  for (; i < f.nprefix; ++i) *w++ = static_cast<uint8_t>(f.code[i]);
-  if (rex != 0) *w++ = static_cast<uint8_t>(0x40 | rex);
-  for (; i < f.ncode; ++i) *w++ = static_cast<uint8_t>(f.code[i]);
+  // The code bytes as one fixed-size copy; a REX byte then goes in after the prefixes,
+  // moving the opcode bytes up by one (again a fixed-size move).
+  std::memcpy(buf_, f.code.data(), kMaxCode);
+  uint8_t* w = buf_ + f.ncode;
+  if (rex != 0) {
+    std::memmove(buf_ + f.nprefix + 1, buf_ + f.nprefix, kMaxCode);
+    buf_[f.nprefix] = static_cast<uint8_t>(0x40 | rex);
+    ++w;
+  }
   const int low = reg_low3(base);
   if (is_reg) {
     *w++ = static_cast<uint8_t>(0xC0 | low | r3);
   } else {
     const auto v = static_cast<int32_t>(rm.offset);
     const bool sib = base == reg::SP || base == reg::R12;
-    const int mod = v == 0 && base != reg::BP && base != reg::R13 ? 0x00
-                    : v >= -128 && v < 128                        ? 0x40
-                                                                  : 0x80;
+    uint8_t d8 = 0;
+    const int mod = mod_for(base, v, &d8);
     *w++ = static_cast<uint8_t>(mod | low | r3);
     if (sib) *w++ = static_cast<uint8_t>(0x24);
     if (mod == 0x40) {
-      *w++ = static_cast<uint8_t>(v);
+      *w++ = d8;
     } else if (mod == 0x80) {
       for (int k = 0; k < 4; ++k) *w++ = static_cast<uint8_t>(v >> (8 * k));
     }
@@ -1048,42 +1045,62 @@ bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   return true;
 }
 
+// Most instructions take the fast path: no segment prefix, at most from and to, no suffix,
+// a plain ModRM form (encode_plain_modrm). It stays small, with everything else in
+// encode_general, so that the common case pays for no more than it uses.
 void InstrEncoder::encode(Prog* p) {
   n_ = 0;
   rex_ = 0;
   vex_ = false;
   disp8_scale_ = 0;
   bad_ = false;
-
-  // Segment registers and TLS are numbered after all others: one test rules out prefixes.
-  if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) >= reg::CS) {
-    bool tls_error = false;
-    if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
-    if (int pre = segment_prefix(p->to, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
-    if (tls_error) {
-      fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
-                  ": (TLS) cannot be addressed directly with -shared");
-      n_ = 0;
-      return;
-    }
-  }
-
-  if (is_gather(p->as) && !gather_regs_distinct(p)) {
-    n_ = 0;
-    return;
-  }
   if (p->ft == 0) p->ft = operand_class(p->from);
   if (p->tt == 0) p->tt = operand_class(p->to);
-  // Most instructions have at most from and to and no suffix: precomputed masks.
-  const Form* f = p->rest.empty() && p->scond == 0
-                      ? select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt))
-                      : select_form(p);
-  if (f == nullptr) {
-    n_ = 0;
-    no_form(p);
-    return;
+  const Form* f = nullptr;
+  // Segment registers and TLS are numbered after all others: one test rules out prefixes.
+  if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) < reg::CS &&
+      p->rest.empty() && p->scond == 0) {
+    f = select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
+    if (f != nullptr && f->plain_modrm && encode_plain_modrm(p, *f)) return;
   }
-  if (f->plain_modrm && n_ == 0 && encode_plain_modrm(p, *f)) return;
+  encode_general(p, f);
+}
+
+// Everything encode's fast path leaves: `f` is the form select_two chose when the
+// instruction has no segment prefix, from and to only and no suffix; null otherwise.
+void InstrEncoder::encode_general(Prog* p, const Form* f) {
+  if (f == nullptr) {
+    if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) >= reg::CS) {
+      bool tls_error = false;
+      if (int pre = segment_prefix(p->from, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+      if (int pre = segment_prefix(p->to, unit_.shared, &tls_error)) put(static_cast<uint8_t>(pre));
+      if (tls_error) {
+        fail(p, "invalid instruction: " + std::string(op_name(p->as)) +
+                    ": (TLS) cannot be addressed directly with -shared");
+        n_ = 0;
+        return;
+      }
+    }
+    // A gather always has a third operand, so only select_form's instructions need the
+    // register check.
+    if (p->rest.empty() && p->scond == 0) {
+      f = select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
+    } else {
+      if (is_gather(p->as) && !gather_regs_distinct(p)) {
+        n_ = 0;
+        return;
+      }
+      f = select_form(p);
+    }
+    if (f == nullptr) {
+      n_ = 0;
+      no_form(p);
+      return;
+    }
+    // After a segment prefix, encode_plain_modrm (which writes from the buffer's start)
+    // does not apply.
+    if (n_ == 0 && f->plain_modrm && encode_plain_modrm(p, *f)) return;
+  }
   const size_t first_reloc = fn_->r.size();
   if (!do_form(p, *f)) {
     n_ = 0;

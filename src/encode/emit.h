@@ -39,12 +39,15 @@ class InstrEncoder {
   void put32(int64_t v) { put16(v); put16(v >> 16); }
   void put64(int64_t v) { put32(v); put32(v >> 32); }
 
+  void encode_general(Prog* p, const Form* f);
   const Form* select_form(Prog* p);
   bool encode_plain_modrm(Prog* p, const Form& f);
   bool do_form(Prog* p, const Form& f);
   void emit_modrm(Prog* p, const Addr& a, int regfield, int rex);
   void emit_modrm_general(Prog* p, const Addr& a, int regfield, int rex);
   void emit_sib(Prog* p, int scale, RegNum index, RegNum base);
+  int mod_for(RegNum base, int32_t v, uint8_t* d8) const;
+  void emit_disp(int mod, int32_t v, uint8_t d8, const Reloc* rel);
   void emit_disp32(int32_t v, const Reloc* rel);
   int64_t value_of(Prog* p, const Addr& a, Reloc* rel);
   void emit_imm32(Prog* p, const Addr& a);

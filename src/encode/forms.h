@@ -216,7 +216,7 @@ enum : uint8_t {
 };
 
 constexpr int kMaxArgs = 5;
-constexpr int kMaxCode = 6;
+constexpr int kMaxCode = 8;  // 6 would do; 8 lets the encoder copy them as one word
 
 // Bytes that may precede a REX prefix (legacy and segment prefixes): Go puts REX after them.
 constexpr bool is_legacy_prefix(int c) {

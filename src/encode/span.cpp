@@ -49,7 +49,8 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
   // the function still gets its pcs and bytes (the listing shows them).
   // First pass: every branch short; a branch whose target was already seen is backward.
   bool all_supported = true;  // the usual case: no instruction needs the test again
-  for (Prog* p = text; p; p = p->link) {
+  size_t nprogs = 0;
+  for (Prog* p = text; p; p = p->link, ++nprogs) {
     if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
     if (p->as == Op::ADJSP) lower_adjsp(p);
     if (!op_supported(p->as)) {
@@ -91,6 +92,9 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
     prev_relocs.swap(fn->r);
     out.clear();
     fn->r.clear();
+    // Room for the usual function at once (instructions average under 5 bytes), rather
+    // than growing it step by step.
+    if (pass == 1) out.reserve(8 * nprogs + kRoom);
     len = 0;
     // The pending run of copied instructions: its pc in the previous pass and its size;
     // `next_reloc` walks the previous pass's relocations.

@@ -147,7 +147,7 @@ frame::BodyFacts linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   };
   bool any_pc_branch = false;
   for (Prog* p = text; p != nullptr; p = p->link) {
-    frame::progedit(unit, p);
+    if (frame::progedit_applies(p)) frame::progedit(unit, p);
     any_pc_branch |= is_pc_branch(p);
     body.has_call |= p->as == Op::CALL || p->as == Op::DUFFCOPY || p->as == Op::DUFFZERO;
     body.last = p;

@@ -40,6 +40,25 @@ void error_at(const Unit& unit, Diag& diag, const Prog* p, const std::string& ms
 // (TLS access forms, CALL/JMP/RET to a symbol, MOV $addr -> LEA, float constants).
 void progedit(Unit& unit, Prog* p);
 
+// Whether progedit may change p (it certainly leaves p alone if not): an operand on TLS,
+// an address or float constant source, or a memory destination of CALL/JMP/RET or of a
+// compare whose predicate parsed as memory. Most instructions are none of these and skip
+// the call.
+inline bool progedit_applies(const Prog* p) {
+  if (p->from.type == AddrType::Addr || p->from.type == AddrType::FConst ||
+      p->from.reg == reg::TLS || p->from.index == reg::TLS) {
+    return true;
+  }
+  if (p->to.type != AddrType::Mem) return false;
+  switch (p->as) {
+    case Op::CALL: case Op::JMP: case Op::RET:
+    case Op::CMPPD: case Op::CMPPS: case Op::CMPSD: case Op::CMPSS:
+      return true;
+    default:
+      return p->to.index == reg::TLS;
+  }
+}
+
 // What the progedit walk learned about a function's body, so that preprocess need not
 // walk the list again for it.
 struct BodyFacts {

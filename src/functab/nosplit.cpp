@@ -26,6 +26,7 @@ constexpr const char* kMorestack = "runtime.morestack";
 constexpr int kLeaf = -1;
 constexpr int kIndirect = -2;
 constexpr int kMorestackNode = -3;
+constexpr int kFirstNode = kMorestackNode;  // the lowest node number
 
 struct Edge {
   int growth;
@@ -35,6 +36,10 @@ struct Edge {
 class Checker {
  public:
   Checker(const std::vector<const FuncTable*>& tables, bool record) : record_(record) {
+    size_t n = 0;
+    for (const FuncTable* t : tables) n += t->funcs.size();
+    nodes_.reserve(n);
+    by_name_.reserve(n);
     for (const FuncTable* t : tables) {
       for (const FuncEntry& f : t->funcs) {
         by_name_.try_emplace(f.name, static_cast<int>(nodes_.size()));
@@ -49,13 +54,21 @@ class Checker {
   const FuncEntry* func(int n) const { return nodes_[static_cast<size_t>(n)].f; }
 
   int check(int node) {
-    if (auto it = height_.find(node); it != height_.end()) return it->second;
-    height_[node] = kCycle;
+    if (int& known = height(node); known != kUnknown) return known;
+    height(node) = kCycle;
     std::vector<Edge> edges;
     int h = std::min(compute(node, edges), kCycle);
-    height_[node] = h;
+    height(node) = h;
     if (record_) graph_[node] = std::move(edges);
     return h;
+  }
+
+  // The height found for a node (kUnknown before check), by node number: the special
+  // nodes first, then nodes_ in order.
+  int& height(int node) {
+    const auto i = static_cast<size_t>(node - kFirstNode);
+    if (i >= heights_.size()) heights_.resize(nodes_.size() - kFirstNode + 1, kUnknown);
+    return heights_[i];
   }
 
   std::string name(int node) const {
@@ -66,16 +79,16 @@ class Checker {
       default: break;
     }
     const Node& n = nodes_[static_cast<size_t>(node)];
-    return n.name + (n.abiinternal ? "<1>" : "<0>");
+    return std::string(n.name) + (n.abiinternal ? "<1>" : "<0>");
   }
 
   std::map<int, std::vector<Edge>> graph_;
-  std::unordered_map<int, int> height_;
 
  private:
+  static constexpr int kUnknown = -1;
   struct Node {
     const FuncEntry* f;  // nullptr: external (called, but in no table)
-    std::string name;
+    std::string_view name;  // the FuncEntry's or the Call's, which outlive the Checker
     bool abiinternal;
   };
 
@@ -124,7 +137,8 @@ class Checker {
   bool record_;
   std::vector<Node> nodes_;
   size_t defined_ = 0;
-  std::unordered_map<std::string, int> by_name_;
+  std::unordered_map<std::string_view, int> by_name_;
+  std::vector<int> heights_;
 };
 
 }  // namespace
@@ -181,7 +195,7 @@ std::vector<NosplitViolation> check_nosplit(const std::vector<const FuncTable*>&
   std::vector<int> roots;
   for (const auto& [n, _] : nodes) roots.push_back(n);
   std::stable_sort(roots.begin(), roots.end(), [&](int a, int b) {
-    int ha = sc.height_[a], hb = sc.height_[b];
+    int ha = sc.height(a), hb = sc.height(b);
     return ha != hb ? ha > hb : a < b;
   });
 

@@ -22,7 +22,9 @@ namespace {
 
 // One output section before layout. Index 0 of the table is the null section.
 struct Section {
-  std::string name;
+  // The name is lead + base, both views of text that outlives the Writer: literals, and
+  // the symbol names the Writer keeps in Writer::defined_.
+  std::string_view lead, base;
   uint32_t type = SHT_NULL;
   uint64_t flags = 0;
   uint64_t align = 1;
@@ -39,10 +41,10 @@ struct Section {
   uint64_t file_size() const { return type == SHT_NOBITS ? 0 : sh_size(); }
 };
 
-Section section(std::string name, uint32_t type, uint64_t flags = 0, uint64_t align = 1,
+Section section(std::string_view lead, uint32_t type, uint64_t flags = 0, uint64_t align = 1,
                 uint64_t entsize = 0, uint32_t link = 0, uint32_t info = 0) {
   Section s;
-  s.name = std::move(name);
+  s.lead = lead;
   s.type = type;
   s.flags = flags;
   s.align = align;
@@ -96,6 +98,49 @@ class StrTab {
 
   std::vector<uint8_t> bytes_;
   std::vector<Slot> slots_;
+  size_t used_ = 0;
+};
+
+// Go symbol -> ELF symbol index, by open addressing on the pointer (std::unordered_map
+// allocated a node for each symbol). At most half full.
+class SymIndex {
+ public:
+  void reserve(size_t n) { rehash(std::bit_ceil(2 * n + 16)); }
+  bool contains(const Symbol* s) const { return slots_[find(s)].key != nullptr; }
+  // The index of s, which must have one.
+  uint32_t at(const Symbol* s) const { return slots_[find(s)].value; }
+  uint32_t& operator[](const Symbol* s) {
+    if (2 * (used_ + 1) > slots_.size()) rehash(2 * slots_.size());
+    Slot& e = slots_[find(s)];
+    if (e.key == nullptr) {
+      e.key = s;
+      ++used_;
+    }
+    return e.value;
+  }
+
+ private:
+  struct Slot {
+    const Symbol* key = nullptr;
+    uint32_t value = 0;
+  };
+  // The slot holding s, or the empty one where it would go.
+  size_t find(const Symbol* s) const {
+    const size_t mask = slots_.size() - 1;
+    // Symbols are at least 8-byte aligned: drop those bits, then mix (Fibonacci hashing).
+    size_t i = ((reinterpret_cast<uintptr_t>(s) >> 3) * 0x9E3779B97F4A7C15ull >> 32) & mask;
+    while (slots_[i].key != nullptr && slots_[i].key != s) i = (i + 1) & mask;
+    return i;
+  }
+  void rehash(size_t n) {
+    std::vector<Slot> old(std::max<size_t>(n, 16));
+    old.swap(slots_);
+    for (const Slot& e : old) {
+      if (e.key != nullptr) slots_[find(e.key)] = e;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(16);
   size_t used_ = 0;
 };
 
@@ -154,7 +199,8 @@ bool is_marker(const Reloc& r) { return r.type == RelocType::CallInd || r.siz ==
 
 // Where a defined symbol goes: section name prefix, type, flags, and ELF symbol type.
 struct Placement {
-  const char* prefix;
+  const char* prefix;       // of the section's name
+  const char* rela_prefix;  // of its relocation section's name: ".rela" + prefix
   uint32_t type;
   uint64_t flags;
   uint8_t st_type;
@@ -164,28 +210,28 @@ Placement place(const Symbol& s) {
   bool has_bytes = !s.p.empty();
   switch (s.kind) {
     case SymKind::Text:
-      return {".text.", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, STT_FUNC};
+      return {".text.", ".rela.text.", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, STT_FUNC};
     case SymKind::RoData:
       // Read-only data holding addresses needs load-time relocation in a PIE; like C
       // compilers, put it where the dynamic linker may write before making it read-only.
-      if (!s.r.empty()) return {".data.rel.ro.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
-      return {".rodata.", SHT_PROGBITS, SHF_ALLOC, STT_OBJECT};
+      if (!s.r.empty()) return {".data.rel.ro.", ".rela.data.rel.ro.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".rodata.", ".rela.rodata.", SHT_PROGBITS, SHF_ALLOC, STT_OBJECT};
     case SymKind::NoPtrData:
-      return {".noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".noptrdata.", ".rela.noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
     case SymKind::NoPtrBss:
       // DATA on a symbol makes it initialised data, as in Go.
-      if (has_bytes) return {".noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
-      return {".noptrbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      if (has_bytes) return {".noptrdata.", ".rela.noptrdata.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".noptrbss.", ".rela.noptrbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
     case SymKind::Bss:
-      if (has_bytes) return {".data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
-      return {".bss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      if (has_bytes) return {".data.", ".rela.data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+      return {".bss.", ".rela.bss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
     case SymKind::TlsBss:
-      return {".tbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE | SHF_TLS, STT_TLS};
+      return {".tbss.", ".rela.tbss.", SHT_NOBITS, SHF_ALLOC | SHF_WRITE | SHF_TLS, STT_TLS};
     case SymKind::Data:
     case SymKind::None:
       break;
   }
-  return {".data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
+  return {".data.", ".rela.data.", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, STT_OBJECT};
 }
 
 class Writer {
@@ -225,13 +271,14 @@ class Writer {
   void fill_relocs();
   void fill_groups();
   std::vector<uint8_t> layout();
+  Elf64_Ehdr elf_header(uint64_t shoff) const;
 
   const Unit& unit_;
   Diag& diag_;
   bool ok_ = true;
   std::vector<Section> sections_{1};
   std::vector<Defined> defined_;
-  std::unordered_map<const Symbol*, uint32_t> symindex_;  // Go symbol -> ELF symbol index
+  SymIndex symindex_;  // Go symbol -> ELF symbol index
   std::vector<Elf64_Rela> rela_entries_;  // fill_relocs: one section's, reused
   size_t next_func_ = 0;  // add_function_tables: the FuncEntry expected next
   uint32_t tls_g_index_ = 0;
@@ -256,9 +303,11 @@ void Writer::plan_sections() {
   defined_.reserve(syms.size());
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
-    Defined d{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}};
+    // Made in place: sections view its name, and defined_ never reallocates (reserved).
+    Defined& d = defined_.emplace_back(Defined{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}});
     if (std::string why = s->kind == SymKind::Text ? "" : data_size_problem(*s); !why.empty()) {
       error(d.name + ": " + why);
+      defined_.pop_back();
       continue;
     }
     // Float constants ($f64.<bits>) are content-addressed: every object may carry a copy.
@@ -267,7 +316,8 @@ void Writer::plan_sections() {
       d.group = add_section(section(".group", SHT_GROUP, 0, 4, 4, symtab_));
     }
     uint64_t group_flag = comdat ? SHF_GROUP : 0;
-    Section sec = section(d.where.prefix + d.name, d.where.type, d.where.flags | group_flag);
+    Section sec = section(d.where.prefix, d.where.type, d.where.flags | group_flag);
+    sec.base = d.name;
     if (s->kind == SymKind::Text) {
       sec.align = 32;  // Go's function alignment on amd64
       sec.borrowing = true;
@@ -282,12 +332,12 @@ void Writer::plan_sections() {
     d.section = add_section(std::move(sec));
     bool has_rela = std::any_of(s->r.begin(), s->r.end(), [](const Reloc& r) { return !is_marker(r); });
     if (has_rela) {
-      d.rela = add_section(section(".rela" + sections_[d.section].name, SHT_RELA,
-                                   SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela), symtab_,
-                                   d.section));
+      Section rela = section(d.where.rela_prefix, SHT_RELA, SHF_INFO_LINK | group_flag, 8,
+                             sizeof(Elf64_Rela), symtab_, d.section);
+      rela.base = d.name;
+      d.rela = add_section(std::move(rela));
     }
     if (s->kind == SymKind::Text) add_function_tables(d, group_flag);
-    defined_.push_back(std::move(d));
   }
   shstrtab_ = add_section(section(".shstrtab", SHT_STRTAB));
 }
@@ -306,8 +356,10 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
     Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
     sec.bytes = std::move(bytes);
     uint32_t at = add_section(std::move(sec));
-    uint32_t rela = add_section(section(std::string(".rela") + name, SHT_RELA, SHF_INFO_LINK | group_flag,
-                                        8, sizeof(Elf64_Rela), symtab_, at));
+    Section rela_sec = section(".rela", SHT_RELA, SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela),
+                               symtab_, at);
+    rela_sec.base = name;
+    uint32_t rela = add_section(std::move(rela_sec));
     d.aux.push_back({at, rela, field});
   };
   uint32_t field = 0;
@@ -364,7 +416,7 @@ void Writer::build_symtab() {
         if (tls_g_index_ == 0) tls_g_index_ = push(kTlsGSymbol, STB_GLOBAL, STT_TLS, SHN_UNDEF, 0);
         continue;
       }
-      if (r.sym == nullptr || symindex_.count(r.sym)) continue;
+      if (r.sym == nullptr || symindex_.contains(r.sym)) continue;
       if (r.sym->is_static) {
         error(d.name + ": reference to undefined file-local symbol " +
               elf_symbol_name(*r.sym, unit_.pkgpath));
@@ -453,12 +505,35 @@ void Writer::fill_groups() {
   }
 }
 
+// The ELF header of an object whose section headers start at shoff.
+Elf64_Ehdr Writer::elf_header(uint64_t shoff) const {
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_ident[EI_OSABI] = ELFOSABI_SYSV;
+  eh.e_type = ET_REL;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_shoff = shoff;
+  eh.e_ehsize = sizeof(Elf64_Ehdr);
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shnum = static_cast<uint16_t>(sections_.size());
+  eh.e_shstrndx = static_cast<uint16_t>(shstrtab_);
+  return eh;
+}
+
 // File layout: ELF header, section contents (each at its alignment), section headers. The
 // offsets come first, so that the image is allocated once and each part copied in once.
 std::vector<uint8_t> Writer::layout() {
   StrTab shnames(sections_.size());
   std::vector<uint32_t> name_off(sections_.size(), 0);
-  for (size_t i = 1; i < sections_.size(); ++i) name_off[i] = shnames.add(sections_[i].name);
+  std::string name;  // one buffer for every name
+  for (size_t i = 1; i < sections_.size(); ++i) {
+    name.assign(sections_[i].lead).append(sections_[i].base);
+    name_off[i] = shnames.add(name);
+  }
   name_off[shstrtab_] = shnames.add(".shstrtab");
   sections_[shstrtab_].bytes = shnames.take();
 
@@ -475,7 +550,7 @@ std::vector<uint8_t> Writer::layout() {
   // Appended in file order into room reserved for all: only the gaps are zero-filled.
   std::vector<uint8_t> out;
   out.reserve(shoff + sections_.size() * sizeof(Elf64_Shdr));
-  out.resize(sizeof(Elf64_Ehdr), 0);
+  append_pod(out, elf_header(shoff));
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     if (s.type == SHT_NOBITS) continue;
@@ -499,22 +574,6 @@ std::vector<uint8_t> Writer::layout() {
     h.sh_entsize = s.entsize;
     std::memcpy(out.data() + shoff + i * sizeof(Elf64_Shdr), &h, sizeof h);
   }
-
-  Elf64_Ehdr eh{};
-  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
-  eh.e_ident[EI_CLASS] = ELFCLASS64;
-  eh.e_ident[EI_DATA] = ELFDATA2LSB;
-  eh.e_ident[EI_VERSION] = EV_CURRENT;
-  eh.e_ident[EI_OSABI] = ELFOSABI_SYSV;
-  eh.e_type = ET_REL;
-  eh.e_machine = EM_X86_64;
-  eh.e_version = EV_CURRENT;
-  eh.e_shoff = shoff;
-  eh.e_ehsize = sizeof(Elf64_Ehdr);
-  eh.e_shentsize = sizeof(Elf64_Shdr);
-  eh.e_shnum = static_cast<uint16_t>(sections_.size());
-  eh.e_shstrndx = static_cast<uint16_t>(shstrtab_);
-  std::memcpy(out.data(), &eh, sizeof eh);
   return out;
 }
 

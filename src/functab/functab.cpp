@@ -163,6 +163,9 @@ FuncTable build(const Unit& unit, Diag& diag) {
     FuncEntry f;
     f.name = elf_symbol_name(*s, unit.pkgpath);
     f.size = static_cast<uint32_t>(s->p.size());
+    // Instructions average about 4 bytes, and most start a line run: room for them at
+    // once instead of growing the vector step by step.
+    f.pcline.reserve(f.size / 4 + 1);
     f.args = fi.args;
     f.frame = fi.locals;
     f.flags = static_cast<uint32_t>(fi.textflags & 0xffff);
@@ -179,6 +182,7 @@ FuncTable build(const Unit& unit, Diag& diag) {
     // pctospadj). The caller's BP is saved from the instruction after the prologue's
     // `MOVQ BP, (sp-8)(SP)` until the epilogue's `MOVQ (sp-8)(SP), BP`.
     int32_t sp = 0;
+    Pos last_pos{UINT32_MAX, 0};  // the position of the last line run's check
     bool bp_saved = false, after_ret = false;
     int32_t save_sp = 0;  // SP delta where the prologue saved BP
     const Prog* first = fi.text->link;
@@ -193,34 +197,49 @@ FuncTable build(const Unit& unit, Diag& diag) {
         }
         after_ret = false;
         if (f.pcsp.empty() || f.pcsp.back().sp != sp) f.pcsp.push_back({pc, sp});
-        const LineRun lr{pc, p->pos.file, line_of(unit, p->pos)};
-        if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
-          f.pcline.push_back(lr);
+        // Most instructions stay on the file and line base of the one before: only a new
+        // position (or base) needs its line computed and compared.
+        if (p->pos.file != last_pos.file || p->pos.line != last_pos.line) {
+          last_pos = p->pos;
+          const LineRun lr{pc, p->pos.file, line_of(unit, p->pos)};
+          if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
+            f.pcline.push_back(lr);
+          }
         }
       }
-      if (p->as == Op::MOVQ && sp > 0 && is_reg(p->from, reg::BP) && is_sp_slot(p->to, sp - 8) && !bp_saved) {
-        f.bp_saved.push_back(next);
-        bp_saved = true;
-        save_sp = sp;
-      } else if (p->as == Op::MOVQ && bp_saved && is_sp_slot(p->from, sp - 8) && is_reg(p->to, reg::BP)) {
-        f.bp_saved.push_back(next);
-        bp_saved = false;
-      } else if (p->as == Op::RET) {
-        after_ret = true;
+      switch (p->as) {
+        case Op::MOVQ:
+          if (sp > 0 && is_reg(p->from, reg::BP) && is_sp_slot(p->to, sp - 8) && !bp_saved) {
+            f.bp_saved.push_back(next);
+            bp_saved = true;
+            save_sp = sp;
+          } else if (bp_saved && is_sp_slot(p->from, sp - 8) && is_reg(p->to, reg::BP)) {
+            f.bp_saved.push_back(next);
+            bp_saved = false;
+          }
+          break;
+        case Op::RET:
+          after_ret = true;
+          break;
+        case Op::FUNCDATA:
+          if (p->from.type != AddrType::Const) break;
+          if (p->from.offset == kFuncdataArgs) f.args_map = ptr_map(unit, *s, p->to.sym, diag, p);
+          if (p->from.offset == kFuncdataLocals) f.locals_map = ptr_map(unit, *s, p->to.sym, diag, p);
+          break;
+        case Op::PCDATA:
+          // PCDATA takes no bytes: its value holds from the next instruction (p->pc) on.
+          if (p->from.type == AddrType::Const && p->from.offset == kPcdataStackMapIndex) {
+            auto value = static_cast<int32_t>(p->to.offset);
+            auto& runs = f.stackmap_index;
+            if (!runs.empty() && runs.back().pc == p->pc) runs.pop_back();
+            int32_t before = runs.empty() ? -1 : runs.back().value;
+            if (value != before) runs.push_back({static_cast<uint32_t>(p->pc), value});
+          }
+          break;
+        default:
+          break;
       }
       sp += p->spadj;
-      if (p->as == Op::FUNCDATA && p->from.type == AddrType::Const) {
-        if (p->from.offset == kFuncdataArgs) f.args_map = ptr_map(unit, *s, p->to.sym, diag, p);
-        if (p->from.offset == kFuncdataLocals) f.locals_map = ptr_map(unit, *s, p->to.sym, diag, p);
-      }
-      // PCDATA takes no bytes: its value holds from the next instruction (p->pc) on.
-      if (p->as == Op::PCDATA && p->from.type == AddrType::Const && p->from.offset == kPcdataStackMapIndex) {
-        auto value = static_cast<int32_t>(p->to.offset);
-        auto& runs = f.stackmap_index;
-        if (!runs.empty() && runs.back().pc == p->pc) runs.pop_back();
-        int32_t before = runs.empty() ? -1 : runs.back().value;
-        if (value != before) runs.push_back({static_cast<uint32_t>(p->pc), value});
-      }
     }
     if (bp_saved) f.bp_saved.push_back(f.size);
     for (const Reloc& r : s->r) {

@@ -99,39 +99,47 @@ std::string op_str(Op op) { return std::string(op_name(op)); }
 
 }  // namespace
 
-void Parser::append(Prog* prog, const std::string& cond, bool do_label) {
-  if (!cond.empty()) {
-    std::string c = cond[0] == '.' ? cond.substr(1) : cond;
-    bool found = false;
-    for (const Suffix& s : kSuffixes) {
-      if (c == s.text) {
-        prog->scond = s.scond;
-        found = true;
-      }
-    }
-    if (!found) {
-      errorf(suffix_error(c));
-      return;
-    }
-  }
+// Links prog at the end of the list and counts it; `cond` is the statement's suffix
+// (".Z", ".BCST"...) or empty. Most statements have neither suffix nor label, so those
+// two are handled out of line.
+void Parser::append(Prog* prog, std::string_view cond) {
+  if (!cond.empty() && !set_suffix(prog, cond)) return;
   if (first_prog_ == nullptr) {
     first_prog_ = prog;
   } else {
     last_prog_->link = prog;
   }
   last_prog_ = prog;
-  if (do_label) {
-    ++pc_;
-    for (std::string_view label : pending_labels_) {
-      if (labels_.count(label)) {
-        errorf("label " + lex::go_quote(label) + " multiply defined");
-        return;
-      }
-      labels_[label] = prog;
-    }
-    pending_labels_.clear();
-  }
+  ++pc_;
+  if (!pending_labels_.empty() && !bind_labels(prog)) return;
   prog->pc = pc_;
+}
+
+// Sets prog's scond from the suffix; false (after the error) if Go does not know it.
+bool Parser::set_suffix(Prog* prog, std::string_view cond) {
+  const std::string c(cond[0] == '.' ? cond.substr(1) : cond);
+  bool found = false;
+  for (const Suffix& s : kSuffixes) {
+    if (c == s.text) {
+      prog->scond = s.scond;
+      found = true;
+    }
+  }
+  if (!found) errorf(suffix_error(c));
+  return found;
+}
+
+// The labels before this statement name prog; false after a label defined twice.
+bool Parser::bind_labels(Prog* prog) {
+  for (std::string_view label : pending_labels_) {
+    if (labels_.count(label)) {
+      errorf("label " + lex::go_quote(label) + " multiply defined");
+      return false;
+    }
+    labels_[label] = prog;
+  }
+  pending_labels_.clear();
+  return true;
 }
 
 bool Parser::valid_symbol(const char* pseudo, const Addr& a, bool offset_ok) {
@@ -246,7 +254,7 @@ void Parser::asm_text(const std::vector<Operand>& operands) {
   s->func->text = prog;
   s->func->args = static_cast<int32_t>(args);
   s->func->locals = static_cast<int32_t>(frame);
-  append(prog, "", true);
+  append(prog, {});
 }
 
 // Go's LSym.prepwrite: checks the range, turns BSS into DATA, grows the contents.
@@ -424,7 +432,7 @@ void Parser::asm_pcdata(const std::vector<Operand>& operands) {
   prog->pos = pos();
   prog->from = key;
   prog->to = value;
-  append(prog, "", true);
+  append(prog, {});
 }
 
 // PCALIGN $n (Go gives it no source position).
@@ -438,7 +446,7 @@ void Parser::asm_pcalign(const std::vector<Operand>& operands) {
   Prog* prog = unit_.new_prog();
   prog->as = Op::PCALIGN;
   prog->from = key;
-  append(prog, "", true);
+  append(prog, {});
 }
 
 // FUNCDATA $slot, sym(SB)
@@ -456,11 +464,11 @@ void Parser::asm_funcdata(const std::vector<Operand>& operands) {
   prog->pos = pos();
   prog->from = value;
   prog->to = name_addr;
-  append(prog, "", true);
+  append(prog, {});
 }
 
 // JMP label / JMP 3(PC) / JMP AX / CALL sym(SB) / JMP *sym(SB) ...
-void Parser::asm_jump(Op op, const std::string& cond, std::vector<Addr>& a) {
+void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a) {
   Prog* prog = unit_.new_prog();
   prog->pos = pos();
   prog->as = op;
@@ -511,7 +519,7 @@ void Parser::asm_jump(Op op, const std::string& cond, std::vector<Addr>& a) {
     errorf("cannot assemble jump " + describe_addr(*target));
     return;
   }
-  append(prog, cond, true);
+  append(prog, cond);
 }
 
 void Parser::patch() {
@@ -532,7 +540,7 @@ void Parser::patch() {
 // Operand placement for amd64: the last operand is the destination; a middle
 // operand goes to the rest list (Go's From3/RestArgs), all as sources. Each operand is
 // parsed in place; errors come in operand order, then the operand count's.
-void Parser::asm_instruction(Op op, std::string_view word, const std::string& cond,
+void Parser::asm_instruction(Op op, std::string_view word, std::string_view cond,
                              const std::vector<Operand>& operands) {
   Prog* prog = unit_.new_prog();
   prog->pos = pos();
@@ -563,7 +571,7 @@ void Parser::asm_instruction(Op op, std::string_view word, const std::string& co
       return;
     }
   }
-  append(prog, cond, true);
+  append(prog, cond);
 }
 
 }  // namespace gostack::parse

@@ -4,6 +4,7 @@
 #include "parse/parse.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 
 #include "parse/parser.h"
@@ -168,10 +169,13 @@ Parser::WordInfo Parser::classify(std::string_view word) {
 
 Parser::WordInfo Parser::classify_cached(std::string_view word) {
   if (word.empty() || word.size() > 16) return classify(word);
-  uint64_t lo = 0, hi = 0;
   const size_t n = word.size();
-  for (size_t i = 0; i < std::min<size_t>(n, 8); ++i) lo |= uint64_t{static_cast<uint8_t>(word[i])} << (8 * i);
-  for (size_t i = 8; i < n; ++i) hi |= uint64_t{static_cast<uint8_t>(word[i])} << (8 * (i - 8));
+  const uint64_t lo = short_name_key(word.data(), std::min<size_t>(n, 8));
+  uint64_t hi = 0;
+  if (n > 8) {  // bytes 8..n-1: the word's last 8 bytes, shifted down past those lo holds
+    std::memcpy(&hi, word.data() + n - 8, 8);
+    hi >>= 8 * (16 - n);
+  }
   WordCacheEntry& e = word_cache_[((lo ^ (hi * 31) ^ word.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != word.size() || e.lo != lo || e.hi != hi) fill_word_cache(e, word, lo, hi);
   return e.info;
@@ -201,13 +205,8 @@ bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands)
   return kind != Pseudo::None;
 }
 
-void Parser::instruction(Op op, bool is_jump, std::string_view word, const std::string& cond,
-                         const std::vector<Operand>& operands) {
-  is_jump_ = is_jump;
-  if (!is_jump) {
-    asm_instruction(op, word, cond, operands);
-    return;
-  }
+void Parser::jump(Op op, std::string_view word, std::string_view cond,
+                  const std::vector<Operand>& operands) {
   std::vector<Addr>& addrs = addrs_;
   addrs.assign(operands.size(), Addr{});
   for (size_t i = 0; i < operands.size(); ++i) instruction_operand(word, operands[i], &addrs[i]);
@@ -223,7 +222,12 @@ bool Parser::parse() {
     if (w.pseudo != Pseudo::None) {
       run_pseudo(w.pseudo, operands);
     } else if (w.is_op) {
-      instruction(w.op, w.is_jump, word, cond, operands);
+      is_jump_ = w.is_jump;
+      if (w.is_jump) {
+        jump(w.op, word, cond, operands);
+      } else {
+        asm_instruction(w.op, word, cond, operands);
+      }
     } else {
       errorf("unrecognized instruction " + lex::go_quote(word));
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,8 +59,8 @@ class Parser {
   void errorf(const std::string& msg);
   Pos pos() const;
   bool pseudo(std::string_view word, const std::vector<Operand>& operands);
-  void instruction(Op op, bool is_jump, std::string_view word, const std::string& cond,
-                   const std::vector<Operand>& operands);
+  // A jump: its operands into Addrs, then asm_jump.
+  void jump(Op op, std::string_view word, std::string_view cond, const std::vector<Operand>& operands);
   void finish();  // splits the Prog list into functions, resolves N(PC) targets
 
   // What a statement's first word is: a pseudo-op, an instruction or neither.
@@ -76,7 +77,9 @@ class Parser {
   void run_pseudo(Pseudo kind, const std::vector<Operand>& operands);
 
   // Pseudo-ops and instruction shapes (asm.cpp).
-  void append(Prog* prog, const std::string& cond, bool do_label);
+  void append(Prog* prog, std::string_view cond);
+  bool set_suffix(Prog* prog, std::string_view cond);
+  bool bind_labels(Prog* prog);
   bool valid_symbol(const char* pseudo, const Addr& a, bool offset_ok);
   bool valid_immediate(const char* pseudo, const Addr& a);
   int64_t eval_integer(const char* pseudo, const Operand& op);
@@ -86,9 +89,9 @@ class Parser {
   void asm_pcdata(const std::vector<Operand>& operands);
   void asm_pcalign(const std::vector<Operand>& operands);
   void asm_funcdata(const std::vector<Operand>& operands);
-  void asm_jump(Op op, const std::string& cond, std::vector<Addr>& a);
+  void asm_jump(Op op, std::string_view cond, std::vector<Addr>& a);
   // Parses the operands of a non-jump instruction straight into their Prog fields.
-  void asm_instruction(Op op, std::string_view word, const std::string& cond,
+  void asm_instruction(Op op, std::string_view word, std::string_view cond,
                        const std::vector<Operand>& operands);
   void patch();
   void init_text_sym(Symbol* s, int flag);
@@ -181,13 +184,26 @@ class Parser {
   void fill_word_cache(WordCacheEntry& e, std::string_view word, uint64_t lo, uint64_t hi);
 };
 
+// The bytes of a name of 1 to 8 bytes as a little-endian integer, zero above the name. Two
+// overlapping 4-byte loads (or three byte loads under 4 bytes) that stay inside the name
+// replace a loop over its bytes; where they overlap they read the same bytes.
+inline uint64_t short_name_key(const char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return uint64_t{lo} | (uint64_t{hi} << (8 * (n - 4)));
+  }
+  auto byte = [p](size_t i) { return uint64_t{static_cast<uint8_t>(p[i])}; };
+  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+}
+
 // The register `name` names, through a direct-mapped cache of names up to 8 bytes
 // (registers, and the mnemonics and symbols looked up to learn that they are not
 // registers); inline, as operands ask it of nearly every identifier.
 inline std::optional<RegNum> Parser::find_register(std::string_view name) const {
   if (name.empty() || name.size() > 8) return find_register_miss(name, 0);
-  uint64_t key = 0;
-  for (size_t i = 0; i < name.size(); ++i) key |= uint64_t{static_cast<uint8_t>(name[i])} << (8 * i);
+  const uint64_t key = short_name_key(name.data(), name.size());
   const RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != name.size() || e.key != key) return find_register_miss(name, key);
   return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;

@@ -975,14 +975,28 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
   }
 }
 
+// The form's code bytes from the buffer's start, as one fixed-size copy; a REX byte (if
+// rex is not 0) then goes in after the legacy prefixes, moving the opcode bytes up by one
+// (again a fixed-size move), as finish would place it. Returns the end of the bytes.
+inline uint8_t* InstrEncoder::put_code(const Form& f, int rex) {
+  std::memcpy(buf_, f.code.data(), kMaxCode);
+  uint8_t* w = buf_ + f.ncode;
+  if (rex != 0) {
+    std::memmove(buf_ + f.nprefix + 1, buf_ + f.nprefix, kMaxCode);
+    buf_[f.nprefix] = static_cast<uint8_t>(0x40 | rex);
+    ++w;
+  }
+  return w;
+}
+
 // A fast path for the most common shape: a plain ModRM form (Form::plain_modrm) without a
 // segment prefix whose rm operand is a register (mod=3) or a memory operand off a general
 // register or the SP pseudo-register (off(R), name+off(FP), off(SP)) without an index.
 // Such an instruction has no relocation and cannot fail, and its bytes are known at once:
 //   [the form's legacy prefixes] [REX] opcode... ModRM [SIB 0x24 for SP/R12] [disp] [imm8]
 // exactly what do_form and finish give (the displacement chosen by mod_for, as in
-// emit_modrm_general), written through a local pointer with n_ set once. Returns false, having emitted nothing, for any other
-// instruction.
+// emit_modrm_general), written through a local pointer with n_ set once. Returns false,
+// having emitted nothing, for any other instruction.
 inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
   const Addr& rm = rm_is_from ? p->from : p->to;
@@ -1015,15 +1029,7 @@ inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   const bool is_reg = rm.type == AddrType::Reg;
   rex |= reg_rex(base) & (is_reg ? kRexNeeded | kRexB : kRexB);
   const int r3 = (regfield & 7) << 3;
-  // The code bytes as one fixed-size copy; a REX byte then goes in after the prefixes,
-  // moving the opcode bytes up by one (again a fixed-size move).
-  std::memcpy(buf_, f.code.data(), kMaxCode);
-  uint8_t* w = buf_ + f.ncode;
-  if (rex != 0) {
-    std::memmove(buf_ + f.nprefix + 1, buf_ + f.nprefix, kMaxCode);
-    buf_[f.nprefix] = static_cast<uint8_t>(0x40 | rex);
-    ++w;
-  }
+  uint8_t* w = put_code(f, rex);
   const int low = reg_low3(base);
   if (is_reg) {
     *w++ = static_cast<uint8_t>(0xC0 | low | r3);
@@ -1062,6 +1068,11 @@ void InstrEncoder::encode(Prog* p) {
       p->rest.empty() && p->scond == 0) {
     f = select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
     if (f != nullptr && f->plain_modrm && encode_plain_modrm(p, *f)) return;
+    // Code bytes alone (RET, a pseudo-instruction's none): what do_form and finish give.
+    if (f != nullptr && f->code_only) {
+      n_ = static_cast<int>(put_code(*f, (f->flags & F_W) ? kRexW : 0) - buf_);
+      return;
+    }
   }
   encode_general(p, f);
 }
@@ -1115,9 +1126,15 @@ void InstrEncoder::encode_general(Prog* p, const Form* f) {
 // rest..., to); Positional rows (Go's ymovtab) match from, rest[0] and to by position.
 // p->ft and p->tt are already set.
 const Form* InstrEncoder::select_form(Prog* p) {
-  const FormRange forms = forms_for(p->as);
   const auto ft = static_cast<YClass>(p->ft);
   const auto tt = static_cast<YClass>(p->tt);
+  // The usual three-operand shape (from, one rest operand, to; no suffix): by masks.
+  if (p->rest.size() == 1 && p->scond == 0 && ft != Ynone && tt != Ynone) {
+    Addr& mid = p->rest.front().addr;
+    if (mid.cls == 0) mid.cls = static_cast<int8_t>(operand_class(mid));
+    return select_three(p->as, ft, static_cast<YClass>(mid.cls), tt);
+  }
+  const FormRange forms = forms_for(p->as);
 
   YClass args[kMaxArgs + 4];
   int nargs = 0;

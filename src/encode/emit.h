@@ -41,6 +41,7 @@ class InstrEncoder {
 
   void encode_general(Prog* p, const Form* f);
   const Form* select_form(Prog* p);
+  uint8_t* put_code(const Form& f, int rex);
   bool encode_plain_modrm(Prog* p, const Form& f);
   bool do_form(Prog* p, const Form& f);
   void emit_modrm(Prog* p, const Addr& a, int regfield, int rex);

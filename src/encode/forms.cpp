@@ -81,7 +81,7 @@ struct ColumnKey {
     return true;
   }
 };
-enum ColumnKind { kFirst0, kFirst1, kFrom, kTo, kNumKinds };
+enum ColumnKind { kFirst0, kFirst1, kFirst2, kFrom, kMid, kTo, kNumKinds };
 
 constexpr ColumnKey column_key(int op, int kind) {
   ColumnKey k;
@@ -92,7 +92,9 @@ constexpr ColumnKey column_key(int op, int kind) {
     switch (kind) {
       case kFirst0: if (!positional) want = f.args[0]; break;
       case kFirst1: if (!positional) want = f.args[1]; break;
+      case kFirst2: if (!positional) want = f.args[2]; break;
       case kFrom: if (positional) want = f.args[0]; break;
+      case kMid: if (positional) want = f.args[1]; break;
       case kTo: if (positional) want = f.args[2]; break;
       default: break;
     }
@@ -170,14 +172,19 @@ constexpr std::array<FormSelect, kNumOps> build_select() {
     s.first = kFormIndex.first[op];
     s.first0 = kColumns.of_op[op][kFirst0] * Ymax;
     s.first1 = kColumns.of_op[op][kFirst1] * Ymax;
+    s.first2 = kColumns.of_op[op][kFirst2] * Ymax;
     s.from = kColumns.of_op[op][kFrom] * Ymax;
+    s.mid = kColumns.of_op[op][kMid] * Ymax;
     s.to = kColumns.of_op[op][kTo] * Ymax;
     for (int r = 0; r < kFormIndex.count[op]; ++r) {
       const Form& f = kForms[kFormIndex.first[op] + r];
+      const uint64_t bit = uint64_t{1} << r;
       if (f.flags & F_Positional) {
-        if (kCover[Ynone][f.args[1]]) s.positional |= uint64_t{1} << r;
-      } else if (f.args[2] == Yxxx) {
-        s.two |= uint64_t{1} << r;
+        s.positional3 |= bit;
+        if (kCover[Ynone][f.args[1]]) s.positional |= bit;
+      } else {
+        if (f.args[2] == Yxxx) s.two |= bit;
+        if (f.args[3] == Yxxx) s.three |= bit;
       }
     }
   }

@@ -238,6 +238,9 @@ struct Form {
   // emit directly for common rm operands.
   uint8_t nprefix = 0;
   bool plain_modrm = false;
+  // Also derived: the form is its code bytes alone (lit, or pseudo with none), with REX.W
+  // at most: InstrEncoder::encode_code_only writes it.
+  bool code_only = false;
 
   constexpr Form(Op o, std::initializer_list<YClass> a, Enc e, uint8_t f,
                  std::initializer_list<uint8_t> c, uint8_t d)
@@ -249,6 +252,7 @@ struct Form {
     plain_modrm = (e == Enc::r_rm || e == Enc::rm_r || e == Enc::from_rm || e == Enc::to_rm ||
                    e == Enc::ib_rm) &&
                   (f & ~F_W) == 0 && nprefix < ncode;
+    code_only = (e == Enc::lit || e == Enc::pseudo) && (f & ~F_W) == 0;
   }
 };
 
@@ -284,16 +288,20 @@ inline bool has_encodable_forms(Op op) {
 // column holds, for each operand class, the rows whose class in one position covers it
 // (kCover); ops whose rows want the same classes share columns. Column 0 has no rows.
 // Columns are stored one after another, Ymax masks each.
-constexpr int kMaxSelectColumns = 256;
+constexpr int kMaxSelectColumns = 320;
 extern const std::array<uint64_t, kMaxSelectColumns * Ymax> kColumnMasks;
 struct FormSelect {
   uint16_t first;     // the op's first row in kForms
-  uint32_t first0;    // column offsets: ordinary rows' first and second classes,
+  uint32_t first0;    // column offsets: ordinary rows' first, second and third classes,
   uint32_t first1;
-  uint32_t from;      // Positional rows' from and to classes
+  uint32_t first2;
+  uint32_t from;      // Positional rows' from, middle and to classes
+  uint32_t mid;
   uint32_t to;
-  uint64_t two;         // ordinary rows with at most two classes
-  uint64_t positional;  // Positional rows that take no middle operand
+  uint64_t two;          // ordinary rows with at most two classes
+  uint64_t three;        // ordinary rows with at most three classes
+  uint64_t positional;   // Positional rows that take no middle operand
+  uint64_t positional3;  // all Positional rows
 };
 extern const std::array<FormSelect, kNumOps> kFormSelect;
 
@@ -310,6 +318,22 @@ inline const Form* select_two(Op op, YClass ft, YClass tt) {
   uint64_t rows = kColumnMasks[s.first0 + l0] & kColumnMasks[s.first1 + l1] & s.two;
   if (s.positional != 0) {
     rows |= kColumnMasks[s.from + ft] & kColumnMasks[s.to + tt] & s.positional;
+  }
+  if (rows == 0) return nullptr;
+  return &kForms[s.first + std::countr_zero(rows)];
+}
+
+// The same for an instruction with from, one more operand (class mt) and to, all present,
+// and no suffix: the list is (ft, mt, tt), and Positional rows take them by position.
+inline const Form* select_three(Op op, YClass ft, YClass mt, YClass tt) {
+  const auto i = static_cast<size_t>(op);
+  if (i >= kFormSelect.size()) return nullptr;
+  const FormSelect& s = kFormSelect[i];
+  uint64_t rows = kColumnMasks[s.first0 + ft] & kColumnMasks[s.first1 + mt] &
+                  kColumnMasks[s.first2 + tt] & s.three;
+  if (s.positional3 != 0) {
+    rows |= kColumnMasks[s.from + ft] & kColumnMasks[s.mid + mt] & kColumnMasks[s.to + tt] &
+            s.positional3;
   }
   if (rows == 0) return nullptr;
   return &kForms[s.first + std::countr_zero(rows)];

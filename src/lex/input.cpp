@@ -90,8 +90,9 @@ std::string clean(std::string_view path) {
 
 }  // namespace
 
-// A whole file in a buffer that is not zero-filled first (a go_asm.h is read per assembly);
-// null and an errno-style message ("open name: no such file or directory") if not.
+// A whole file in a buffer that is not zero-filled first (a go_asm.h is read per assembly),
+// followed by a NUL byte (which Tokenizer wants after its source); null and an errno-style
+// message ("open name: no such file or directory") if not.
 static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, std::string* err) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -101,19 +102,20 @@ static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, s
     *err = "open " + path + ": " + e;
     return nullptr;
   }
-  // The size is a hint (a pipe has none); one byte more lets the read that sees EOF fit.
+  // The size is a hint (a pipe has none); two bytes more let the read that sees EOF fit
+  // and leave room for the NUL.
   struct stat st {};
-  size_t cap = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 4096;
+  size_t cap = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 2 : 4096;
   auto out = std::make_unique_for_overwrite<char[]>(cap);
   size_t used = 0;
   for (;;) {
-    if (used == cap) {
+    if (cap - used < 2) {
       auto bigger = std::make_unique_for_overwrite<char[]>(2 * cap);
       std::memcpy(bigger.get(), out.get(), used);
       out = std::move(bigger);
       cap *= 2;
     }
-    const ssize_t n = ::read(fd, out.get() + used, cap - used);
+    const ssize_t n = ::read(fd, out.get() + used, cap - used - 1);
     if (n < 0 && errno == EINTR) continue;
     // A read error (the name is a directory) ends the text there, as in Go's scanner,
     // which also prints "read dir: is a directory" (not done here).
@@ -121,6 +123,7 @@ static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, s
     used += static_cast<size_t>(n);
   }
   ::close(fd);
+  out[used] = '\0';
   *size = used;
   return out;
 }

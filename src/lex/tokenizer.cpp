@@ -148,24 +148,46 @@ int invalid_sep(std::string_view x) {
 Tokenizer::Tokenizer(std::string name, std::string_view source, Report report)
     : name_(std::move(name)), src_(source), report_(std::move(report)) {}
 
+// Messages name the start of the token being scanned, or else the lookahead character.
 void Tokenizer::error(const std::string& msg) {
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
-  int line = pos_line_, col = pos_column_;
-  if (line <= 0) {  // not inside a token: the position just after the last one
-    if (s_column_ > 0) {
-      line = s_line_, col = s_column_;
-    } else if (last_line_len_ > 0) {
-      line = s_line_ - 1, col = last_line_len_;
-    } else {
-      line = 1, col = 1;
-    }
-  }
+  const auto [line, col] = position(tok_pos_ >= 0 ? static_cast<size_t>(tok_pos_) : src_pos_ - last_char_len_);
   report_(name_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + msg);
+}
+
+// text/scanner counts a line per '\n' read and a column per character (a '\n' is the last
+// character of its line; EOF is one past the last character). The same count, continued
+// from the last position asked for (errors come in order), or from the start of the source
+// for an earlier one.
+std::pair<int, int> Tokenizer::position(size_t offset) const {
+  if (offset < memo_offset_) memo_offset_ = 0, memo_line_ = 1, memo_col_ = 1;
+  // Characters from `from` to offset, one per byte of ASCII, as advance() reads them.
+  auto chars = [this](size_t from, size_t to) {
+    int n = 0;
+    for (size_t i = from; i < to; ++n) {
+      int width = 1;
+      if (static_cast<uint8_t>(src_[i]) >= 0x80) decode_rune(src_.substr(i), &width);
+      i += static_cast<size_t>(width);
+    }
+    return n;
+  };
+  size_t line_start = memo_offset_;
+  int newlines = 0;
+  for (const char* p = src_.data() + memo_offset_, *end = src_.data() + offset;;) {
+    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (nl == nullptr) break;
+    ++newlines;
+    p = nl + 1;
+    line_start = static_cast<size_t>(p - src_.data());
+  }
+  memo_line_ += newlines;
+  memo_col_ = (newlines > 0 ? 1 : memo_col_) + chars(line_start, offset);
+  memo_offset_ = offset;
+  return {memo_line_, memo_col_};
 }
 
 int32_t Tokenizer::advance_slow() {
   if (src_pos_ >= src_.size()) {
-    if (last_char_len_ > 0) ++s_column_;
     last_char_len_ = 0;
     return kEOFChar;
   }
@@ -176,21 +198,13 @@ int32_t Tokenizer::advance_slow() {
     if (ch == 0xFFFD && width == 1) {
       src_pos_ += 1;
       last_char_len_ = 1;
-      ++s_column_;
       error("invalid UTF-8 encoding");
       return ch;
     }
   }
   src_pos_ += width;
   last_char_len_ = width;
-  ++s_column_;
-  if (ch == 0) {
-    error("invalid character NUL");
-  } else if (ch == '\n') {
-    ++s_line_;
-    last_line_len_ = s_column_;
-    s_column_ = 0;
-  }
+  if (ch == 0) error("invalid character NUL");
   return ch;
 }
 
@@ -202,25 +216,18 @@ int32_t Tokenizer::first_char() {
 
 int32_t Tokenizer::next_char() {
   tok_pos_ = -1;
-  pos_line_ = 0;
   int32_t ch = peek_char();
   if (ch != kEOFChar) ch_ = advance();
   return ch;
 }
 
-// Skips the plain ASCII bytes [src_pos_, end) as advance() would, one column each.
-void Tokenizer::skip_ascii(size_t end) {
-  if (end == src_pos_) return;
-  s_column_ += static_cast<int>(end - src_pos_);
-  src_pos_ = end;
-  last_char_len_ = 1;
-}
-
-int32_t Tokenizer::scan_identifier() {
-  // ASCII letters, digits and '_' directly (what advance() would do for each of them).
-  size_t end = src_pos_;
-  while (end < src_.size() && is_ascii_ident_byte(src_[end])) ++end;
-  skip_ascii(end);
+// The identifier whose first character is the lookahead; returns the character after it.
+[[gnu::always_inline]] inline int32_t Tokenizer::scan_identifier() {
+  // ASCII letters, digits and '_' directly (what advance() would do for each of them; the
+  // NUL after the source ends the run).
+  const char* p = src_.data() + src_pos_;
+  while (is_ascii_ident_byte(*p)) ++p;
+  src_pos_ = static_cast<size_t>(p - src_.data());
   int32_t ch = advance();
   if (ch >= 0 && ch < 0x80) return ch;  // not an identifier character: the loop above ate those
   for (int i = 1; is_ident_rune(ch, i); ++i) {
@@ -234,22 +241,19 @@ int32_t Tokenizer::scan_identifier() {
 // continue a number: scanned without text/scanner's general rules. `ch` (its first digit)
 // is consumed. Returns false, changing nothing, for anything else.
 bool Tokenizer::scan_plain_int(int32_t ch, int32_t* next) {
-  size_t end = src_pos_;
-  const size_t n = src_.size();
-  auto cls = [this](size_t i) { return kByteClass[static_cast<uint8_t>(src_[i])]; };
+  // The NUL after the source is in no class: it ends every loop.
+  const char* p = src_.data() + src_pos_;
+  auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
   if (ch == '0') {
-    if (end + 1 < n && (src_[end] | 0x20) == 'x' && (cls(end + 1) & (kDigit | kHexLetter))) {
-      end += 2;
-      while (end < n && (cls(end) & (kDigit | kHexLetter))) ++end;
+    if ((*p | 0x20) == 'x' && (cls(p + 1) & (kDigit | kHexLetter))) {
+      p += 2;
+      while (cls(p) & (kDigit | kHexLetter)) ++p;
     }
   } else {
-    while (end < n && (cls(end) & kDigit)) ++end;
+    while (cls(p) & kDigit) ++p;
   }
-  if (end < n) {
-    const auto c = static_cast<uint8_t>(src_[end]);
-    if (c >= 0x80 || (cls(end) & (kLetter | kDigit)) || c == '.') return false;
-  }
-  skip_ascii(end);
+  if (static_cast<uint8_t>(*p) >= 0x80 || (cls(p) & (kLetter | kDigit)) || *p == '.') return false;
+  src_pos_ = static_cast<size_t>(p - src_.data());
   *next = advance();
   return true;
 }
@@ -373,18 +377,19 @@ int Tokenizer::scan_string(int32_t quote) {
 
 int32_t Tokenizer::scan_comment(int32_t ch) {
   if (ch == '/') {
-    // Most comments are plain ASCII to the end of the line: skipped at once, one column a
-    // byte, after a check the compiler vectorizes.
+    // Most comments are plain ASCII to the end of the line: skipped at once (advance() would
+    // read each byte as one character) after a check the compiler vectorizes. Each skip
+    // below is followed by an advance(), which sets last_char_len_.
     const char* rest = src_.data() + src_pos_;
     const void* nl = std::memchr(rest, '\n', src_.size() - src_pos_);
     const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - rest) : src_.size() - src_pos_;
-    if (plain_ascii({rest, len})) skip_ascii(src_pos_ + len);
+    if (plain_ascii({rest, len})) src_pos_ += len;
     // Otherwise printable ASCII and tabs directly (what advance() would do for each of them);
     // the rest (UTF-8, NUL, the newline, EOF) one character at a time.
     auto skip_plain = [this] {
       size_t end = src_pos_;
-      while (end < src_.size() && src_[end] != '\n' && static_cast<uint8_t>(src_[end] - 1) < 0x7f) ++end;
-      skip_ascii(end);
+      while (src_.data()[end] != '\n' && static_cast<uint8_t>(src_.data()[end] - 1) < 0x7f) ++end;
+      src_pos_ = end;
     };
     skip_plain();
     ch = advance();
@@ -394,16 +399,11 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
     }
     return ch;
   }
-  // A block comment of plain ASCII up to its "*/": a line at a time as above, each newline
-  // through advance(), which counts it.
+  // A block comment of plain ASCII up to its "*/": skipped at once as above.
   if (const size_t close = src_.find("*/", src_pos_);
       close != std::string_view::npos && plain_ascii(src_.substr(src_pos_, close - src_pos_))) {
     const size_t end = close + 2;
-    while (const void* nl = std::memchr(src_.data() + src_pos_, '\n', end - src_pos_)) {
-      skip_ascii(static_cast<size_t>(static_cast<const char*>(nl) - src_.data()));
-      advance();
-    }
-    skip_ascii(end);
+    src_pos_ = end;
     return advance();
   }
   ch = advance();
@@ -426,15 +426,15 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
 [[gnu::always_inline]] inline Tok Tokenizer::scan() {
   int32_t ch = peek_char();
   tok_pos_ = -1;
-  pos_line_ = 0;
-  while (ch == '\t' || ch == '\r' || ch == ' ') ch = advance();
+  if (ch == '\t' || ch == '\r' || ch == ' ') {
+    // The blanks that follow are plain ASCII: skipped at once, up to the next character.
+    const char* p = src_.data() + src_pos_;
+    while (*p == '\t' || *p == '\r' || *p == ' ') ++p;
+    src_pos_ = static_cast<size_t>(p - src_.data());
+    ch = advance();
+  }
 
   tok_pos_ = static_cast<long>(src_pos_) - last_char_len_;
-  if (s_column_ > 0) {
-    pos_line_ = s_line_, pos_column_ = s_column_;
-  } else {
-    pos_line_ = s_line_ - 1, pos_column_ = last_line_len_;
-  }
 
   Tok tok = ch;
   if (ch >= 0 && ch < 0x80 ? (kByteClass[static_cast<uint8_t>(ch)] & kLetter) != 0 : is_ident_rune(ch, 0)) {
@@ -487,11 +487,15 @@ Tok Tokenizer::next() {
       break;
     }
   }
-  // Two-character operators: the second character is still the lookahead.
+  // Two-character operators: the second character is still the lookahead. Their text is
+  // both characters (Go's Tokenizer.Text spells them out; they are adjacent in the source).
   auto pair = [this](int32_t second, Tok combined) {
     if (peek_char() != second) return false;
+    const long first = tok_pos_;
     next_char();
     tok_ = combined;
+    tok_pos_ = first;
+    tok_end_ = first + 2;
     return true;
   };
   switch (tok_) {
@@ -507,7 +511,9 @@ Tok Tokenizer::next() {
 
 TokenList tokenize(std::string_view text) {
   TokenList out;
-  std::string_view src = out.store.keep(text);
+  // Kept with the NUL the tokenizer needs after its source.
+  std::string_view src = out.store.keep(std::string(text) + '\0');
+  src.remove_suffix(1);
   Tokenizer tz("command line", src, [](const std::string&) {});
   for (Tok t = tz.next(); t != tok::kEOF; t = tz.next()) {
     out.tokens.push_back(make_token(t, tz.text(), out.store));
@@ -523,11 +529,10 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
   if (ch_ <= 0 || ch_ >= 0x80 || last_char_len_ != 1) return false;
   const size_t start = src_pos_ - 1;  // the lookahead character
   if (at_hash && ch_ != '#') return false;
-  // The line's '\n' ends every scan below (no class or blank matches it), so the loops need
-  // no bounds checks; a line without one (the file's last) takes the general path.
+  // The line's '\n' or the NUL after the source ends every scan below (no class or blank
+  // matches them), so the loops need no bounds checks; the line must end at a '\n'.
   const char* const base = src_.data();
-  const auto* nl = static_cast<const char*>(std::memchr(base + start, '\n', src_.size() - start));
-  if (nl == nullptr) return false;
+  const char* const buf_end = base + src_.size();
   const char* p = base + start + (at_hash ? 1 : 0);
   auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
   auto blanks = [&p] {
@@ -535,20 +540,19 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
     while (*p == ' ' || *p == '\t') ++p;
     return p != q;
   };
-  const char* const buf_end = base + src_.size();
   auto word = [&]() -> std::string_view {  // an identifier
     const char* b = p;
     if (cls(p) & kLetter) p = ident_end(p, buf_end);
     return {b, static_cast<size_t>(p - b)};
   };
   blanks();
-  if (nl - p < 7 || std::memcmp(p, "define", 6) != 0) return false;
+  if (buf_end - p < 7 || std::memcmp(p, "define", 6) != 0) return false;
   p += 6;
   if (!blanks()) return false;
   *name = word();
   if (name->empty()) return false;
   *body = Token{};
-  if (blanks() && p != nl) {
+  if (blanks() && *p != '\n') {
     const char* b = p;
     if (cls(p) & kLetter) {
       body->kind = tok::kIdent;
@@ -569,18 +573,12 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
     body->text = {b, static_cast<size_t>(p - b)};
     blanks();
   }
-  if (p != nl) return false;
+  if (*p != '\n') return false;
   // The state after scanning the '\n' token at p: consumed, counted, and the next
   // character read as the lookahead.
   const size_t at = static_cast<size_t>(p - base);
-  const int nl_col = s_column_ + static_cast<int>(at - start);
-  ++s_line_;
-  last_line_len_ = nl_col;
-  s_column_ = 0;
   src_pos_ = at + 1;
   last_char_len_ = 1;
-  pos_line_ = s_line_ - 1;
-  pos_column_ = nl_col;
   tok_pos_ = static_cast<long>(at);
   tok_ = '\n';
   ++line_;
@@ -589,10 +587,6 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
   return true;
 }
 
-int Tokenizer::col() const {
-  if (s_column_ > 0) return s_column_;
-  if (last_line_len_ > 0) return last_line_len_;
-  return 1;
-}
+int Tokenizer::col() const { return position(src_pos_ - static_cast<size_t>(last_char_len_)).second; }
 
 }  // namespace gostack::lex

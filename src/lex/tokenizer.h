@@ -1,6 +1,8 @@
 // The lowest lexing layer: turns the bytes of one file into tokens exactly as Go's
 // text/scanner (configured by cmd/asm's Tokenizer) does, including its one-character
-// lookahead, its column bookkeeping and its non-fatal "file:line:col: msg" errors.
+// lookahead and its non-fatal "file:line:col: msg" errors. Only byte offsets are kept
+// per token; text/scanner's line and column are worked out when a message or the
+// "#define A(x)" check asks for them.
 #pragma once
 
 #include <functional>
@@ -16,20 +18,14 @@ class Tokenizer {
  public:
   // `report` receives scanner errors already formatted as "file:line:col: message".
   using Report = std::function<void(const std::string&)>;
-  // `source` must outlive the tokenizer and the texts it hands out (they view it).
+  // `source` must outlive the tokenizer and the texts it hands out (they view it), and be
+  // followed by a NUL byte (source.data()[source.size()] == 0): the scanning loops stop
+  // there without checking the length at each byte.
   Tokenizer(std::string name, std::string_view source, Report report);
 
   Tok next();                  // next token; comments are skipped, '\n' is a token
-  // Text of the last token: a view into the source (or a literal for two-character operators).
-  std::string_view text() const {
-    switch (tok_) {
-      case tok::kLsh: return "<<";
-      case tok::kRsh: return ">>";
-      case tok::kArr: return "->";
-      case tok::kRot: return "@>";
-      default: return token_text();
-    }
-  }
+  // Text of the last token: a view into the source (two-character operators included).
+  std::string_view text() const { return token_text(); }
   // Whether the last identifier scanned was all ASCII: text that make_token returns unchanged.
   bool ascii_ident() const { return ascii_ident_; }
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
@@ -42,26 +38,25 @@ class Tokenizer {
   void set_name(std::string name) { name_ = std::move(name); }
 
  private:
-  // text/scanner's next(): reads one character; plain ASCII other than NUL and '\n' inline.
+  // text/scanner's next(): reads one character; plain ASCII other than NUL inline (the NUL
+  // that follows the source takes the slow path, which sees the end).
   int32_t advance() {
-    if (src_pos_ < src_.size()) {
-      const auto c = static_cast<uint8_t>(src_[src_pos_]);
-      if (c - 1u < 0x7eu && c != '\n') {
-        ++src_pos_;
-        last_char_len_ = 1;
-        ++s_column_;
-        return c;
-      }
+    const auto c = static_cast<uint8_t>(src_.data()[src_pos_]);
+    if (c - 1u < 0x7fu) {
+      ++src_pos_;
+      last_char_len_ = 1;
+      return c;
     }
     return advance_slow();
   }
   int32_t advance_slow();
+  // text/scanner's line and column (1-based, in characters) of the character at `offset`.
+  std::pair<int, int> position(size_t offset) const;
   int32_t peek_char() { return ch_ != -2 ? ch_ : first_char(); }
   int32_t first_char();
   int32_t next_char();  // text/scanner's Next(): consumes the lookahead character
   Tok scan();
   void error(const std::string& msg);
-  void skip_ascii(size_t end);
   int32_t scan_identifier();
   bool scan_plain_int(int32_t ch, int32_t* next);
   std::pair<Tok, int32_t> scan_number(int32_t ch, bool seen_dot);
@@ -73,7 +68,7 @@ class Tokenizer {
   std::string_view token_text() const {
     if (tok_pos_ < 0) return {};
     const long end = tok_end_ > tok_pos_ ? tok_end_ : tok_pos_;
-    return src_.substr(static_cast<size_t>(tok_pos_), static_cast<size_t>(end - tok_pos_));
+    return {src_.data() + tok_pos_, static_cast<size_t>(end - tok_pos_)};
   }
 
   std::string name_;
@@ -84,13 +79,16 @@ class Tokenizer {
   bool ascii_ident_ = false;
 
   // text/scanner state.
-  size_t src_pos_ = 0;
-  int last_char_len_ = 0;
-  int s_line_ = 1, s_column_ = 0, last_line_len_ = 0;
-  int32_t ch_ = -2;  // lookahead; -2 = nothing read yet
+  size_t src_pos_ = 0;     // the byte after the lookahead character
+  int last_char_len_ = 0;  // the lookahead's bytes (0 at EOF)
+  int32_t ch_ = -2;        // lookahead; -2 = nothing read yet
+  // The current token's bytes; tok_pos_ is -1 outside a token (text/scanner's invalid
+  // Position: errors are then reported at the lookahead character).
   long tok_pos_ = -1;
   long tok_end_ = 0;
-  int pos_line_ = 0, pos_column_ = 0;  // start of the current token (line 0 = invalid)
+  // The last position worked out, where the next one's count starts (errors come in order).
+  mutable size_t memo_offset_ = 0;
+  mutable int memo_line_ = 1, memo_col_ = 1;
 };
 
 // Tokens of a string, with the storage their texts view.

@@ -34,8 +34,6 @@ bool is_global(const Addr& a) {
   return a.name == AddrName::Extern || a.name == AddrName::Static || a.name == AddrName::GotRef;
 }
 
-bool fits_int8(int32_t v) { return v >= -128 && v < 128; }
-
 constexpr auto build_prefix_table() {
   std::array<bool, 256> t{};
   for (int c = 0; c < 256; ++c) t[c] = is_legacy_prefix(c);
@@ -162,26 +160,6 @@ void InstrEncoder::emit_sib(Prog* p, int scale, RegNum index, RegNum base) {
     return;
   }
   put(static_cast<uint8_t>(sib));
-}
-
-// An 8-bit displacement: plain int8, or for EVEX the displacement divided by the operand's
-// memory size N when it divides exactly (compressed disp8*N).
-inline bool InstrEncoder::to_disp8(int32_t v, uint8_t* disp8) const {
-  if (disp8_scale_ == 0) {
-    *disp8 = static_cast<uint8_t>(v);
-    return fits_int8(v);
-  }
-  if (v % disp8_scale_ != 0 || !fits_int8(v / disp8_scale_)) return false;
-  *disp8 = static_cast<uint8_t>(v / disp8_scale_);
-  return true;
-}
-
-// ModRM.mod for a displacement v off general register `base`: 0x00, no displacement, when
-// v is 0 and the base is not BP or R13 (with mod 0 those mean RIP-relative or no base);
-// 0x40 with *d8 set when v fits in 8 bits (EVEX: scaled, see to_disp8); else 0x80, disp32.
-inline int InstrEncoder::mod_for(RegNum base, int32_t v, uint8_t* d8) const {
-  if (v == 0 && base != reg::BP && base != reg::R13) return 0x00;
-  return to_disp8(v, d8) ? 0x40 : 0x80;
 }
 
 // The displacement mod_for chose: none, d8, or v as disp32 (with its relocation, if any).
@@ -973,108 +951,6 @@ inline void InstrEncoder::finish(Prog* p, size_t first_reloc) {
     if (rex) ++r.off;
     if (r.type == RelocType::PCRel) r.add -= p->pc + n_ - (r.off + r.siz);
   }
-}
-
-// The form's code bytes from the buffer's start, as one fixed-size copy; a REX byte (if
-// rex is not 0) then goes in after the legacy prefixes, moving the opcode bytes up by one
-// (again a fixed-size move), as finish would place it. Returns the end of the bytes.
-inline uint8_t* InstrEncoder::put_code(const Form& f, int rex) {
-  std::memcpy(buf_, f.code.data(), kMaxCode);
-  uint8_t* w = buf_ + f.ncode;
-  if (rex != 0) {
-    std::memmove(buf_ + f.nprefix + 1, buf_ + f.nprefix, kMaxCode);
-    buf_[f.nprefix] = static_cast<uint8_t>(0x40 | rex);
-    ++w;
-  }
-  return w;
-}
-
-// A fast path for the most common shape: a plain ModRM form (Form::plain_modrm) without a
-// segment prefix whose rm operand is a register (mod=3) or a memory operand off a general
-// register or the SP pseudo-register (off(R), name+off(FP), off(SP)) without an index.
-// Such an instruction has no relocation and cannot fail, and its bytes are known at once:
-//   [the form's legacy prefixes] [REX] opcode... ModRM [SIB 0x24 for SP/R12] [disp] [imm8]
-// exactly what do_form and finish give (the displacement chosen by mod_for, as in
-// emit_modrm_general), written through a local pointer with n_ set once. Returns false,
-// having emitted nothing, for any other instruction.
-inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
-  const bool rm_is_from = f.enc == Enc::rm_r || f.enc == Enc::from_rm;
-  const Addr& rm = rm_is_from ? p->from : p->to;
-  RegNum base;
-  if (rm.type == AddrType::Reg) {
-    if (rm.offset != 0 || rm.reg < reg::AL || rm.reg > reg::Z0 + 31 || reg_low3(rm.reg) < 0) {
-      return false;
-    }
-    base = rm.reg;
-  } else if (rm.type == AddrType::Mem && rm.index == reg::NONE &&
-             rm.offset == static_cast<int32_t>(rm.offset)) {
-    if (rm.name == AddrName::Auto || rm.name == AddrName::Param) {
-      base = reg::SP;
-    } else if (rm.name == AddrName::None && rm.reg >= reg::AX && rm.reg <= reg::R15) {
-      base = rm.reg;
-    } else {
-      return false;
-    }
-  } else {
-    return false;
-  }
-  const bool imm8 = f.enc == Enc::ib_rm;
-  if (imm8 && (p->from.type != AddrType::Const || p->from.name != AddrName::None)) return false;
-  int regfield = f.digit, rex = (f.flags & F_W) ? kRexW : 0;
-  if (f.enc == Enc::r_rm || f.enc == Enc::rm_r) {
-    const RegNum r = rm_is_from ? p->to.reg : p->from.reg;
-    regfield = reg_low3(r);
-    rex |= reg_rex(r) & (kRexNeeded | kRexR);
-  }
-  const bool is_reg = rm.type == AddrType::Reg;
-  rex |= reg_rex(base) & (is_reg ? kRexNeeded | kRexB : kRexB);
-  const int r3 = (regfield & 7) << 3;
-  uint8_t* w = put_code(f, rex);
-  const int low = reg_low3(base);
-  if (is_reg) {
-    *w++ = static_cast<uint8_t>(0xC0 | low | r3);
-  } else {
-    const auto v = static_cast<int32_t>(rm.offset);
-    const bool sib = base == reg::SP || base == reg::R12;
-    uint8_t d8 = 0;
-    const int mod = mod_for(base, v, &d8);
-    *w++ = static_cast<uint8_t>(mod | low | r3);
-    if (sib) *w++ = static_cast<uint8_t>(0x24);
-    if (mod == 0x40) {
-      *w++ = d8;
-    } else if (mod == 0x80) {
-      for (int k = 0; k < 4; ++k) *w++ = static_cast<uint8_t>(v >> (8 * k));
-    }
-  }
-  if (imm8) *w++ = static_cast<uint8_t>(p->from.offset);
-  n_ = static_cast<int>(w - buf_);
-  return true;
-}
-
-// Most instructions take the fast path: no segment prefix, at most from and to, no suffix,
-// a plain ModRM form (encode_plain_modrm). It stays small, with everything else in
-// encode_general, so that the common case pays for no more than it uses.
-void InstrEncoder::encode(Prog* p) {
-  n_ = 0;
-  rex_ = 0;
-  vex_ = false;
-  disp8_scale_ = 0;
-  bad_ = false;
-  if (p->ft == 0) p->ft = operand_class(p->from);
-  if (p->tt == 0) p->tt = operand_class(p->to);
-  const Form* f = nullptr;
-  // Segment registers and TLS are numbered after all others: one test rules out prefixes.
-  if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) < reg::CS &&
-      p->rest.empty() && p->scond == 0) {
-    f = select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
-    if (f != nullptr && f->plain_modrm && encode_plain_modrm(p, *f)) return;
-    // Code bytes alone (RET, a pseudo-instruction's none): what do_form and finish give.
-    if (f != nullptr && f->code_only) {
-      n_ = static_cast<int>(put_code(*f, (f->flags & F_W) ? kRexW : 0) - buf_);
-      return;
-    }
-  }
-  encode_general(p, f);
 }
 
 // Everything encode's fast path leaves: `f` is the form select_two chose when the

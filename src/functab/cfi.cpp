@@ -67,14 +67,10 @@ void advance(std::vector<uint8_t>& out, uint32_t delta) {
   }
 }
 
-}  // namespace
-
-std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, bool absolute) {
+// CIE: "zR", code alignment 1, data alignment -8, return address column 16;
+// initial rules: CFA = RSP+8, return address at CFA-8.
+std::vector<uint8_t> make_cie(bool absolute) {
   std::vector<uint8_t> out;
-  // The CIE and the FDE's fixed part take under 64 bytes, each change under 8.
-  out.reserve(64 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
-  // CIE: "zR", code alignment 1, data alignment -8, return address column 16;
-  // initial rules: CFA = RSP+8, return address at CFA-8.
   size_t cie = out.size();
   u32(out, 0);  // length, filled in
   u32(out, 0);  // CIE id
@@ -92,6 +88,20 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, boo
   out.push_back(kOffset | kRegRa);
   uleb(out, 1);  // CFA-8
   finish_entry(out, cie);
+  return out;
+}
+
+}  // namespace
+
+std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, bool absolute) {
+  // The CIE is the same for every function: made once, copied in.
+  static const std::vector<uint8_t> kCies[2] = {make_cie(false), make_cie(true)};
+  const std::vector<uint8_t>& cie_bytes = kCies[absolute ? 1 : 0];
+  std::vector<uint8_t> out;
+  // The FDE's fixed part takes under 32 bytes, each change under 8.
+  out.reserve(cie_bytes.size() + 32 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
+  out.assign(cie_bytes.begin(), cie_bytes.end());
+  const size_t cie = 0;
 
   size_t fde = out.size();
   u32(out, 0);

@@ -59,7 +59,10 @@ PtrMap ptr_map(const Unit& unit, const Symbol& fn, const Symbol* sym, Diag& diag
   PtrMap m;
   if (sym == nullptr) return m;
   m.symbol = elf_symbol_name(*sym, unit.pkgpath);
-  if (sym->name == fn.name + ".args_stackmap") {
+  constexpr std::string_view kArgsStackmap = ".args_stackmap";
+  const std::string_view name = sym->name;
+  if (name.size() == fn.name.size() + kArgsStackmap.size() && name.starts_with(fn.name) &&
+      name.ends_with(kArgsStackmap)) {  // fn.name + ".args_stackmap", without building it
     m.kind = PtrMapKind::GoDeclaration;
   } else if (sym->defined || sym->on_list) {
     if (std::string why = read_stackmap(*sym, m); !why.empty()) {

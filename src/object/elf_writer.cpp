@@ -12,7 +12,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 
 #include "functab/cfi.h"
 #include "functab/functab.h"
@@ -101,19 +100,27 @@ class StrTab {
   size_t used_ = 0;
 };
 
-// Go symbol -> ELF symbol index, by open addressing on the pointer (std::unordered_map
-// allocated a node for each symbol). At most half full.
-class SymIndex {
+// A key -> uint32_t map by open addressing with linear probing, at most half full
+// (std::unordered_map allocated a node for each key). Keys are stored by value: pointers,
+// or views of names that outlive the map.
+template <class Key, class Hash>
+class FlatIndex {
  public:
   void reserve(size_t n) { rehash(std::bit_ceil(2 * n + 16)); }
-  bool contains(const Symbol* s) const { return slots_[find(s)].key != nullptr; }
-  // The index of s, which must have one.
-  uint32_t at(const Symbol* s) const { return slots_[find(s)].value; }
-  uint32_t& operator[](const Symbol* s) {
+  // The value of k, or nullptr if k has none.
+  const uint32_t* find(const Key& k) const {
+    const Slot& e = slots_[slot_of(k)];
+    return e.used ? &e.value : nullptr;
+  }
+  bool contains(const Key& k) const { return find(k) != nullptr; }
+  // The value of k, which must have one.
+  uint32_t at(const Key& k) const { return slots_[slot_of(k)].value; }
+  // k's value, made 0 if k had none.
+  uint32_t& operator[](const Key& k) {
     if (2 * (used_ + 1) > slots_.size()) rehash(2 * slots_.size());
-    Slot& e = slots_[find(s)];
-    if (e.key == nullptr) {
-      e.key = s;
+    Slot& e = slots_[slot_of(k)];
+    if (!e.used) {
+      e = Slot{k, 0, true};
       ++used_;
     }
     return e.value;
@@ -121,28 +128,37 @@ class SymIndex {
 
  private:
   struct Slot {
-    const Symbol* key = nullptr;
+    Key key{};
     uint32_t value = 0;
+    bool used = false;
   };
-  // The slot holding s, or the empty one where it would go.
-  size_t find(const Symbol* s) const {
+  // The slot holding k, or the empty one where it would go.
+  size_t slot_of(const Key& k) const {
     const size_t mask = slots_.size() - 1;
-    // Symbols are at least 8-byte aligned: drop those bits, then mix (Fibonacci hashing).
-    size_t i = ((reinterpret_cast<uintptr_t>(s) >> 3) * 0x9E3779B97F4A7C15ull >> 32) & mask;
-    while (slots_[i].key != nullptr && slots_[i].key != s) i = (i + 1) & mask;
+    size_t i = Hash{}(k) & mask;
+    while (slots_[i].used && !(slots_[i].key == k)) i = (i + 1) & mask;
     return i;
   }
   void rehash(size_t n) {
     std::vector<Slot> old(std::max<size_t>(n, 16));
     old.swap(slots_);
     for (const Slot& e : old) {
-      if (e.key != nullptr) slots_[find(e.key)] = e;
+      if (e.used) slots_[slot_of(e.key)] = e;
     }
   }
 
   std::vector<Slot> slots_ = std::vector<Slot>(16);
   size_t used_ = 0;
 };
+
+// Symbols are at least 8-byte aligned: drop those bits, then mix (Fibonacci hashing).
+struct PointerHash {
+  size_t operator()(const Symbol* s) const {
+    return static_cast<size_t>((reinterpret_cast<uintptr_t>(s) >> 3) * 0x9E3779B97F4A7C15ull >> 32);
+  }
+};
+using SymIndex = FlatIndex<const Symbol*, PointerHash>;  // Go symbol -> ELF symbol index
+using NameIndex = FlatIndex<std::string_view, std::hash<std::string_view>>;
 
 template <class T>
 void append_pod(std::vector<uint8_t>& out, const T& v) {
@@ -401,13 +417,13 @@ void Writer::build_symtab() {
   uint32_t first_global = static_cast<uint32_t>(syms.size());
   // ELF has one name space: a reference to foo (ABI0) resolves to a definition of
   // foo<ABIInternal> in this file, as Go's ABI wrappers would make it.
-  std::unordered_map<std::string_view, uint32_t> global_by_name;  // views of defined_ names
+  NameIndex global_by_name;  // views of defined_ names
   global_by_name.reserve(defined_.size());
   for (const Defined& d : defined_) {
     if (d.sym->is_static) continue;
     uint8_t bind = d.group ? STB_WEAK : STB_GLOBAL;  // DUPOK: weak, in its own COMDAT group
     symindex_[d.sym] = push(d.name, bind, d.where.st_type, d.section, size_of(d));
-    global_by_name.emplace(d.name, symindex_[d.sym]);
+    if (!global_by_name.contains(d.name)) global_by_name[d.name] = symindex_[d.sym];
   }
   for (const Defined& d : defined_) {
     for (const Reloc& r : d.sym->r) {
@@ -424,8 +440,8 @@ void Writer::build_symtab() {
         continue;
       }
       std::string name = elf_symbol_name(*r.sym, unit_.pkgpath);
-      if (auto it = global_by_name.find(name); it != global_by_name.end()) {
-        symindex_[r.sym] = it->second;
+      if (const uint32_t* found = global_by_name.find(name)) {
+        symindex_[r.sym] = *found;
         continue;
       }
       uint8_t type = is_tls_reloc(r.type) ? STT_TLS : STT_NOTYPE;

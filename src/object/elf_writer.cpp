@@ -4,6 +4,7 @@
 #include <elf.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <bit>
@@ -270,7 +271,9 @@ class Writer {
     struct Aux {
       uint32_t section, rela, field;
     };
-    std::vector<Aux> aux;
+    std::array<Aux, 2> aux_at{};  // at most the two tables: no allocation
+    size_t naux = 0;
+    std::span<const Aux> aux() const { return {aux_at.data(), naux}; }
   };
 
   void error(const std::string& msg) {
@@ -295,7 +298,7 @@ class Writer {
   std::vector<Section> sections_{1};
   std::vector<Defined> defined_;
   SymIndex symindex_;  // Go symbol -> ELF symbol index
-  std::vector<Elf64_Rela> rela_entries_;  // fill_relocs: one section's, reused
+  std::vector<Elf64_Rela> relas_;  // every relocation section's entries (fill_relocs)
   size_t next_func_ = 0;  // add_function_tables: the FuncEntry expected next
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
@@ -320,7 +323,7 @@ void Writer::plan_sections() {
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
     // Made in place: sections view its name, and defined_ never reallocates (reserved).
-    Defined& d = defined_.emplace_back(Defined{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}});
+    Defined& d = defined_.emplace_back(Defined{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}, 0});
     if (std::string why = s->kind == SymKind::Text ? "" : data_size_problem(*s); !why.empty()) {
       error(d.name + ": " + why);
       defined_.pop_back();
@@ -376,7 +379,7 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
                                symtab_, at);
     rela_sec.base = name;
     uint32_t rela = add_section(std::move(rela_sec));
-    d.aux.push_back({at, rela, field});
+    d.aux_at[d.naux++] = {at, rela, field};
   };
   uint32_t field = 0;
   std::vector<uint8_t> table = functab::serialize(*functab_, *it, &field);
@@ -456,13 +459,21 @@ void Writer::build_symtab() {
   sections_[strtab_].bytes = names.take();
 }
 
+// Every relocation section's entries go, one section after another, into relas_, which
+// the sections then borrow (rather than each allocating its own bytes).
 void Writer::fill_relocs() {
+  struct Range {
+    uint32_t section;
+    size_t begin, end;  // in relas_
+  };
+  std::vector<Range> ranges;
+  ranges.reserve(defined_.size() + 4 * unit_.text.size());
+  auto by_offset = [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; };
   for (const Defined& d : defined_) {
     if (d.rela == 0) continue;
     bool in_text = d.sym->kind == SymKind::Text;
     uint64_t limit = sections_[d.section].sh_size();
-    std::vector<Elf64_Rela>& entries = rela_entries_;
-    entries.clear();
+    const size_t begin = relas_.size();
     for (const Reloc& r : d.sym->r) {
       if (is_marker(r)) continue;
       std::string why;
@@ -486,23 +497,28 @@ void Writer::fill_relocs() {
       e.r_offset = static_cast<uint64_t>(r.off);
       e.r_info = ELF64_R_INFO(static_cast<uint64_t>(target), m->type);
       e.r_addend = m->addend;
-      entries.push_back(e);
+      relas_.push_back(e);
     }
-    auto by_offset = [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; };
-    if (!std::is_sorted(entries.begin(), entries.end(), by_offset)) {
-      std::stable_sort(entries.begin(), entries.end(), by_offset);
-    }
-    std::vector<uint8_t>& bytes = sections_[d.rela].bytes;
-    bytes.resize(entries.size() * sizeof(Elf64_Rela));
-    if (!entries.empty()) std::memcpy(bytes.data(), entries.data(), bytes.size());
+    const auto first = relas_.begin() + static_cast<std::ptrdiff_t>(begin);
+    if (!std::is_sorted(first, relas_.end(), by_offset)) std::stable_sort(first, relas_.end(), by_offset);
+    ranges.push_back({d.rela, begin, relas_.size()});
   }
   for (const Defined& d : defined_) {
-    for (const Defined::Aux& a : d.aux) {
+    for (const Defined::Aux& a : d.aux()) {
       Elf64_Rela e{};
       e.r_offset = a.field;
       e.r_info = ELF64_R_INFO(static_cast<uint64_t>(symindex_.at(d.sym)), R_X86_64_PC32);
-      append_pod(sections_[a.rela].bytes, e);
+      ranges.push_back({a.rela, relas_.size(), relas_.size() + 1});
+      relas_.push_back(e);
     }
+  }
+  // relas_ is complete and stays put from here on.
+  for (const Range& r : ranges) {
+    Section& sec = sections_[r.section];
+    sec.borrowing = true;
+    sec.borrowed = std::span(reinterpret_cast<const uint8_t*>(relas_.data() + r.begin),
+                             (r.end - r.begin) * sizeof(Elf64_Rela));
+    sec.size = sec.borrowed.size();
   }
 }
 
@@ -511,10 +527,11 @@ void Writer::fill_groups() {
     if (d.group == 0) continue;
     Section& g = sections_[d.group];
     g.info = symindex_.at(d.sym);  // the signature: the DUPOK symbol itself
+    g.bytes.reserve(4 * (3 + 2 * d.naux));  // flag, section, rela, the tables
     append_pod(g.bytes, uint32_t{GRP_COMDAT});
     append_pod(g.bytes, d.section);
     if (d.rela) append_pod(g.bytes, d.rela);
-    for (const Defined::Aux& a : d.aux) {
+    for (const Defined::Aux& a : d.aux()) {
       append_pod(g.bytes, a.section);
       append_pod(g.bytes, a.rela);
     }

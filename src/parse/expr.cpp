@@ -18,121 +18,158 @@ using Frame = ExprFrame;
 
 namespace {
 
-// The operators that continue an expression after a factor.
-bool continues_expr(Tok t) {
+// The operators that continue a term after a factor.
+bool continues_term(Tok t) {
   switch (t) {
-    case '+': case '-': case '|': case '^': case '*': case '/': case '%': case '&':
-    case lex::tok::kLsh: case lex::tok::kRsh:
+    case '*': case '/': case '%': case '&': case lex::tok::kLsh: case lex::tok::kRsh:
       return true;
     default:
       return false;
   }
 }
 
+// The operators that continue an expression after a factor.
+bool continues_expr(Tok t) {
+  return t == '+' || t == '-' || t == '|' || t == '^' || continues_term(t);
+}
+
+// A factor has no operators of its own: an integer is the whole factor.
+bool continues_factor(Tok) { return false; }
+
 }  // namespace
 
+// The integer token at input_[i], if there is one and no operator of `continues` follows
+// it: a factor or term that needs no frame of its own.
+bool Parser::lone_int(size_t i, bool (*continues)(Tok)) const {
+  return i < input_.size() && input_[i].kind == lex::tok::kInt &&
+         (i + 1 >= input_.size() || !continues(input_[i + 1].kind));
+}
+
 uint64_t Parser::expr() {
-  // The common case, a lone integer, without the machinery below.
-  if (peek() == lex::tok::kInt &&
-      (input_pos_ + 1 >= input_.size() || !continues_expr(input_[input_pos_ + 1].kind))) {
-    return atoi(next().text);
+  // The common cases, a lone integer with or without a sign ("8", "-8" in -8(SP), "+8" in
+  // x+8(FP)), without the machinery below: a unary sign binds tighter than any operator.
+  {
+    size_t i = input_pos_;
+    const Tok sign = peek();
+    if (sign == '+' || sign == '-') ++i;
+    if (lone_int(i, continues_expr)) {
+      input_pos_ = i + 1;
+      const uint64_t v = atoi(input_[i].text);
+      return sign == '-' ? 0 - v : v;
+    }
   }
   std::vector<Frame>& stack = expr_stack_;  // kept between calls: no allocation per operand
   stack.clear();
   stack.push_back({Kind::Expr});
   uint64_t ret = 0;  // value returned by the frame that just finished
-  auto call = [&](Kind k) { stack.push_back({k}); };
+  // Calls a rule: pushes its frame (which may move the stack: callers set their own frame
+  // first). A term or factor that is a lone integer is read at once, without a frame; then
+  // it returns true with the value in ret.
+  auto call = [&](Kind k) {
+    if (lone_int(input_pos_, k == Kind::Expr   ? continues_expr
+                             : k == Kind::Term ? continues_term
+                                               : continues_factor)) {
+      ret = atoi(next().text);
+      return true;
+    }
+    stack.push_back({k});
+    return false;
+  };
+  // Folds ret into a term's value with the term's pending operator; false for '<<', which
+  // ends the term (with the result in ret).
+  auto fold_term = [&](Frame& f) {
+    switch (f.op) {
+      case 0: f.value = ret; break;
+      case '*': f.value *= ret; break;
+      case '&': f.value &= ret; break;
+      case '/':
+        if (ret == 0) {
+          errorf("division by zero");
+        } else {
+          f.value /= ret;
+        }
+        break;
+      case '%':
+        if (static_cast<int64_t>(f.value) < 0) errorf("modulo of value with high bit set");
+        if (ret == 0) {
+          errorf("modulo by zero");
+        } else {
+          f.value %= ret;
+        }
+        break;
+      case lex::tok::kLsh:
+        // "a << b" ends the term: "1<<2*3" is (1<<2) followed by "*3".
+        if (static_cast<int64_t>(ret) < 0) errorf("negative left shift count");
+        ret = ret >= 64 ? 0 : f.value << ret;
+        return false;
+      case lex::tok::kRsh:
+        if (static_cast<int64_t>(ret) < 0) errorf("negative right shift count");
+        if (static_cast<int64_t>(f.value) < 0) errorf("right shift of value with high bit set");
+        f.value = ret >= 64 ? 0 : f.value >> ret;
+        break;
+    }
+    return true;
+  };
   while (!stack.empty()) {
     Frame& f = stack.back();
     switch (f.kind) {
       case Kind::Expr: {
         if (f.state == 0) {
           f.state = 1;
-          call(Kind::Term);
-          continue;
+          if (!call(Kind::Term)) continue;
         }
-        switch (f.op) {
-          case 0: f.value = ret; break;
-          case '+': f.value += ret; break;
-          case '-': f.value -= ret; break;
-          case '|': f.value |= ret; break;
-          case '^': f.value ^= ret; break;
+        // Each pass folds in the term just read (ret) and reads the next one.
+        for (;;) {
+          switch (f.op) {
+            case 0: f.value = ret; break;
+            case '+': f.value += ret; break;
+            case '-': f.value -= ret; break;
+            case '|': f.value |= ret; break;
+            case '^': f.value ^= ret; break;
+          }
+          Tok t = peek();
+          if (t == '+' || t == '-' || t == '|' || t == '^') {
+            next();
+            f.op = t;
+            if (call(Kind::Term)) continue;
+            break;
+          }
+          ret = f.value;
+          stack.pop_back();
+          break;
         }
-        Tok t = peek();
-        if (t == '+' || t == '-' || t == '|' || t == '^') {
-          next();
-          f.op = t;
-          call(Kind::Term);
-          continue;
-        }
-        ret = f.value;
-        stack.pop_back();
         continue;
       }
       case Kind::Term: {
         if (f.state == 0) {
           f.state = 1;
-          call(Kind::Factor);
-          continue;
+          if (!call(Kind::Factor)) continue;
         }
-        switch (f.op) {
-          case 0: f.value = ret; break;
-          case '*': f.value *= ret; break;
-          case '&': f.value &= ret; break;
-          case '/':
-            if (ret == 0) {
-              errorf("division by zero");
-            } else {
-              f.value /= ret;
-            }
-            break;
-          case '%':
-            if (static_cast<int64_t>(f.value) < 0) errorf("modulo of value with high bit set");
-            if (ret == 0) {
-              errorf("modulo by zero");
-            } else {
-              f.value %= ret;
-            }
-            break;
-          case lex::tok::kLsh: {
-            // "a << b" ends the term: "1<<2*3" is (1<<2) followed by "*3".
-            if (static_cast<int64_t>(ret) < 0) errorf("negative left shift count");
-            ret = ret >= 64 ? 0 : f.value << ret;
+        // Each pass folds in the factor (or '>>' term) just read and reads the next one.
+        for (;;) {
+          if (!fold_term(f)) {
             stack.pop_back();
-            continue;
+            break;
           }
-          case lex::tok::kRsh:
-            if (static_cast<int64_t>(ret) < 0) errorf("negative right shift count");
-            if (static_cast<int64_t>(f.value) < 0) errorf("right shift of value with high bit set");
-            f.value = ret >= 64 ? 0 : f.value >> ret;
+          Tok t = peek();
+          if (t == '*' || t == '%' || t == '&' || t == lex::tok::kLsh || t == '/') {
+            next();
+            if (t == '/' && static_cast<int64_t>(f.value) < 0) errorf("divide of value with high bit set");
+            f.op = t;
+            if (call(Kind::Factor)) continue;
             break;
+          }
+          if (t == lex::tok::kRsh) {
+            next();
+            f.op = t;
+            if (call(Kind::Term)) continue;  // the shift count is a whole term
+            break;
+          }
+          ret = f.value;
+          stack.pop_back();
+          break;
         }
-        Tok t = peek();
-        switch (t) {
-          case '*':
-          case '%':
-          case '&':
-          case lex::tok::kLsh:
-            next();
-            f.op = t;
-            call(Kind::Factor);
-            continue;
-          case '/':
-            next();
-            if (static_cast<int64_t>(f.value) < 0) errorf("divide of value with high bit set");
-            f.op = t;
-            call(Kind::Factor);
-            continue;
-          case lex::tok::kRsh:
-            next();
-            f.op = t;
-            call(Kind::Term);  // the shift count is a whole term
-            continue;
-          default:
-            ret = f.value;
-            stack.pop_back();
-            continue;
-        }
+        continue;
       }
       case Kind::Factor: {
         if (f.state == 1) {  // a unary operator or parenthesis is complete
@@ -276,12 +313,22 @@ bool parse_uint(std::string_view s, uint64_t* out, UintError* err) {
 
 }  // namespace
 
-uint64_t Parser::atoi(std::string_view s) {
-  // Plain decimal without a leading zero, short enough not to overflow: the usual case.
-  if (!s.empty() && s.size() <= 18 && (s[0] != '0' || s.size() == 1)) {
+uint64_t Parser::atoi_general(std::string_view s) {
+  // Hexadecimal of up to 16 digits (masks, constants in tables): no overflow possible.
+  if (s.size() > 2 && s.size() <= 18 && s[0] == '0' && (s[1] | 0x20) == 'x') {
     uint64_t v = 0;
-    size_t i = 0;
-    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+    size_t i = 2;
+    for (; i < s.size(); ++i) {
+      const char c = s[i];
+      const char lower = static_cast<char>(c | 0x20);
+      if (c >= '0' && c <= '9') {
+        v = v << 4 | static_cast<uint64_t>(c - '0');
+      } else if (lower >= 'a' && lower <= 'f') {
+        v = v << 4 | static_cast<uint64_t>(lower - 'a' + 10);
+      } else {
+        break;
+      }
+    }
     if (i == s.size()) return v;
   }
   uint64_t v = 0;

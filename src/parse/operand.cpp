@@ -32,18 +32,7 @@ std::optional<RegNum> Parser::find_register_miss(std::string_view name, uint64_t
   return r;
 }
 
-void Parser::back() {
-  if (input_pos_ == 0) {
-    errorf("internal error: backing up before BOL");
-  } else {
-    --input_pos_;
-  }
-}
-
-const Token& Parser::get(Tok expected) {
-  if (peek() != expected) expected_error(lex::tok_string(expected));
-  return next();
-}
+void Parser::expected_token_error(Tok expected) { expected_error(lex::tok_string(expected)); }
 
 // "expected <what>, found <next token>" (the caller has seen that the next token differs).
 void Parser::expected_error(std::string_view what) {
@@ -54,11 +43,13 @@ void Parser::expect_operand_end() {
   if (peek() != lex::tok::kEOF) expected_error("end of operand");
 }
 
-bool Parser::have(Tok t) const {
+char Parser::constant_kind() const {
+  char kind = 0;
   for (size_t i = input_pos_; i < input_.size(); ++i) {
-    if (input_[i].kind == t) return true;
+    if (input_[i].kind == lex::tok::kFloat) return 'f';
+    if (input_[i].kind == lex::tok::kString) kind = 's';
   }
-  return false;
+  return kind;
 }
 
 Addr Parser::address(const Operand& op) {
@@ -155,14 +146,15 @@ void Parser::operand(Addr* a) {
   }
   if (have_constant) {
     back();
-    if (have(lex::tok::kFloat)) {
+    const char kind = constant_kind();  // Go asks for a float anywhere first, then a string
+    if (kind == 'f') {
       if (prefix != '$') errorf("floating-point constant must be an immediate");
       a->type = AddrType::FConst;
       a->fval = float_expr();
       expect_operand_end();
       return;
     }
-    if (have(lex::tok::kString)) {
+    if (kind == 's') {
       if (prefix != '$') {
         errorf("string constant must be an immediate");
         return;
@@ -297,8 +289,31 @@ void Parser::sym_ref_attrs(std::string_view name, bool issue_error, bool* is_sta
   get('>');
 }
 
+// The register named by the identifier at input_[i] if input_[i-1..i+1] is "( REG )"
+// with a hardware (not pseudo) register: the common base of a memory operand.
+std::optional<RegNum> Parser::plain_base_register(size_t i) const {
+  if (i + 1 >= input_.size() || input_[i - 1].kind != '(' || input_[i].kind != lex::tok::kIdent ||
+      input_[i + 1].kind != ')') {
+    return std::nullopt;
+  }
+  std::optional<RegNum> r = find_register(input_[i].text);
+  if (r && is_pseudo(*r)) return std::nullopt;
+  return r;
+}
+
 // (R), (R*scale), (R)(R*scale), or a pseudo-register such as (FP) after a name.
 void Parser::register_indirect(Addr* a, int prefix) {
+  // Most operands are off(R) or off(R)(I*scale): the base register straight to the Addr, as
+  // the general path below would set it.
+  if (peek() == '(') {
+    if (std::optional<RegNum> base = plain_base_register(input_pos_ + 1)) {
+      input_pos_ += 3;
+      a->type = prefix == '$' ? AddrType::Addr : AddrType::Mem;
+      a->reg = *base;
+      if (peek() == '(') index_register(a);
+      return;
+    }
+  }
   get('(');
   const Token& tok = next();
   std::string_view name = tok.text;
@@ -323,22 +338,39 @@ void Parser::register_indirect(Addr* a, int prefix) {
   if (r2 != 0) errorf("indirect through register pair");
   if (prefix == '$') a->type = AddrType::Addr;
   if (scale == 0 && peek() == '(') {
-    // General form (R)(R*scale).
-    next();
-    const Token& t2 = next();
-    RegNum i1 = 0, i2 = 0;
-    int16_t iscale = 0;
-    if (!register_(t2.text, find_register(t2.text), 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + std::string(t2.text));
-    if (i2 != 0) errorf("unimplemented two-register form");
-    a->index = i1;
-    a->scale = iscale;
-    get(')');
+    index_register(a);
   } else if (scale != 0) {
     // Only (R*scale): the register is an index.
     a->reg = reg::NONE;
     a->index = r1;
     a->scale = scale;
   }
+}
+
+// The index of the general form (R)(R*scale), on its '('.
+void Parser::index_register(Addr* a) {
+  next();
+  // The usual (R*1|2|4|8) without register_'s other forms.
+  const size_t i = input_pos_;
+  if (i + 3 < input_.size() && input_[i].kind == lex::tok::kIdent && input_[i + 1].kind == '*' &&
+      input_[i + 2].kind == lex::tok::kInt && input_[i + 3].kind == ')') {
+    const std::string_view s = input_[i + 2].text;
+    std::optional<RegNum> r = find_register(input_[i].text);
+    if (r && s.size() == 1 && (s[0] == '1' || s[0] == '2' || s[0] == '4' || s[0] == '8')) {
+      a->index = *r;
+      a->scale = static_cast<int16_t>(s[0] - '0');
+      input_pos_ += 4;
+      return;
+    }
+  }
+  const Token& t2 = next();
+  RegNum i1 = 0, i2 = 0;
+  int16_t iscale = 0;
+  if (!register_(t2.text, find_register(t2.text), 0, &i1, &i2, &iscale)) errorf("indirect through non-register " + std::string(t2.text));
+  if (i2 != 0) errorf("unimplemented two-register form");
+  a->index = i1;
+  a->scale = iscale;
+  get(')');
 }
 
 // [Rlo-Rhi]: the AVX-512 4VNNIW multi-register source (the '[' has been read).

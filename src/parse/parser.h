@@ -116,13 +116,17 @@ class Parser {
   void set_pseudo_register(Addr* a, std::string_view reg, bool is_static, int prefix);
   void sym_ref_attrs(std::string_view name, bool issue_error, bool* is_static, Abi* abi);
   void register_indirect(Addr* a, int prefix);
+  std::optional<RegNum> plain_base_register(size_t i) const;
+  void index_register(Addr* a);
   void register_list(Addr* a);
   int16_t parse_scale(std::string_view s);
 
   // Expressions (expr.cpp).
   uint64_t expr();
+  bool lone_int(size_t i, bool (*continues)(Tok)) const;
   double float_expr();
   uint64_t atoi(std::string_view s);
+  uint64_t atoi_general(std::string_view s);  // atoi's path for all but short plain decimals
   double atof(std::string_view s);
   int64_t positive_atoi(std::string_view s);
 
@@ -130,13 +134,24 @@ class Parser {
   // step through every token with these).
   static constexpr Token kEOFToken{lex::tok::kEOF, "EOF"};
   const Token& next() { return more() ? input_[input_pos_++] : kEOFToken; }
-  void back();
+  void back() {
+    if (input_pos_ == 0) {
+      errorf("internal error: backing up before BOL");
+    } else {
+      --input_pos_;
+    }
+  }
   Tok peek() const { return more() ? input_[input_pos_].kind : lex::tok::kEOF; }
   bool more() const { return input_pos_ < input_.size(); }
-  const Token& get(Tok expected);
+  const Token& get(Tok expected) {
+    if (peek() != expected) expected_token_error(expected);
+    return next();
+  }
   void expected_error(std::string_view what);
+  void expected_token_error(Tok expected);
   void expect_operand_end();
-  bool have(Tok t) const;
+  // Whether a float, or else a string, token lies ahead in the operand: 'f', 's' or 0.
+  char constant_kind() const;
 
   Unit& unit_;
   Diag& diag_;
@@ -207,6 +222,18 @@ inline std::optional<RegNum> Parser::find_register(std::string_view name) const 
   const RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != name.size() || e.key != key) return find_register_miss(name, key);
   return e.is_reg ? std::optional<RegNum>(e.reg) : std::nullopt;
+}
+
+// Plain decimal without a leading zero, short enough not to overflow (the usual integer)
+// inline; everything else, with the errors, through atoi_general.
+inline uint64_t Parser::atoi(std::string_view s) {
+  if (!s.empty() && s.size() <= 18 && (s[0] != '0' || s.size() == 1)) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + static_cast<uint64_t>(s[i] - '0');
+    if (i == s.size()) return v;
+  }
+  return atoi_general(s);
 }
 
 // Inline, as every operand comes through here and most take a fast path.

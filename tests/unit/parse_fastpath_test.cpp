@@ -60,6 +60,75 @@ TEST(ParseFastPath, LoneRegisterAndNonRegister) {
   EXPECT_EQ(h.errors[0], "t.s:3: illegal or missing addressing mode for symbol loop");
 }
 
+// Expressions whose terms and factors are lone integers (read without a frame of their
+// own) next to the operators that continue them; values as Go 1.19's asm prints them.
+TEST(ParseFastPath, ExpressionShapes) {
+  const std::pair<const char*, int64_t> cases[] = {
+      {"$(2*3+4)", 10},   {"$(2+3*4)", 14},   {"$(1<<2+1)", 5},     {"$(16>>2*2)", 1},
+      {"$(64>>1>>2)", 64}, {"$(-8*2)", -16},   {"$(~0&0xF)", 15},    {"$((8-2)*4)", 24},
+      {"$(7/2%3)", 0},    {"$(1|2^7)", 4},    {"$-(2+3)", -5},      {"$+7", 7},
+      {"$-8", -8},        {"$(2*-3)", -6},    {"$0xdeadBEEF", 3735928559},
+      {"$0XFFFFFFFFFFFFFFFF", -1},
+  };
+  Harness h;
+  for (const auto& [text, value] : cases) {
+    Addr a = h.operand(text);
+    EXPECT_EQ(a.type, AddrType::Const) << text;
+    EXPECT_EQ(a.offset, value) << text;
+  }
+  EXPECT_TRUE(h.errors.empty());
+  h.errors.clear();
+  h.operand("$(1/0)");
+  EXPECT_EQ(h.last_error(), "division by zero");
+  h.errors.clear();
+  h.operand("$(0x_1+0x1_0)");
+  EXPECT_EQ(h.last_error(), "");
+  h.errors.clear();
+  h.operand("$(3+08)");
+  EXPECT_EQ(h.last_error(), "strconv.ParseUint: parsing \"08\": invalid syntax");
+}
+
+// Memory operands through the base-register and index fast paths, and the forms next to
+// them that take the general path.
+TEST(ParseFastPath, MemoryOperandShapes) {
+  Harness h;
+  Addr a = h.operand("-8*2(SP)(BX*4)");
+  EXPECT_EQ(a.type, AddrType::Mem);
+  EXPECT_EQ(a.reg, reg::SP);
+  EXPECT_EQ(a.index, reg::BX);
+  EXPECT_EQ(a.scale, 4);
+  EXPECT_EQ(a.offset, -16);
+  a = h.operand("$16(AX)(CX*8)");
+  EXPECT_EQ(a.type, AddrType::Addr);
+  EXPECT_EQ(a.reg, reg::AX);
+  EXPECT_EQ(a.index, reg::CX);
+  EXPECT_EQ(a.scale, 8);
+  a = h.operand("(AX)(CX)");  // no scale: the general index path
+  EXPECT_EQ(a.index, reg::CX);
+  EXPECT_EQ(a.scale, 0);
+  a = h.operand("8(R9*2)");  // (R*scale) alone: an index without a base
+  EXPECT_EQ(a.reg, reg::NONE);
+  EXPECT_EQ(a.index, reg::R9);
+  EXPECT_EQ(a.scale, 2);
+  a = h.operand("x+8(FP)");
+  EXPECT_EQ(a.name, AddrName::Param);
+  EXPECT_EQ(a.offset, 8);
+  a = h.operand("t<>+16(SB)(CX*1)");
+  EXPECT_EQ(a.name, AddrName::Static);
+  EXPECT_EQ(a.index, reg::CX);
+  EXPECT_EQ(a.scale, 1);
+  EXPECT_TRUE(h.errors.empty());
+  h.errors.clear();
+  h.operand("(AX)(BX*3)");
+  EXPECT_EQ(h.last_error(), "bad scale: 3");
+  h.errors.clear();
+  h.operand("8(SB)");
+  EXPECT_EQ(h.last_error(), "cannot reference SB without a symbol");
+  h.errors.clear();
+  h.operand("(AX)(x*2)");
+  EXPECT_EQ(h.last_error(), "expected register; found x");
+}
+
 std::vector<std::string> parse_errors(const std::string& src) {
   Unit unit;
   Diag diag;

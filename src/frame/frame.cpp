@@ -39,14 +39,11 @@ constexpr FuncIdRow kRuntimeFuncIds[] = {
 uint8_t func_id(const Unit& unit, const Symbol& fn) {
   if (fn.func->textflags & (textflag::kWrapper | textflag::kAbiWrapper)) return kFuncIdWrapper;
   std::string name;
-  for (size_t i = 0; i < fn.name.size(); ++i) {
-    if (fn.name.compare(i, 2, "\"\"") == 0) {
-      name += unit.pkgpath;
-      ++i;
-    } else {
-      name += fn.name[i];
-    }
+  size_t pos = 0;
+  for (size_t hit; (hit = fn.name.find("\"\"", pos)) != std::string::npos; pos = hit + 2) {
+    name.append(fn.name, pos, hit - pos).append(unit.pkgpath);
   }
+  name.append(fn.name, pos, std::string::npos);
   constexpr std::string_view kRuntime = "runtime.";
   if (!std::string_view(name).starts_with(kRuntime)) return 0;
   std::string_view rest = std::string_view(name).substr(kRuntime.size());

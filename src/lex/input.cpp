@@ -369,8 +369,9 @@ void Input::macro_definition(Macro& m) {
     Token tk = make_token(t, stack_text(), store_);
     int32_t param = -1;
     if (t == tok::kIdent) {
+      // Names differ mostly in length or first letter: those are compared before the bytes.
       for (size_t i = 0; i < params.size(); ++i) {
-        if (params[i] == tk.text) {
+        if (params[i].size() == tk.text.size() && params[i][0] == tk.text[0] && params[i] == tk.text) {
           param = static_cast<int32_t>(i);
           break;
         }
@@ -421,10 +422,10 @@ void Input::invoke_macro(Macro macro) {
   // parameters are copied whole.
   const Token* body = macro_tokens_.data() + macro.first;
   const int32_t* param = macro_param_.data() + macro.first_param;
-  auto names_arg = [this](int32_t p) { return p >= 0 && static_cast<size_t>(p) < arg_ends_.size(); };
+  // args_for left exactly one argument per parameter, so each parameter index names one.
   for (uint32_t k = 0; k < macro.count;) {
     uint32_t end = k;
-    while (end < macro.count && !names_arg(param[end])) ++end;
+    while (end < macro.count && param[end] < 0) ++end;
     expansion_.insert(expansion_.end(), body + k, body + end);
     if (end == macro.count) break;
     const auto arg = static_cast<size_t>(param[end]);
@@ -437,10 +438,14 @@ void Input::invoke_macro(Macro macro) {
 }
 
 void Input::push_expansion(const Frame& f) {
-  expanded_ += f.count;
+  count_expansion(f.count);
+  push(f);
+}
+
+void Input::count_expansion(uint32_t tokens) {
+  expanded_ += tokens;
   if (expanded_ > kMaxExpandedTokens)
     fail("macro expansion too large: more than " + std::to_string(kMaxExpandedTokens) + " tokens");
-  push(f);
 }
 
 // Collects the actual arguments of a macro call into arg_tokens_/arg_ends_; the '(' has

@@ -109,6 +109,7 @@ class Input {
   void push(const Frame& f);
   // push for a macro's expansion, counted against kMaxExpandedTokens.
   void push_expansion(const Frame& f);
+  void count_expansion(uint32_t tokens);
   void pop();
 
   // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
@@ -215,18 +216,34 @@ inline Tok Input::next() {
   // after 100 expansions in a row, as Go does.
   for (int nesting = 0; nesting < 100;) {
     Tok t = stack_next();
+    std::string_view text = stack_text();
     if (t == '#') return directive();
     if (t == tok::kIdent) {
-      if (const Macro* m = find_macro(stack_text())) {
+      if (const Macro* m = find_macro(text)) {
         ++nesting;
-        invoke_macro(*m);
-        continue;
+        // Most macros stand for one token that needs no more preprocessing (NOSPLIT, the
+        // offsets of go_asm.h): it is read here, as it would be from the frame
+        // invoke_macro would push, whose file, line and position base are those of the
+        // frame on top, and which the next read would pop.
+        const Token* body = macro_tokens_.data() + m->first;
+        const bool at_most_one_plain =
+            !m->function_like &&
+            (m->count == 0 || (m->count == 1 && body->kind != '#' &&
+                               (body->kind != tok::kIdent || find_macro(body->text) == nullptr)));
+        if (!at_most_one_plain) {
+          invoke_macro(*m);
+          continue;
+        }
+        count_expansion(m->count);
+        if (m->count == 0) continue;
+        t = body->kind;
+        text = body->text;
       }
     }
     if (t == tok::kEOF && !ifdef_stack_.empty()) fail("unclosed #ifdef or #ifndef");
     beginning_of_line_ = t == '\n';
     if (enabled()) {
-      text_ = stack_text();
+      text_ = text;
       return t;
     }
   }

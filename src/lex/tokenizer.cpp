@@ -148,6 +148,17 @@ int invalid_sep(std::string_view x) {
 Tokenizer::Tokenizer(std::string name, std::string_view source, Report report)
     : name_(std::move(name)), src_(source), report_(std::move(report)) {}
 
+// The characters from byte `from` to byte `to`: one per byte of ASCII, as advance() reads them.
+int Tokenizer::chars(size_t from, size_t to) const {
+  int n = 0;
+  for (size_t i = from; i < to; ++n) {
+    int width = 1;
+    if (static_cast<uint8_t>(src_[i]) >= 0x80) decode_rune(src_.substr(i), &width);
+    i += static_cast<size_t>(width);
+  }
+  return n;
+}
+
 // Messages name the start of the token being scanned, or else the lookahead character.
 void Tokenizer::error(const std::string& msg) {
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
@@ -161,16 +172,6 @@ void Tokenizer::error(const std::string& msg) {
 // for an earlier one.
 std::pair<int, int> Tokenizer::position(size_t offset) const {
   if (offset < memo_offset_) memo_offset_ = 0, memo_line_ = 1, memo_col_ = 1;
-  // Characters from `from` to offset, one per byte of ASCII, as advance() reads them.
-  auto chars = [this](size_t from, size_t to) {
-    int n = 0;
-    for (size_t i = from; i < to; ++n) {
-      int width = 1;
-      if (static_cast<uint8_t>(src_[i]) >= 0x80) decode_rune(src_.substr(i), &width);
-      i += static_cast<size_t>(width);
-    }
-    return n;
-  };
   size_t line_start = memo_offset_;
   int newlines = 0;
   for (const char* p = src_.data() + memo_offset_, *end = src_.data() + offset;;) {
@@ -587,6 +588,12 @@ bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* 
   return true;
 }
 
-int Tokenizer::col() const { return position(src_pos_ - static_cast<size_t>(last_char_len_)).second; }
+// The lookahead's column, counted from the start of its line (a #define's line: short).
+int Tokenizer::col() const {
+  const size_t at = src_pos_ - static_cast<size_t>(last_char_len_);
+  size_t line_start = at;
+  while (line_start > 0 && src_[line_start - 1] != '\n') --line_start;
+  return 1 + chars(line_start, at);
+}
 
 }  // namespace gostack::lex

@@ -52,6 +52,7 @@ class Tokenizer {
   int32_t advance_slow();
   // text/scanner's line and column (1-based, in characters) of the character at `offset`.
   std::pair<int, int> position(size_t offset) const;
+  int chars(size_t from, size_t to) const;
   int32_t peek_char() { return ch_ != -2 ? ch_ : first_char(); }
   int32_t first_char();
   int32_t next_char();  // text/scanner's Next(): consumes the lookahead character

@@ -143,7 +143,7 @@ bool Parser::bind_labels(Prog* prog) {
 }
 
 bool Parser::valid_symbol(const char* pseudo, const Addr& a, bool offset_ok) {
-  std::string name = a.sym ? a.sym->name : "<erroneous symbol>";
+  const std::string_view name = a.sym ? std::string_view(a.sym->name) : "<erroneous symbol>";
   if (a.sym == nullptr || (a.name != AddrName::Extern && a.name != AddrName::Static) ||
       a.scale != 0 || a.reg != reg::NONE) {
     errorf(std::string(pseudo) + " symbol " + lex::go_quote(name) + " must be a symbol(SB)");
@@ -202,7 +202,7 @@ void Parser::asm_text(const std::vector<Operand>& operands) {
 
   Addr name_addr = address(operands[0]);
   if (!valid_symbol("TEXT", name_addr, false)) return;
-  const std::string name = name_addr.sym->name;
+  const std::string& name = name_addr.sym->name;
   size_t next_op = 1;
   int64_t flag = 0;
   if (operands.size() == 3) {
@@ -295,13 +295,15 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
     errorf("expect /size for DATA argument");
     return;
   }
-  std::string szop(op[n - 1].text);
+  const std::string_view szop = op[n - 1].text;
   int sz = 0;
-  bool sz_ok = !szop.empty() && szop.size() < 10;
-  for (char c : szop) sz_ok = sz_ok && c >= '0' && c <= '9';
-  if (sz_ok) {
-    sz = std::stoi(szop);
-  } else {
+  bool sz_ok = !szop.empty() && szop.size() < 10;  // at most 9 digits: no overflow
+  for (char c : szop) {
+    sz_ok = sz_ok && c >= '0' && c <= '9';
+    if (sz_ok) sz = sz * 10 + (c - '0');
+  }
+  if (!sz_ok) {
+    sz = 0;
     errorf("bad size for DATA argument: " + lex::go_quote(szop));
   }
   Addr name_addr = address(op.first(n - 2));
@@ -319,12 +321,12 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
       return;
   }
   // Entries must not overlap; Go simply requires increasing offsets.
-  auto last = data_addr_.find(name);
-  if (last != data_addr_.end() && name_addr.offset < last->second) {
+  auto [last, first_entry] = data_addr_.try_emplace(name, 0);
+  if (!first_entry && name_addr.offset < last->second) {
     errorf("overlapping DATA entry for " + name);
     return;
   }
-  data_addr_[name] = name_addr.offset + sz;
+  last->second = name_addr.offset + sz;
 
   Symbol* s = name_addr.sym;
   int64_t off = name_addr.offset;

@@ -23,8 +23,6 @@ void Parser::errorf(const std::string& msg) {
   diag_.error(lex_.file(), line_num_, msg);
 }
 
-Pos Parser::pos() const { return Pos{lex_.file_index(), line_num_}; }
-
 // The next token, skipping //go:build lines (allowed only before any code) and the
 // '#' that marks a processed directive. Inlined into line(), its only caller, once per token.
 [[gnu::always_inline]] inline Tok Parser::next_token() {
@@ -243,20 +241,23 @@ bool Parser::parse() {
 // belong to no function and are dropped, as in Go's Flushplist) and resolves N(PC)
 // branch targets to the Prog with that count inside the same function.
 void Parser::finish() {
-  std::vector<Prog*> texts;
+  std::vector<Prog*> texts;  // the TEXTs of functions with an N(PC) branch, in order
   Prog* tail = nullptr;
+  Prog* cur_text = nullptr;
   Symbol* cur = nullptr;
   for (Prog* p = first_prog_, *next_p = nullptr; p != nullptr; p = next_p) {
     next_p = p->link;
     p->link = nullptr;
     if (p->as == Op::TEXT) {
       cur = p->from.sym;
-      tail = p;
-      texts.push_back(p);
+      tail = cur_text = p;
       continue;
     }
     if (cur == nullptr) continue;
     if (p->as == Op::FUNCDATA) cur->func->funcdata.push_back(p);
+    if (p->to.type == AddrType::Branch && p->to.target == nullptr && p->to.sym == nullptr) {
+      if (texts.empty() || texts.back() != cur_text) texts.push_back(cur_text);
+    }
     tail->link = p;
     tail = p;
   }

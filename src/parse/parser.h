@@ -57,7 +57,7 @@ class Parser {
   bool line(std::string_view* word, std::string* cond, std::vector<Operand>* operands);
   Tok next_token();
   void errorf(const std::string& msg);
-  Pos pos() const;
+  Pos pos() const { return Pos{lex_.file_index(), line_num_}; }
   bool pseudo(std::string_view word, const std::vector<Operand>& operands);
   // A jump: its operands into Addrs, then asm_jump.
   void jump(Op op, std::string_view word, std::string_view cond, const std::vector<Operand>& operands);
@@ -200,7 +200,7 @@ class Parser {
 };
 
 // The bytes of a name of 1 to 8 bytes as a little-endian integer, zero above the name. Two
-// overlapping 4-byte loads (or three byte loads under 4 bytes) that stay inside the name
+// overlapping 4-byte loads (or a 2-byte and a byte load under 4 bytes) that stay inside the name
 // replace a loop over its bytes; where they overlap they read the same bytes.
 inline uint64_t short_name_key(const char* p, size_t n) {
   if (n >= 4) {
@@ -209,8 +209,11 @@ inline uint64_t short_name_key(const char* p, size_t n) {
     std::memcpy(&hi, p + n - 4, 4);
     return uint64_t{lo} | (uint64_t{hi} << (8 * (n - 4)));
   }
-  auto byte = [p](size_t i) { return uint64_t{static_cast<uint8_t>(p[i])}; };
-  return byte(0) | (byte(n / 2) << (8 * (n / 2))) | (byte(n - 1) << (8 * (n - 1)));
+  const uint64_t first = static_cast<uint8_t>(p[0]);
+  if (n == 1) return first;
+  uint16_t two;
+  std::memcpy(&two, p, 2);
+  return n == 2 ? two : two | (uint64_t{static_cast<uint8_t>(p[2])} << 16);
 }
 
 // The register `name` names, through a direct-mapped cache of names up to 8 bytes

@@ -163,6 +163,33 @@ TEST(ParseFastPath, StatementWords) {
   EXPECT_EQ(errors[3], "x.s:11: PCDATA: expected immediate constant; found AX");
 }
 
+// N(PC) targets resolve inside their own function, whichever functions have them; DATA's
+// size and overlap errors (Go 1.19's messages).
+TEST(ParseFastPath, CountedBranchesAndData) {
+  Unit unit;
+  Diag diag;
+  std::vector<std::string> errors;
+  diag.capture(&errors);
+  const std::string src =
+      "TEXT f(SB), 0, $0\nJMP 2(PC)\nRET\nRET\n"
+      "TEXT h(SB), 0, $0\nRET\n"
+      "TEXT k(SB), 0, $0\nNOP\nJMP 0(PC)\nJMP -1(PC)\nRET\n";
+  ASSERT_TRUE(parse_text(unit, diag, "x.s", src, ParseOptions{}));
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(unit.text.size(), 3u);
+  Prog* f_jmp = unit.text[0]->func->text->link;
+  EXPECT_EQ(f_jmp->to.target, f_jmp->link->link);  // the second RET
+  Prog* k_nop = unit.text[2]->func->text->link;
+  Prog* k_jmp0 = k_nop->link;
+  EXPECT_EQ(k_jmp0->to.target, k_jmp0);
+  EXPECT_EQ(k_jmp0->link->to.target, k_jmp0);
+
+  EXPECT_EQ(parse_errors("DATA x+0(SB)/0x8, $1\nDATA y+0(SB)/8, $1\nDATA y+8(SB)/8, $2\n"
+                         "DATA y+4(SB)/4, $3\nGLOBL y(SB), $16\n"),
+            (std::vector<std::string>{"x.s:1: bad size for DATA argument: \"0x8\"",
+                                      "x.s:4: overlapping DATA entry for y"}));
+}
+
 // The statement splitter's corner cases: suffixes and labels are recognised only before the
 // first operand token, even after an empty first operand.
 TEST(ParseFastPath, StatementSplitting) {

@@ -325,7 +325,7 @@ void Input::define_simple(std::string_view name, Token body) {
 void Input::macro_definition(Macro& m) {
   const std::string_view name = m.name;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
-  m.first_param = static_cast<uint32_t>(macro_param_.size());
+  m.first_use = static_cast<uint32_t>(param_uses_.size());
   int prev_col = stack_col();
   Tok t = stack_next();
   if (t == '\n' || t == tok::kEOF) return;  // empty body
@@ -378,7 +378,10 @@ void Input::macro_definition(Macro& m) {
       }
     }
     macro_tokens_.push_back(tk);
-    if (m.function_like) macro_param_.push_back(param);
+    if (param >= 0) {
+      param_uses_.push_back(ParamUse{m.count, static_cast<uint32_t>(param)});
+      ++m.uses;
+    }
     ++m.count;
     t = stack_next();
   }
@@ -421,18 +424,16 @@ void Input::invoke_macro(Macro macro) {
   // The body with each parameter replaced by its argument: the runs of body tokens between
   // parameters are copied whole.
   const Token* body = macro_tokens_.data() + macro.first;
-  const int32_t* param = macro_param_.data() + macro.first_param;
-  // args_for left exactly one argument per parameter, so each parameter index names one.
-  for (uint32_t k = 0; k < macro.count;) {
-    uint32_t end = k;
-    while (end < macro.count && param[end] < 0) ++end;
-    expansion_.insert(expansion_.end(), body + k, body + end);
-    if (end == macro.count) break;
-    const auto arg = static_cast<size_t>(param[end]);
-    const uint32_t from = arg == 0 ? 0 : arg_ends_[arg - 1];
-    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + arg_ends_[arg]);
-    k = end + 1;
+  uint32_t k = 0;  // the body tokens before k are copied
+  // args_for left exactly one argument per parameter.
+  for (uint32_t i = macro.first_use; i < macro.first_use + macro.uses; ++i) {
+    const ParamUse use = param_uses_[i];
+    expansion_.insert(expansion_.end(), body + k, body + use.pos);
+    const uint32_t from = use.param == 0 ? 0 : arg_ends_[use.param - 1];
+    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + arg_ends_[use.param]);
+    k = use.pos + 1;
   }
+  expansion_.insert(expansion_.end(), body + k, body + macro.count);
   f.count = static_cast<uint32_t>(expansion_.size()) - f.begin;
   push_expansion(f);
 }

@@ -33,7 +33,8 @@ struct Macro {
   bool function_like = false;
   uint32_t nparams = 0;
   uint32_t first = 0, count = 0;  // body: Input::macro_tokens_[first, first + count)
-  uint32_t first_param = 0;       // function-like: per body token, Input::macro_param_[first_param + k]
+  // Function-like: the body tokens that name a parameter, Input::param_uses_[first_use, + uses).
+  uint32_t first_use = 0, uses = 0;
 };
 
 struct InputConfig {
@@ -138,8 +139,12 @@ class Input {
 
   std::vector<Macro> macros_;        // every macro defined so far
   std::vector<Token> macro_tokens_;  // their bodies
-  // Per body token of each function-like macro: the index of the parameter it names, or -1.
-  std::vector<int32_t> macro_param_;
+  // The body tokens of function-like macros that name a parameter, in body order.
+  struct ParamUse {
+    uint32_t pos;    // index in the body
+    uint32_t param;  // index of the parameter
+  };
+  std::vector<ParamUse> param_uses_;
   std::vector<int32_t> slots_;  // the macros in force, by name
   // A quick "certainly not a macro": per first byte, bits for (length, last byte) of the
   // names ever defined (not cleared by #undef).

@@ -14,8 +14,9 @@ void configure(Unit& unit, const AsmOptions& opts) {
   unit.compat_go116 = opts.compat_go116;
 }
 
+// Runs after a successful parse, which may still have reported an undefined label in the
+// last function (see Parser::parse).
 bool finish(Unit& unit, Diag& diag) {
-  if (diag.count() != 0) return false;
   for (Symbol* fn : unit.text) {
     lower_function(unit, fn, diag);
     encode_function(unit, fn, diag);
@@ -28,10 +29,11 @@ bool finish(Unit& unit, Diag& diag) {
 bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
                    const AsmOptions& opts, bool* parsed) {
   configure(unit, opts);
-  const bool ok = parse_text(unit, diag, filename, text, opts.parse);
-  if (parsed) *parsed = ok;
-  if (!ok) return false;
-  return finish(unit, diag);
+  bool go_ok = false;
+  const bool clean = parse_text(unit, diag, filename, text, opts.parse, &go_ok);
+  if (parsed) *parsed = go_ok;
+  if (!go_ok) return false;
+  return finish(unit, diag) && clean;
 }
 
 }  // namespace gostack

@@ -524,12 +524,15 @@ void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a) {
   append(prog, cond);
 }
 
+// Resolves the pending forward jumps against the labels in scope, at each TEXT and at the
+// end, as Go's patch does: the first undefined label stops it and the whole list stays
+// pending, so the next TEXT looks the same jumps up again among its predecessor's labels
+// (and reports that label once more, at its own line).
 void Parser::patch() {
   for (const Patch& p : to_patch_) {
     auto it = labels_.find(p.label);
     if (it == labels_.end()) {
       errorf("undefined label " + std::string(p.label));
-      to_patch_.clear();
       return;
     }
     *p.addr = Addr{};

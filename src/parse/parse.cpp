@@ -231,15 +231,18 @@ bool Parser::parse() {
     }
   }
   if (error_count_ > 0) return false;
+  // Go patches the last function after its error check: an undefined label there is
+  // reported, yet the parse counts as done and the later stages still run (the encoder then
+  // rejects the jump left without a target).
   patch();
-  if (error_count_ > 0) return false;
   finish();
-  return error_count_ == 0;
+  return true;
 }
 
 // Splits the single Prog list into one list per TEXT (Progs before the first TEXT
-// belong to no function and are dropped, as in Go's Flushplist) and resolves N(PC)
-// branch targets to the Prog with that count inside the same function.
+// belong to no function and are dropped, as in Go's Flushplist, and so is every END,
+// operands and all) and resolves N(PC) branch targets to the Prog with that count inside
+// the same function.
 void Parser::finish() {
   std::vector<Prog*> texts;  // the TEXTs of functions with an N(PC) branch, in order
   Prog* tail = nullptr;
@@ -248,6 +251,7 @@ void Parser::finish() {
   for (Prog* p = first_prog_, *next_p = nullptr; p != nullptr; p = next_p) {
     next_p = p->link;
     p->link = nullptr;
+    if (p->as == Op::END) continue;
     if (p->as == Op::TEXT) {
       cur = p->from.sym;
       tail = cur_text = p;
@@ -275,7 +279,7 @@ void Parser::finish() {
       if (q == nullptr) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));
-        diag_.error(unit_.file_name(p->pos), p->pos.line, std::string("branch out of range (") + buf + ")");
+        diag_.stage_error(unit_.file_name(p->pos), p->pos.line, std::string("branch out of range (") + buf + ")");
         ++error_count_;
         continue;
       }
@@ -289,7 +293,7 @@ void Parser::finish() {
 namespace {
 
 bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
-         const ParseOptions& opts) {
+         const ParseOptions& opts, bool* go_ok) {
   lex::InputConfig cfg;
   cfg.include_dirs.push_back(lex::path_dir(name));
   cfg.include_dirs.insert(cfg.include_dirs.end(), opts.include_dirs.begin(), opts.include_dirs.end());
@@ -313,7 +317,9 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
   try {
     input.push_file(name, std::move(source));
     parse::Parser parser(unit, diag, input, opts.compiling_runtime);
-    return parser.parse();
+    const bool ok = parser.parse();
+    if (go_ok) *go_ok = ok;
+    return ok && diag.count() == 0;
   } catch (const lex::LexError& e) {
     diag.error(e.file, e.line, e.msg);
     return false;
@@ -329,12 +335,13 @@ bool parse_file(Unit& unit, Diag& diag, const std::string& path, const ParseOpti
     diag.error(err);
     return false;
   }
-  return run(unit, diag, path, std::move(*src), opts);
+  return run(unit, diag, path, std::move(*src), opts, nullptr);
 }
 
 bool parse_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
-                const ParseOptions& opts) {
-  return run(unit, diag, std::string(filename), std::string(text), opts);
+                const ParseOptions& opts, bool* go_ok) {
+  if (go_ok) *go_ok = false;
+  return run(unit, diag, std::string(filename), std::string(text), opts, go_ok);
 }
 
 }  // namespace gostack

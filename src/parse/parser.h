@@ -40,7 +40,8 @@ class Parser {
  public:
   Parser(Unit& unit, Diag& diag, lex::Input& input, bool compiling_runtime);
 
-  // Parses the whole input; returns false if any error was reported.
+  // Parses the whole input. Returns false if any error was reported, except an undefined
+  // label found when the last function is patched: Go reports it and goes on (see parse()).
   bool parse();
 
   // Operand parsing on its own (tests): parses `tokens` as one operand.

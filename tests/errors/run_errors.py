@@ -28,6 +28,8 @@ import sys
 import tempfile
 
 POS_RE = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+)(?::\d+)?: (?P<msg>.*)$")
+# Go's encoder names the Prog: 'asm: "".f: invalid instruction: 00000 (x.s:3)\tJMP'.
+GO_PROG_RE = re.compile(r"^asm: \S+: (?P<msg>.*?): \d{5} \((?P<file>[^\s:()]+):(?P<line>\d+)\)\t")
 ERROR_RE = re.compile(r'// ERROR "((?:[^"\\]|\\.)*)"')
 DIRECTIVE_RE = re.compile(r"^// (FLAGS|EXIT|STDERR|SUMMARY): (.*)$")
 SANITIZER_RE = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
@@ -112,7 +114,7 @@ class Runner:
         err_lines = [l for l in err.split("\n") if l]
         reported = {}
         for l in err_lines:
-            m = POS_RE.match(l)
+            m = POS_RE.match(l) or (GO_PROG_RE.match(l) if self.go else None)
             if m and os.path.basename(m.group("file")) == name:
                 reported.setdefault(int(m.group("line")), []).append(m.group("msg"))
         for no, want in sorted(expected.items()):

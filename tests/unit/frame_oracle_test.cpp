@@ -1,5 +1,6 @@
 // End to end against Go 1.19: `gostack asm -S` and Go's own assembler on the frame-pass
-// test files (tests/data/frame/*.s, and reassemble_amd64.s for the encoder's span loop)
+// test files (tests/data/frame/*.s, reassemble_amd64.s for the encoder's span loop and
+// plist_amd64.s for what Go's Flushplist drops)
 // must print the same listing, symbol by symbol and line by line. Skips when Go 1.19 is
 // not installed.
 #include <gtest/gtest.h>
@@ -78,7 +79,7 @@ TEST_P(FrameOracle, ListingMatchesGo) {
 
 INSTANTIATE_TEST_SUITE_P(Files, FrameOracle,
                          ::testing::Values("variants_amd64.s", "runtime_amd64.s", "shared_amd64.s",
-                                           "reassemble_amd64.s"),
+                                           "reassemble_amd64.s", "plist_amd64.s"),
                          [](const auto& info) {
                            std::string n = info.param.substr(0, info.param.find('.'));
                            return n;

@@ -166,6 +166,11 @@ std::vector<OracleCase> cases() {
       // and in a character literal: Go's unquoting makes each one U+FFFD.
       one("data_invalid_utf8", "DATA d<>+0(SB)/8, $\"a\\x01\xff" "b\"\nDATA d<>+8(SB)/4, $\"\xfe\"\n"
                                "GLOBL d<>(SB), 8, $16\n" + head + "\tMOVL $'\xff', AX\n\tRET\n"),
+      // Go patches forward jumps at each TEXT; the first undefined label stops that and
+      // stays pending, so the next TEXT reports it again (not c's own undefined label).
+      one("undefined_label_pending",
+          "TEXT a(SB), 4, $0\n\tJMP ok\n\tJMP nowhere\nok:\n\tRET\nTEXT b(SB), 4, $0\n\tRET\n"
+          "TEXT c(SB), 4, $0\n\tJMP nowhere2\n\tRET\nTEXT d(SB), 4, $0\n\tRET\n"),
       one("pseudo_misc", head + "\tPCDATA $0, $-1\n\tFUNCDATA $0, \u00B7f(SB)\n\tPCALIGN $16\n"
                                 "\tBYTE $0x90\n\tWORD $0x9090\n\tLONG $1\n\tQUAD $2\n\tRET\n"),
       // Statement-level errors.

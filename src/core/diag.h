@@ -1,10 +1,12 @@
-// Diagnostics: "file:line: message" on the error stream, one per line, at most ten
-// unless -e (all errors) is given, as Go's assembler does.
+// Diagnostics, with Go's two kinds of error: the parser's ("file:line: message", one per
+// line, at most ten unless -e is given) and the later stages' (Go's ctxt.Diag: every one
+// printed, none counted toward that limit).
 #pragma once
 
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/prog.h"
@@ -21,11 +23,19 @@ class Diag {
   // Where messages go; tests capture them.
   void capture(std::vector<std::string>* sink) { sink_ = sink; }
 
-  // Reports an error at a source position already formatted as file and line.
-  // A second error on the same file:line is dropped (Go reports one error per line).
+  // A parser error at a source position already formatted as file and line. A second
+  // error on the same file:line is dropped (Go's parser reports one error per line), and
+  // the eleventh throws TooManyErrors unless all errors were asked for.
   void error(std::string_view file, int line, std::string_view msg);
-  // Reports an error without position (e.g. a missing input file).
+  // An error of a later stage (encoder, frame pass, symbol checks) at a source position:
+  // always printed, and not counted toward the parser's limit, like Go's ctxt.Diag.
+  void stage_error(std::string_view file, int line, std::string_view msg);
+  // An error without a position (a file that cannot be opened, a symbol's data out of
+  // range): printed after the log prefix, and not counted toward the limit.
   void error(std::string_view msg);
+  // What errors without a position start with: `gostack asm` sets Go's "asm: ", which Go's
+  // log package puts before them.
+  void set_log_prefix(std::string prefix) { log_prefix_ = std::move(prefix); }
   // Prints a diagnostic that is not counted as an error (Go's text/scanner complaints,
   // which Go prints without failing the assembly).
   void message(std::string_view text);
@@ -33,12 +43,14 @@ class Diag {
   int count() const { return count_; }
 
  private:
-  void emit(const std::string& text);
+  void emit(const std::string& text, bool limited);
 
   std::FILE* out_;
   std::vector<std::string>* sink_ = nullptr;
   bool all_errors_ = false;
-  int count_ = 0;
+  std::string log_prefix_;
+  int count_ = 0;          // every error
+  int limited_count_ = 0;  // the parser's, which the limit of ten applies to
   std::string last_file_;
   int last_line_ = -1;
 };

@@ -215,8 +215,15 @@ int run_asm(const std::vector<std::string>& args) {
     if (base.ends_with(".s")) base.resize(base.size() - 2);
     output = base + ".o";
   }
-  // Go's asm opens its input before anything else and stops with "asm: open X: ..." if it
-  // cannot.
+  // Go checks the -D names before it opens the input, and answers a bad one with its usage.
+  for (const auto& [name, value] : cmd.opts.parse.defines) {
+    if (std::optional<std::string> bad = lex::check_define_name(name)) {
+      std::fprintf(stderr, "asm: %s\n", bad->c_str());
+      print_asm_usage();
+      return 2;
+    }
+  }
+  // Then it opens its input and stops with "asm: open X: ..." if it cannot.
   std::string open_error;
   const std::optional<std::string> text = lex::read_file(file, &open_error);
   if (!text) {
@@ -228,6 +235,7 @@ int run_asm(const std::vector<std::string>& args) {
   Unit unit;
   Diag diag(stderr);
   diag.set_all_errors(cmd.all_errors);
+  diag.set_log_prefix("asm: ");
   bool ok = false, parsed = false;
   try {
     // No listing when the parse failed. After a later stage's error (e.g. an unsupported

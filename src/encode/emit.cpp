@@ -64,7 +64,7 @@ const char* class_name(YClass c) { return c < Ymax ? kClassNames[c] : "Y?"; }
 void InstrEncoder::fail(Prog* p, const std::string& msg) {
   bad_ = true;
   ++errors_;
-  diag_.error(unit_.file_name(p->pos), p->pos.line, msg);
+  diag_.stage_error(unit_.file_name(p->pos), p->pos.line, msg);
 }
 
 // Go: vaddr. The value an operand contributes to a displacement or immediate; globals

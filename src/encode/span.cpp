@@ -31,7 +31,7 @@ void lower_adjsp(Prog* p) {
 }
 
 void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
-  diag.error(unit.file_name(p->pos), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
+  diag.stage_error(unit.file_name(p->pos), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ void nopout(Prog* p) {
 }
 
 void error_at(const Unit& unit, Diag& diag, const Prog* p, const std::string& msg) {
-  diag.error(unit.file_name(p->pos), p->pos.line, msg);
+  diag.stage_error(unit.file_name(p->pos), p->pos.line, msg);
 }
 
 void progedit(Unit& unit, Prog* p) {

@@ -66,7 +66,7 @@ PtrMap ptr_map(const Unit& unit, const Symbol& fn, const Symbol* sym, Diag& diag
     m.kind = PtrMapKind::GoDeclaration;
   } else if (sym->defined || sym->on_list) {
     if (std::string why = read_stackmap(*sym, m); !why.empty()) {
-      diag.error(unit.file_name(where->pos), where->pos.line, why);
+      diag.stage_error(unit.file_name(where->pos), where->pos.line, why);
     }
   } else {
     m.kind = PtrMapKind::External;

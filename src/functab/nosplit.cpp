@@ -254,7 +254,7 @@ int report_nosplit(const FuncTable& table, const std::vector<NosplitViolation>& 
                       std::to_string(nosplit_limit()) + " byte limit)";
     for (const std::string& l : v.lines) msg += "\n\t" + l;
     std::string file = v.root && v.root->decl_file < table.files.size() ? table.files[v.root->decl_file] : "";
-    diag.error(file, v.root ? v.root->decl_line : 0, msg);
+    diag.stage_error(file, v.root ? v.root->decl_line : 0, msg);
   }
   return static_cast<int>(violations.size());
 }

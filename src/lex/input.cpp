@@ -150,6 +150,13 @@ std::string path_join(const std::string& dir, const std::string& name) {
 Input::Input(InputConfig cfg) : cfg_(std::move(cfg)) { rehash(256); }
 Input::~Input() = default;
 
+std::optional<std::string> check_define_name(std::string_view name) {
+  TokenList toks = tokenize(name);
+  if (toks.tokens.size() == 1 && toks.tokens[0].kind == tok::kIdent) return std::nullopt;
+  std::string shown = toks.tokens.empty() ? "" : std::string(toks.tokens[0].text);
+  return "parsing -D: " + go_quote(shown) + " is not a valid identifier name";
+}
+
 std::optional<std::string> Input::predefine(const std::string& spec) {
   std::string name = spec, value = "1";
   size_t eq = spec.find('=');
@@ -157,11 +164,7 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
     name = spec.substr(0, eq);
     value = spec.substr(eq + 1);
   }
-  TokenList name_toks = tokenize(name);
-  if (name_toks.tokens.size() != 1 || name_toks.tokens[0].kind != tok::kIdent) {
-    std::string shown = name_toks.tokens.empty() ? "" : std::string(name_toks.tokens[0].text);
-    return "parsing -D: " + go_quote(shown) + " is not a valid identifier name";
-  }
+  if (std::optional<std::string> bad = check_define_name(name)) return bad;
   remove_macro(name);
   Macro m;
   m.name = store_.keep(name);

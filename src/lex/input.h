@@ -255,6 +255,10 @@ inline Tok Input::next() {
   fail("recursive macro invocation");
 }
 
+// Go's check of a -D name (the text before '='): nullopt if it is one identifier, else the
+// message ("parsing -D: \"1\" is not a valid identifier name").
+std::optional<std::string> check_define_name(std::string_view name);
+
 // Reads a whole file; nullopt and an errno-style message ("no such file or directory") if not.
 std::optional<std::string> read_file(const std::string& path, std::string* err);
 

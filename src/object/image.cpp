@@ -189,7 +189,7 @@ void ImageLoader::report_undefined(const Symbol& from, const Reloc& r, const std
   if (from.func != nullptr)
     for (const Prog* q = from.func->text; q != nullptr && q->pc <= r.off; q = q->link) at = q;
   if (at != nullptr && at->pos.file < unit_.files.size())
-    diag_.error(unit_.file_name(at->pos), at->pos.line, msg);
+    diag_.stage_error(unit_.file_name(at->pos), at->pos.line, msg);
   else
     diag_.error(msg);
 }

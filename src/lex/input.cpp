@@ -428,12 +428,16 @@ void Input::invoke_macro(Macro macro) {
   // parameters are copied whole.
   const Token* body = macro_tokens_.data() + macro.first;
   uint32_t k = 0;  // the body tokens before k are copied
-  // args_for left exactly one argument per parameter.
+  // args_for left exactly one argument per parameter. An empty argument leaves the
+  // parameter's own name in the body, as in Go (its map of actuals holds no tokens for it,
+  // which Go reads as "not a parameter"): F(, x) with F(a, b) yields `a`.
   for (uint32_t i = macro.first_use; i < macro.first_use + macro.uses; ++i) {
     const ParamUse use = param_uses_[i];
-    expansion_.insert(expansion_.end(), body + k, body + use.pos);
     const uint32_t from = use.param == 0 ? 0 : arg_ends_[use.param - 1];
-    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + arg_ends_[use.param]);
+    const uint32_t to = arg_ends_[use.param];
+    if (from == to) continue;  // the name stays: copied with the run after it
+    expansion_.insert(expansion_.end(), body + k, body + use.pos);
+    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + to);
     k = use.pos + 1;
   }
   expansion_.insert(expansion_.end(), body + k, body + macro.count);

@@ -3,13 +3,24 @@
 
 namespace gostack {
 
+namespace {
+
+// The whole text, NUL bytes included (Go prints a NUL token's byte in "found ..." messages),
+// and a newline.
+void write_line(std::FILE* out, std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fputc('\n', out);
+}
+
+}  // namespace
+
 void Diag::emit(const std::string& text, bool limited) {
   ++count_;
   if (limited) ++limited_count_;
   if (sink_) {
     sink_->push_back(text);
   } else {
-    std::fprintf(out_, "%s\n", text.c_str());
+    write_line(out_, text);
   }
   if (limited_count_ > 10 && !all_errors_) throw TooManyErrors{};
 }
@@ -42,7 +53,7 @@ void Diag::message(std::string_view text) {
   if (sink_) {
     sink_->push_back(std::string(text));
   } else {
-    std::fprintf(out_, "%.*s\n", static_cast<int>(text.size()), text.data());
+    write_line(out_, text);
   }
 }
 

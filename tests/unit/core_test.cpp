@@ -1,6 +1,11 @@
-// Core tables: opcode and register names round-trip through their lookups.
+// Core tables: opcode and register names round-trip through their lookups; Diag's two
+// kinds of error and what it writes.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
+#include "core/diag.h"
 #include "core/op.h"
 #include "core/reg.h"
 
@@ -48,6 +53,40 @@ TEST(Regs, LookupTakesOnlyPrintedSpellings) {
   for (const char* bad : {"", "X01", "X32", "Y32", "K8", "F8", "R16", "CR16", "DR8", "x0", "ax", "G",
                           "AXX", "X", "NONE", "R???2049", "TLSX", "X1 "})
     EXPECT_FALSE(lookup_reg(bad).has_value()) << '"' << bad << '"';
+}
+
+// Everything Diag wrote to a temporary file.
+std::string written(std::FILE* f) {
+  std::rewind(f);
+  std::string out;
+  for (int c; (c = std::fgetc(f)) != EOF;) out += static_cast<char>(c);
+  return out;
+}
+
+TEST(Diag, WritesWholeMessagesWithTheLogPrefix) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  Diag diag(f);
+  diag.set_log_prefix("asm: ");
+  diag.error("x.s", 2, std::string("expected end of operand, found \0", 32));
+  diag.error("x.s", 2, "a second error on the line is dropped");
+  diag.error("symbol a listed multiple times");
+  EXPECT_EQ(written(f), std::string("x.s:2: expected end of operand, found \0\n", 40) +
+                            "asm: symbol a listed multiple times\n");
+  EXPECT_EQ(diag.count(), 2);
+  std::fclose(f);
+}
+
+TEST(Diag, OnlyParserErrorsCountTowardTheLimit) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  Diag diag(f);
+  for (int line = 1; line <= 20; ++line) diag.stage_error("x.s", line, "invalid instruction");
+  diag.stage_error("x.s", 20, "invalid instruction");  // later stages: one per Prog
+  EXPECT_EQ(diag.count(), 21);
+  for (int line = 1; line <= 10; ++line) diag.error("x.s", line, "bad");
+  EXPECT_THROW(diag.error("x.s", 11, "bad"), TooManyErrors);
+  std::fclose(f);
 }
 
 }  // namespace

@@ -366,6 +366,10 @@ TEST(Lex, RandomBytesNeverHang) {
 
 TEST(Lex, Quoting) {
   EXPECT_EQ(go_quote("a\"b\\\n\x16\xff"), "\"a\\\"b\\\\\\n\\x16\\xff\"");
+  // Go's strconv escapes what it does not count as printable: format characters, space
+  // separators other than ' ', private use; printable letters and symbols stay.
+  EXPECT_EQ(go_quote("\xef\xbb\xbf\xc2\xa0\xee\x80\x80\xc3\xa9"), "\"\\ufeff\\u00a0\\ue000\xc3\xa9\"");
+  EXPECT_EQ(go_quote("\xf3\xa0\x80\x81\xf0\x9f\x98\x80"), "\"\\U000e0001\xf0\x9f\x98\x80\"");
   EXPECT_EQ(go_quote_rune('('), "'('");
   EXPECT_EQ(go_quote_rune('\''), "'\\''");
   EXPECT_EQ(go_unquote("\"a\\tb\\x41\\101\\u00e9\"").value_or("?"), "a\tbAA\xc3\xa9");

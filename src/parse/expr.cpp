@@ -351,15 +351,52 @@ int64_t Parser::positive_atoi(std::string_view s) {
   return static_cast<int64_t>(v);
 }
 
+namespace {
+
+// Go's strconv underscoreOK: '_' only between digits, or between a base prefix and a digit.
+bool underscores_ok(std::string_view s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  char saw = '^';  // '^' start, '0' digit or prefix, '_' underscore, '!' anything else
+  size_t i = 0;
+  bool hex = false;
+  if (s.size() >= 2 && s[0] == '0' && ((s[1] | 0x20) == 'b' || (s[1] | 0x20) == 'o' || (s[1] | 0x20) == 'x')) {
+    i = 2;
+    saw = '0';
+    hex = (s[1] | 0x20) == 'x';
+  }
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if ((c >= '0' && c <= '9') || (hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f')) {
+      saw = '0';
+    } else if (c == '_') {
+      if (saw != '0') return false;
+      saw = '_';
+    } else {
+      if (saw == '_') return false;
+      saw = '!';
+    }
+  }
+  return saw != '_';
+}
+
+}  // namespace
+
+// Go's strconv.ParseFloat on a float token's text. strtod takes more than Go does: a
+// hexadecimal mantissa without a 'p' exponent ("0xff.5") and misplaced underscores are
+// syntax errors in Go.
 double Parser::atof(std::string_view s) {
   std::string clean;
   for (char c : s) {
     if (c != '_') clean += c;
   }
+  std::string_view digits = clean;
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) digits.remove_prefix(1);
+  const bool hex = digits.size() >= 2 && digits[0] == '0' && (digits[1] | 0x20) == 'x';
   errno = 0;
   char* end = nullptr;
   double v = std::strtod(clean.c_str(), &end);
-  if (end == clean.c_str() || *end != '\0') {
+  if (end == clean.c_str() || *end != '\0' || (hex && digits.find_first_of("pP") == std::string_view::npos) ||
+      (clean.size() != s.size() && !underscores_ok(s))) {
     errorf("strconv.ParseFloat: parsing " + lex::go_quote(s) + ": invalid syntax");
     return 0;
   }

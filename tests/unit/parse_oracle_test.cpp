@@ -171,6 +171,19 @@ std::vector<OracleCase> cases() {
       one("undefined_label_pending",
           "TEXT a(SB), 4, $0\n\tJMP ok\n\tJMP nowhere\nok:\n\tRET\nTEXT b(SB), 4, $0\n\tRET\n"
           "TEXT c(SB), 4, $0\n\tJMP nowhere2\n\tRET\nTEXT d(SB), 4, $0\n\tRET\n"),
+      // An empty macro argument leaves the parameter's name in the body (Go's quirk), which
+      // may itself be a macro.
+      one("macro_empty_argument", "#define a CX\n#define F(a, b) MOVQ a, b\n" + head +
+                                      "\tF(, BX)\n\tRET\n"),
+      one("macro_empty_argument_error", "#define F(a, b) MOVQ a, b\n" + head + "\tF(, BX)\n\tF(AX, )\n"),
+      // Messages quote a mid-file byte-order mark as Go does, and print a NUL token's byte.
+      one("bom_mid_file", head + "\tRET\n\xef\xbb\xbf\tRET\n"),
+      one("nul_in_operand", head + std::string("\tMOVQ AX\0, BX\n", 14)),
+      // Float constants as strconv.ParseFloat reads them: a hexadecimal mantissa needs a 'p'
+      // exponent, and '_' only between digits.
+      one("float_syntax", "DATA d<>+0(SB)/8, $0xff.5\nDATA d<>+8(SB)/8, $0x1.5e3\n"
+                          "DATA d<>+16(SB)/8, $1__0.5\nDATA d<>+24(SB)/8, $1._5\n"
+                          "DATA d<>+32(SB)/8, $0x1_0p-2\nDATA d<>+40(SB)/8, $1_0.5\nGLOBL d<>(SB), 8, $48\n"),
       one("pseudo_misc", head + "\tPCDATA $0, $-1\n\tFUNCDATA $0, \u00B7f(SB)\n\tPCALIGN $16\n"
                                 "\tBYTE $0x90\n\tWORD $0x9090\n\tLONG $1\n\tQUAD $2\n\tRET\n"),
       // Statement-level errors.

@@ -1,6 +1,7 @@
 // Pseudo-ops (TEXT, DATA, GLOBL, PCDATA, FUNCDATA, PCALIGN), jumps and labels, and the
 // placement of operands into Prog fields for amd64 instructions (Go's asm.go).
 #include <bitset>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <set>
@@ -257,9 +258,12 @@ void Parser::asm_text(const std::vector<Operand>& operands) {
   append(prog, {});
 }
 
-// Go's LSym.prepwrite: checks the range, turns BSS into DATA, grows the contents.
-bool Parser::prep_write(Symbol* s, int64_t off, int siz) {
-  if (off < 0 || siz < 0 || off >= (int64_t{1} << 30)) {
+// Go's LSym.prepwrite: checks the range, turns BSS into DATA, grows the contents. Go does
+// not bound the size (a DATA string of /999999999999 makes it try to allocate that much);
+// gostack holds the end to the same 1 GiB as the offset and reports it with Go's message.
+bool Parser::prep_write(Symbol* s, int64_t off, int64_t siz) {
+  constexpr int64_t kLimit = int64_t{1} << 30;
+  if (off < 0 || siz < 0 || off >= kLimit || siz > kLimit - off) {
     diag_.error("prepwrite: bad off=" + std::to_string(off) + " siz=" + std::to_string(siz) +
                 " s=" + s->name);
     return false;
@@ -295,11 +299,12 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
     errorf("expect /size for DATA argument");
     return;
   }
+  // strconv.Atoi: decimal digits only (a leading 0 is still decimal), within int64.
   const std::string_view szop = op[n - 1].text;
-  int sz = 0;
-  bool sz_ok = !szop.empty() && szop.size() < 10;  // at most 9 digits: no overflow
+  int64_t sz = 0;
+  bool sz_ok = !szop.empty();
   for (char c : szop) {
-    sz_ok = sz_ok && c >= '0' && c <= '9';
+    sz_ok = sz_ok && c >= '0' && c <= '9' && sz <= (INT64_MAX - (c - '0')) / 10;
     if (sz_ok) sz = sz * 10 + (c - '0');
   }
   if (!sz_ok) {
@@ -326,14 +331,14 @@ void Parser::asm_data(const std::vector<Operand>& operands) {
     errorf("overlapping DATA entry for " + name);
     return;
   }
-  last->second = name_addr.offset + sz;
+  last->second = static_cast<int64_t>(static_cast<uint64_t>(name_addr.offset) + static_cast<uint64_t>(sz));
 
   Symbol* s = name_addr.sym;
   int64_t off = name_addr.offset;
   switch (value.type) {
     case AddrType::Const:
       if (sz == 1 || sz == 2 || sz == 4 || sz == 8) {
-        if (prep_write(s, off, sz)) put_le(s->p, off, sz, static_cast<uint64_t>(value.offset));
+        if (prep_write(s, off, sz)) put_le(s->p, off, static_cast<int>(sz), static_cast<uint64_t>(value.offset));
       } else {
         errorf("bad int size for DATA argument: " + std::to_string(sz));
       }

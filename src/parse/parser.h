@@ -97,7 +97,7 @@ class Parser {
   void patch();
   void init_text_sym(Symbol* s, int flag);
   void globl(Symbol* s, int64_t size, int flag);
-  bool prep_write(Symbol* s, int64_t off, int siz);
+  bool prep_write(Symbol* s, int64_t off, int64_t siz);
 
   // Operands (operand.cpp).
   Addr address(const Operand& op);

@@ -174,6 +174,12 @@ TEST(ParseProgram, ErrorsAtTheirLines) {
        "t.s:1: ABI selector only permitted when compiling runtime, reference was to \"\\\"\\\".f\""},
       {"TEXT \u00B7f(SB), 0, $0\n\tJMP 5(PC)\n", "t.s:2: branch out of range (0x7)"},
       {"#ifdef X\nTEXT \u00B7f(SB), 0, $0\n", "t.s:3: unclosed #ifdef or #ifndef"},
+      // Sizes read as strconv.Atoi does (int64); a string's size is held to 1 GiB, where Go
+      // would try to allocate it.
+      {"DATA d<>+0(SB)/12345678901, $1\n", "t.s:1: bad int size for DATA argument: 12345678901"},
+      {"DATA d<>+0(SB)/99999999999999999999, $1\n",
+       "t.s:1: bad size for DATA argument: \"99999999999999999999\""},
+      {"DATA d<>+0(SB)/12345678901, $\"ab\"\n", "prepwrite: bad off=0 siz=12345678901 s=d"},
       {"\x7f" "ELF\x02\x01", "t.s:1: expected identifier, found \"\\x7f\""},
   };
   for (const Case& c : cases) {

@@ -30,10 +30,10 @@ bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::strin
                    const AsmOptions& opts, bool* parsed) {
   configure(unit, opts);
   bool go_ok = false;
-  const bool clean = parse_text(unit, diag, filename, text, opts.parse, &go_ok);
+  parse_text(unit, diag, filename, text, opts.parse, &go_ok);
   if (parsed) *parsed = go_ok;
-  if (!go_ok) return false;
-  return finish(unit, diag) && clean;
+  // finish's verdict counts every error reported, the parser's included.
+  return go_ok && finish(unit, diag);
 }
 
 }  // namespace gostack

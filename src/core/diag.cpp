@@ -12,6 +12,13 @@ void write_line(std::FILE* out, std::string_view text) {
   std::fputc('\n', out);
 }
 
+std::string positioned(std::string_view file, int line, std::string_view msg) {
+  std::string text;
+  text.reserve(file.size() + msg.size() + 16);
+  text.append(file).append(":").append(std::to_string(line)).append(": ").append(msg);
+  return text;
+}
+
 }  // namespace
 
 void Diag::emit(const std::string& text, bool limited) {
@@ -24,17 +31,6 @@ void Diag::emit(const std::string& text, bool limited) {
   }
   if (limited_count_ > 10 && !all_errors_) throw TooManyErrors{};
 }
-
-namespace {
-
-std::string positioned(std::string_view file, int line, std::string_view msg) {
-  std::string text;
-  text.reserve(file.size() + msg.size() + 16);
-  text.append(file).append(":").append(std::to_string(line)).append(": ").append(msg);
-  return text;
-}
-
-}  // namespace
 
 void Diag::error(std::string_view file, int line, std::string_view msg) {
   if (line == last_line_ && file == last_file_) return;

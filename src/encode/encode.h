@@ -17,4 +17,9 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag);
 // that only an EVEX form would fit as unsupported too.
 bool op_supported(Op op);
 
+// Lowers ADJSP $n as the encoder does (Go's span6) before it encodes a function: SUBQ $n,
+// SP or ADDQ $-n, SP, and ADJSP $0 a NOP. The frame pass calls it for the ADJSPs it
+// accounts for, so that its output already reads as Go's listing.
+void lower_adjsp(Prog* p);
+
 }  // namespace gostack

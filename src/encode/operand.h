@@ -50,14 +50,16 @@ inline int reg_low3(RegNum r) { return r >= 0 && r <= reg::MAXREG ? kRegInfo[r].
 inline int reg_rex(RegNum r) { return r >= 0 && r <= reg::MAXREG ? kRegInfo[r].rex : 0; }
 
 // The most specific class of an operand (Go's oclass). Never fails: an operand no form
-// can take is Yxxx. Registers (the most common operand) are one table lookup, inline.
+// can take is Yxxx. Registers (the most common operand) are one table lookup and an absent
+// operand is Ynone, both inline.
 extern const std::array<YClass, reg::MAXREG - reg::AL> kRegClass;  // from reg::AL on
 inline YClass reg_class(RegNum r) {
   return r >= reg::AL && r < reg::MAXREG ? kRegClass[r - reg::AL] : Yxxx;
 }
 YClass operand_class_of_other(const Addr& a);
 inline YClass operand_class(const Addr& a) {
-  return a.type == AddrType::Reg ? reg_class(a.reg) : operand_class_of_other(a);
+  if (a.type == AddrType::Reg) return reg_class(a.reg);
+  return a.type == AddrType::None ? Ynone : operand_class_of_other(a);
 }
 
 // The segment-override prefix byte an operand needs (0 if none). `shared` is -shared.

@@ -2,6 +2,7 @@
 // until no short forward branch overflows, and fills pcs, bytes and relocations.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,34 @@
 
 namespace gostack {
 namespace {
+
+// One pass's code bytes: grown by doubling and never zero-filled (a vector's resize would
+// clear every byte before the encoder writes it). Bytes up to the pass's length are all
+// written before they are read.
+class CodeBuffer {
+ public:
+  uint8_t* data() { return bytes_.get(); }
+  const uint8_t* data() const { return bytes_.get(); }
+  // Room for n more bytes after the first len, which are kept.
+  void reserve_after(size_t len, size_t n) {
+    if (len + n <= cap_) return;
+    const size_t cap = std::max(2 * cap_, len + n);
+    auto bigger = std::make_unique_for_overwrite<uint8_t[]>(cap);
+    if (len != 0) std::memcpy(bigger.get(), bytes_.get(), len);
+    bytes_ = std::move(bigger);
+    cap_ = cap;
+  }
+
+ private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  size_t cap_ = 0;
+};
+
+void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
+  diag.stage_error(unit.file_name(p->pos), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
+}
+
+}  // namespace
 
 // ADJSP $n becomes SUBQ $n, SP (or ADDQ $-n, SP). $0x80 has no imm8 form but $-0x80 does,
 // so ADJSP $0x80 is written ADDQ $-0x80, SP and ADJSP $-0x80 stays SUBQ $-0x80, SP.
@@ -29,12 +58,6 @@ void lower_adjsp(Prog* p) {
     p->as = Op::SUBQ;
   }
 }
-
-void report_unsupported(Unit& unit, Diag& diag, const Prog* p) {
-  diag.stage_error(unit.file_name(p->pos), p->pos.line, "unsupported instruction: " + std::string(op_name(p->as)));
-}
-
-}  // namespace
 
 bool op_supported(Op op) {
   if (op == Op::ADJSP) return true;  // lowered to ADDQ/SUBQ here
@@ -73,35 +96,30 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
   // run, contiguous in the previous pass's bytes (from the first one's pc then, which p->pc
   // still holds when the run starts) and in its relocation list (sorted by offset), copied
   // with one memcpy.
-  std::vector<uint8_t> prev_bytes;
+  CodeBuffer out, prev_bytes;
   std::vector<Reloc> prev_relocs;
 
   x86::InstrEncoder enc(unit, fn, diag);
-  std::vector<uint8_t>& out = fn->p;
-  // `out` is written at `len` and kept at least kRoom bytes longer, so that appending one
-  // instruction is a fixed-size copy; it is cut to `len` after each pass.
+  // `out` is written at `len` with room for at least kRoom bytes more, so that appending
+  // one instruction is a fixed-size copy.
   constexpr size_t kRoom = 64;
   static_assert(x86::InstrEncoder::kMaxSize == kRoom);
   size_t len = 0;
-  auto make_room = [&](size_t n) {
-    if (out.size() < len + n) out.resize(std::max(2 * out.size(), len + n));
-  };
   for (int pass = 1;; ++pass) {
     bool again = false;
-    prev_bytes.swap(out);
+    std::swap(prev_bytes, out);
     prev_relocs.swap(fn->r);
-    out.clear();
     fn->r.clear();
     // Room for the usual function at once (instructions average under 5 bytes), rather
-    // than growing it step by step.
-    if (pass == 1) out.reserve(8 * nprogs + kRoom);
+    // than growing it step by step; a later pass needs about the size of the one before.
     len = 0;
+    out.reserve_after(0, (pass == 1 ? 8 * nprogs : static_cast<size_t>(fn->size)) + kRoom);
     // The pending run of copied instructions: its pc in the previous pass and its size;
     // `next_reloc` walks the previous pass's relocations.
     int64_t run_at = 0, run_size = 0;
     size_t next_reloc = 0;
     auto flush_run = [&] {
-      make_room(run_size + kRoom);
+      out.reserve_after(len, run_size + kRoom);
       std::memcpy(out.data() + len, prev_bytes.data() + run_at, run_size);
       // Relocations before the run belong to re-encoded branches: already emitted anew.
       while (next_reloc < prev_relocs.size() && prev_relocs[next_reloc].off < run_at) ++next_reloc;
@@ -129,11 +147,11 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
             q->back ^= x86::kBranchShort;
           }
           size_t at = q->pc + ((q->as == Op::JCXZL || q->as == Op::XBEGIN) ? 2 : 1);
-          if (at < len) out[at] = static_cast<uint8_t>(v);
+          if (at < len) out.data()[at] = static_cast<uint8_t>(v);
         } else {
           size_t at = q->pc + q->isize - 4;
           for (int i = 0; i < 4 && at + i < len; ++i) {
-            out[at + i] = static_cast<uint8_t>(v >> (8 * i));
+            out.data()[at + i] = static_cast<uint8_t>(v >> (8 * i));
           }
         }
       }
@@ -152,7 +170,7 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
       if (run_size != 0) flush_run();
       enc.encode(p);
       p->isize = static_cast<uint8_t>(enc.size());
-      make_room(kRoom);
+      out.reserve_after(len, kRoom);
       // Fixed-size copies (a few vector moves): nearly every instruction fits in 16 bytes.
       std::memcpy(out.data() + len, enc.bytes(), 16);
       if (p->isize > 16) std::memcpy(out.data() + len + 16, enc.bytes() + 16, kRoom - 16);
@@ -160,7 +178,6 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
       c += p->isize;
     }
     if (run_size != 0) flush_run();
-    out.resize(len);
     fn->size = c;
     if (!again || enc.errors() != 0) break;
     if (pass > 1000) {
@@ -168,6 +185,7 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
       break;
     }
   }
+  fn->p.assign(out.data(), out.data() + len);
 }
 
 }  // namespace gostack

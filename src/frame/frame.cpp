@@ -167,27 +167,6 @@ frame::BodyFacts linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   return body;
 }
 
-// ADJSP $n becomes SUBQ $n, SP or ADDQ $-n, SP with a positive immediate, except that
-// the imm8 $-128 is preferred to $128 (ADDQ $-128 / SUBQ $-128), and ADJSP $0 a NOP.
-// Go does this as the encoder starts; nothing between here and there looks at ADJSP.
-void lower_adjsp(Symbol* fn) {
-  for (Prog* p = fn->func->text; p != nullptr; p = p->link) {
-    if (p->as != Op::ADJSP) continue;
-    p->to = Addr{};
-    p->to.type = AddrType::Reg;
-    p->to.reg = reg::SP;
-    int64_t v = p->from.offset;
-    if (v == 0) {
-      p->as = Op::NOP;
-    } else if (v == 0x80 || (v < 0 && v != -0x80)) {
-      p->as = Op::ADDQ;
-      p->from.offset = -v;
-    } else {
-      p->as = Op::SUBQ;
-    }
-  }
-}
-
 // Under -shared a TLS access takes two instructions (MOVQ TLS, R ; MOVQ (R)(TLS*n), R);
 // preempting between them and resuming on another thread would use the wrong thread's
 // TLS base, so the second one is marked async-unsafe (Go's MarkUnsafePoints, which Go
@@ -226,7 +205,6 @@ void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
   add_go_declaration_funcdata(unit, fn, resolve_funcdata_placeholders(unit, fn, diag));
   frame::BodyFacts body = linkpatch(unit, fn, diag);
   frame::preprocess(unit, fn, diag, body);
-  lower_adjsp(fn);
   if (unit.shared) mark_tls_unsafe_points(unit, fn);
 }
 

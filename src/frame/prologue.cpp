@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "encode/encode.h"
 #include "frame/frame_internal.h"
 #include "gostack/abi.h"
 
@@ -260,6 +261,9 @@ bool is_leaf(const Frame& f) {
 //	MOVQ	(frame-8)(SP), BP   ; only with a BP slot
 //	ADJSP	$-frame             ; only with a frame
 //	RET                         ; JMP if it names a symbol (tail call)
+// Every ADJSP (the prologue's, the epilogues', the source's) is lowered on the way, as
+// the encoder would lower it: Go does that as the encoder starts, and nothing between
+// here and there looks at ADJSP.
 void adjust_sp(Frame& f) {
   Unit& u = f.unit;
   int32_t deltasp = 0;
@@ -283,7 +287,10 @@ void adjust_sp(Frame& f) {
       case Op::POPL: case Op::POPFL: push = -4; break;
       case Op::POPQ: case Op::POPFQ: push = -8; break;
       case Op::POPW: case Op::POPFW: push = -2; break;
-      case Op::ADJSP: push = static_cast<int32_t>(p->from.offset); break;
+      case Op::ADJSP:
+        push = static_cast<int32_t>(p->from.offset);
+        gostack::lower_adjsp(p);
+        break;
       case Op::RET: break;
       default:
         if (p->to.type == AddrType::Reg && p->to.reg == reg::SP && p->as != Op::CMPL && p->as != Op::CMPQ) {
@@ -311,6 +318,7 @@ void adjust_sp(Frame& f) {
       p->from = const_operand(neg32(f.autoffset));
       p->to = Addr{};
       p->spadj = neg32(f.autoffset);
+      gostack::lower_adjsp(p);
       p = appendp(u, p);
       p->as = Op::RET;
       p->to = to;

@@ -36,6 +36,9 @@ struct Section {
   bool borrowing = false;
   std::span<const uint8_t> borrowed;
   uint64_t size = 0;  // when borrowing, and of an SHT_NOBITS section
+  // A name made of literals that many sections share (a function's table sections and
+  // their relocations): layout() finds its string by the literals' addresses.
+  bool literal_name = false;
 
   uint64_t sh_size() const { return borrowing || type == SHT_NOBITS ? size : bytes.size(); }
   uint64_t file_size() const { return type == SHT_NOBITS ? 0 : sh_size(); }
@@ -374,10 +377,12 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
   auto add = [&](const char* name, uint32_t type, std::vector<uint8_t> bytes, uint32_t field) {
     Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
     sec.bytes = std::move(bytes);
+    sec.literal_name = true;
     uint32_t at = add_section(std::move(sec));
     Section rela_sec = section(".rela", SHT_RELA, SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela),
                                symtab_, at);
     rela_sec.base = name;
+    rela_sec.literal_name = true;
     uint32_t rela = add_section(std::move(rela_sec));
     d.aux_at[d.naux++] = {at, rela, field};
   };
@@ -563,9 +568,29 @@ std::vector<uint8_t> Writer::layout() {
   StrTab shnames(sections_.size());
   std::vector<uint32_t> name_off(sections_.size(), 0);
   std::string name;  // one buffer for every name
+  // The few literal names seen so far, by the addresses of their two parts.
+  struct Literal {
+    const char* lead;
+    const char* base;
+    uint32_t off;
+  };
+  std::array<Literal, 8> literals{};
+  size_t nliterals = 0;
   for (size_t i = 1; i < sections_.size(); ++i) {
-    name.assign(sections_[i].lead).append(sections_[i].base);
+    const Section& s = sections_[i];
+    if (s.literal_name) {
+      auto same = [&](const Literal& l) { return l.lead == s.lead.data() && l.base == s.base.data(); };
+      const auto end = literals.begin() + static_cast<std::ptrdiff_t>(nliterals);
+      if (auto it = std::find_if(literals.begin(), end, same); it != end) {
+        name_off[i] = it->off;
+        continue;
+      }
+    }
+    name.assign(s.lead).append(s.base);
     name_off[i] = shnames.add(name);
+    if (s.literal_name && nliterals < literals.size()) {
+      literals[nliterals++] = {s.lead.data(), s.base.data(), name_off[i]};
+    }
   }
   name_off[shstrtab_] = shnames.add(".shstrtab");
   sections_[shstrtab_].bytes = shnames.take();

@@ -3,6 +3,7 @@
 #include "lex/input.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -15,6 +16,12 @@ namespace {
 
 // The macro table's hash of a name: 8 bytes at a time (names are mostly short). Inlined
 // into its few callers (once per go_asm.h line, once per identifier that may be a macro).
+uint64_t load_bytes(const char* at, size_t k) {  // k <= 8 bytes
+  uint64_t w = 0;
+  std::memcpy(&w, at, k);
+  return w;
+}
+
 [[gnu::always_inline]] inline uint64_t name_hash(std::string_view s) {
   constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   const char* p = s.data();
@@ -24,23 +31,34 @@ namespace {
     h = (h ^ w) * kMul;
     h ^= h >> 29;
   };
-  auto load = [](const char* at, size_t k) {  // k <= 8 bytes
-    uint64_t w = 0;
-    std::memcpy(&w, at, k);
-    return w;
-  };
   if (n >= 8) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) mix(load(p + i, 8));
-    if (i < n) mix(load(p + n - 8, 8));  // the tail, overlapping
+    for (; i + 8 <= n; i += 8) mix(load_bytes(p + i, 8));
+    if (i < n) mix(load_bytes(p + n - 8, 8));  // the tail, overlapping
   } else if (n >= 4) {
-    mix(load(p, 4) | load(p + n - 4, 4) << 32);
+    mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32);
   } else if (n > 0) {
     mix(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
         uint64_t{static_cast<uint8_t>(p[n - 1])} << 16);
   }
   h *= kMul;
   return h ^ (h >> 32);
+}
+
+// Name equality inline (a memcmp call costs more than the short names it compares), by the
+// same overlapping loads as name_hash, never reading outside either name.
+[[gnu::always_inline]] inline bool same_name(std::string_view a, std::string_view b) {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  auto differ = [p, q](size_t at, size_t k) { return load_bytes(p + at, k) != load_bytes(q + at, k); };
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8)
+      if (differ(i, 8)) return false;
+    return !differ(n - 8, 8);
+  }
+  if (n >= 4) return !differ(0, 4) && !differ(n - 4, 4);
+  return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
 }
 
 // Whether path.Clean would return the path as it is: names separated by single slashes,
@@ -178,20 +196,20 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
 }
 
 void Input::push_file(const std::string& name, std::string source) {
-  push_source(name, sources_.emplace_back(std::move(source)));
+  push_source(name, sources_.emplace_back(std::move(source)), false);
 }
 
 // Starts reading `src`, which stays in sources_ or buffers_.
-void Input::push_source(const std::string& name, std::string_view src) {
+void Input::push_source(const std::string& name, std::string_view src, bool header) {
   // Room for what a file of #defines (a go_asm.h) adds, so that the stores grow once: about
   // one body token and one macro per 24 bytes (go_asm.h lines average 30).
   const size_t tokens = macro_tokens_.size() + src.size() / 16;
   if (tokens > macro_tokens_.capacity()) macro_tokens_.reserve(std::max(tokens, 2 * macro_tokens_.capacity()));
   const size_t macros = macros_.size() + src.size() / 24;
   if (macros > macros_.capacity()) macros_.reserve(std::max(macros, 2 * macros_.capacity()));
-  size_t slots = slots_.size();
-  while ((slots_used_ + src.size() / 24) * 2 > slots) slots *= 2;
-  if (slots != slots_.size()) rehash(slots);
+  // The table is cleared when allocated (its slots are larger than the stores'): reserved
+  // only for the #include'd headers that hold most #defines, grown on demand otherwise.
+  if (header) reserve_macros(macros);
   files_.push_back(std::make_unique<Tokenizer>(name, src, cfg_.report));
   Frame f;
   f.tz = files_.back().get();
@@ -307,21 +325,15 @@ void Input::define() {
 
 // A #define whose name and body (one token, or none if body.kind is kEOF) are read.
 void Input::define_simple(std::string_view name, Token body) {
-  reserve_slot();
-  const uint64_t h = name_hash(name);
-  const size_t slot = find_slot(name, h);
-  if (slots_[slot] >= 0) fail("redefinition of macro: " + std::string(name));
+  if (!insert_macro(name, static_cast<uint32_t>(macros_.size()))) fail("redefinition of macro: " + std::string(name));
   Macro& m = macros_.emplace_back();
   m.name = name;
-  m.hash = h;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   if (body.kind != tok::kEOF) {
     macro_tokens_.push_back(body);
     m.count = 1;
   }
   filter_[static_cast<uint8_t>(name[0])] |= macro_filter_bit(name);
-  ++slots_used_;
-  slots_[slot] = static_cast<int32_t>(macros_.size() - 1);
 }
 
 // Reads the rest of a #define into m (parameters, body tokens in the macro store).
@@ -522,7 +534,7 @@ void Input::include() {
     src = read_raw(path_join(cfg_.include_dirs[i], *name), &size, &err);
   }
   if (!src) fail("#include: " + err);
-  push_source(*name, std::string_view(buffers_.emplace_back(std::move(src)).get(), size));
+  push_source(*name, std::string_view(buffers_.emplace_back(std::move(src)).get(), size), true);
 }
 
 // Go's strconv.Atoi on a decimal integer token: the #line number.
@@ -574,71 +586,80 @@ void Input::undef() {
 }
 
 const Macro* Input::lookup_macro(std::string_view name) const {
-  return find_macro(name, name_hash(name));
-}
-
-// The slot holding the macro `name` (hash h) in force, or else the empty slot where its
-// probe ends.
-[[gnu::always_inline]] inline size_t Input::find_slot(std::string_view name, uint64_t h) const {
+  const uint64_t h = name_hash(name);
+  const auto tag = static_cast<uint32_t>(h >> 32);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
-    const int32_t s = slots_[i];
-    if (s == kEmpty) return i;
-    if (s >= 0) {
-      const Macro& m = macros_[static_cast<size_t>(s)];
-      if (m.hash == h && m.name == name) return i;
+    const Slot s = slots_[i];
+    if (s.index == kEmpty) return nullptr;
+    if (s.tag == tag && s.index >= 0) {
+      const Macro& m = macros_[static_cast<size_t>(s.index)];
+      if (same_name(m.name, name)) return &m;
     }
   }
 }
 
-const Macro* Input::find_macro(std::string_view name, uint64_t h) const {
-  const int32_t s = slots_[find_slot(name, h)];
-  return s >= 0 ? &macros_[static_cast<size_t>(s)] : nullptr;
-}
-
-// Makes room for one more slot in use (the table stays at most half full).
-void Input::reserve_slot() {
-  if ((slots_used_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
-}
-
-// Adds a macro whose name is not in force.
-void Input::add_macro(const Macro& m) {
-  reserve_slot();
-  Macro& stored = macros_.emplace_back(m);
-  if (stored.hash == 0) stored.hash = name_hash(m.name);
-  if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= macro_filter_bit(m.name);
+// Enters macros_[index] under `name` unless a macro of that name is in force.
+[[gnu::always_inline]] inline bool Input::insert_macro(std::string_view name, uint32_t index) {
+  if ((slots_filled_ + 1) * 2 > slots_.size()) rehash(slots_.size() * 2);
+  const uint64_t h = name_hash(name);
+  const auto tag = static_cast<uint32_t>(h >> 32);
   const size_t mask = slots_.size() - 1;
-  size_t i = stored.hash & mask;
-  while (slots_[i] >= 0) i = (i + 1) & mask;
-  if (slots_[i] == kEmpty) ++slots_used_;
-  slots_[i] = static_cast<int32_t>(macros_.size() - 1);
+  Slot* free = nullptr;  // the first erased slot on the probe, where the name goes if absent
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.index == kEmpty) {
+      if (free == nullptr) {
+        free = &s;
+        ++slots_filled_;
+      }
+      *free = Slot{static_cast<int32_t>(index), tag};
+      return true;
+    }
+    if (s.index == kErased) {
+      if (free == nullptr) free = &s;
+    } else if (s.tag == tag && same_name(macros_[static_cast<size_t>(s.index)].name, name)) {
+      return false;
+    }
+  }
+}
+
+void Input::add_macro(const Macro& m) {
+  insert_macro(m.name, static_cast<uint32_t>(macros_.size()));
+  macros_.push_back(m);
+  if (!m.name.empty()) filter_[static_cast<uint8_t>(m.name[0])] |= macro_filter_bit(m.name);
 }
 
 void Input::remove_macro(std::string_view name) {
   const uint64_t h = name_hash(name);
   const size_t mask = slots_.size() - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
-    int32_t s = slots_[i];
-    if (s == kEmpty) return;
-    if (s >= 0 && macros_[static_cast<size_t>(s)].hash == h && macros_[static_cast<size_t>(s)].name == name) {
-      slots_[i] = kDeleted;
+    Slot& s = slots_[i];
+    if (s.index == kEmpty) return;
+    if (s.index >= 0 && same_name(macros_[static_cast<size_t>(s.index)].name, name)) {
+      s.index = kErased;
       return;
     }
   }
 }
 
-// Rebuilds the table with `size` slots (a power of two), dropping deleted entries.
+// Room for n macros in force without rehashing.
+void Input::reserve_macros(size_t n) {
+  if (2 * n > slots_.size()) rehash(std::bit_ceil(2 * n));
+}
+
+// Rebuilds the table with `size` slots (a power of two), dropping erased ones.
 void Input::rehash(size_t size) {
-  std::vector<int32_t> old = std::move(slots_);
-  slots_.assign(size, kEmpty);
-  slots_used_ = 0;
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(size, Slot{kEmpty, 0});
+  slots_filled_ = 0;
   const size_t mask = size - 1;
-  for (int32_t s : old) {
-    if (s < 0) continue;
-    size_t i = macros_[static_cast<size_t>(s)].hash & mask;
-    while (slots_[i] != kEmpty) i = (i + 1) & mask;
+  for (const Slot s : old) {
+    if (s.index < 0) continue;
+    size_t i = name_hash(macros_[static_cast<size_t>(s.index)].name) & mask;
+    while (slots_[i].index != kEmpty) i = (i + 1) & mask;
     slots_[i] = s;
-    ++slots_used_;
+    ++slots_filled_;
   }
 }
 

@@ -29,7 +29,6 @@ struct LexError {
 // Input ends: an expansion reads its macro in place even if the body #undefs or redefines it.
 struct Macro {
   std::string_view name;
-  uint64_t hash = 0;         // of the name, for the macro table (0: not computed yet)
   bool function_like = false;
   uint32_t nparams = 0;
   uint32_t first = 0, count = 0;  // body: Input::macro_tokens_[first, first + count)
@@ -85,7 +84,7 @@ class Input {
     uint32_t file_index = 0;  // position base (index into Unit::files) for positions
   };
 
-  void push_source(const std::string& name, std::string_view src);
+  void push_source(const std::string& name, std::string_view src, bool header);
   Tok stack_next();
   std::string_view stack_text() const { return stack_text_; }
   int stack_col() const;
@@ -113,15 +112,20 @@ class Input {
   void count_expansion(uint32_t tokens);
   void pop();
 
-  // The macro table: open addressing over macros_ indexes (kEmpty, kDeleted or an index).
-  static constexpr int32_t kEmpty = -1, kDeleted = -2;
+  // The macro table: open addressing with linear probing, at most half full. A slot holds
+  // a macros_ index (or kEmpty, kErased) and the high half of its name's hash, which is
+  // compared before the name.
+  struct Slot {
+    int32_t index;
+    uint32_t tag;
+  };
+  static constexpr int32_t kEmpty = -1, kErased = -2;
   const Macro* find_macro(std::string_view name) const;
-  const Macro* lookup_macro(std::string_view name) const;               // no filter
-  const Macro* find_macro(std::string_view name, uint64_t hash) const;  // no filter
-  size_t find_slot(std::string_view name, uint64_t hash) const;
-  void reserve_slot();
-  void add_macro(const Macro& m);
+  const Macro* lookup_macro(std::string_view name) const;  // no filter
+  bool insert_macro(std::string_view name, uint32_t index);  // false if the name is in force
+  void add_macro(const Macro& m);  // m's name must not be in force
   void remove_macro(std::string_view name);
+  void reserve_macros(size_t n);
   void rehash(size_t size);
 
   InputConfig cfg_;
@@ -145,11 +149,11 @@ class Input {
     uint32_t param;  // index of the parameter
   };
   std::vector<ParamUse> param_uses_;
-  std::vector<int32_t> slots_;  // the macros in force, by name
+  std::vector<Slot> slots_;  // the macros in force, by name
+  size_t slots_filled_ = 0;  // slots not kEmpty
   // A quick "certainly not a macro": per first byte, bits for (length, last byte) of the
   // names ever defined (not cleared by #undef).
   uint64_t filter_[256] = {};
-  size_t slots_used_ = 0;       // slots not kEmpty
 
   // Expansions of function-like macros, a stack in step with the frames that read them.
   std::vector<Token> expansion_;

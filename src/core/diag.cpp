@@ -43,6 +43,11 @@ void Diag::stage_error(std::string_view file, int line, std::string_view msg) {
   emit(positioned(file, line, msg), false);
 }
 
+void Diag::fatal(std::string_view file, int line, std::string_view msg) {
+  stopped_ = true;
+  emit(positioned(file, line, msg), false);
+}
+
 void Diag::error(std::string_view msg) { emit(log_prefix_ + std::string(msg), false); }
 
 void Diag::message(std::string_view text) {

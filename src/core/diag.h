@@ -33,6 +33,10 @@ class Diag {
   // An error without a position (a file that cannot be opened, a symbol's data out of
   // range): printed after the log prefix, and not counted toward the limit.
   void error(std::string_view msg);
+  // A fatal error at a source position (Go's preprocessor errors, on which Go's assembler
+  // prints the message and exits at once): always printed, and marks the assembly as
+  // stopped, so that the driver adds no summary line after it.
+  void fatal(std::string_view file, int line, std::string_view msg);
   // What errors without a position start with: `gostack asm` sets Go's "asm: ", which Go's
   // log package puts before them.
   void set_log_prefix(std::string prefix) { log_prefix_ = std::move(prefix); }
@@ -41,6 +45,7 @@ class Diag {
   void message(std::string_view text);
 
   int count() const { return count_; }
+  bool stopped() const { return stopped_; }
 
  private:
   void emit(const std::string& text, bool limited);
@@ -51,6 +56,7 @@ class Diag {
   std::string log_prefix_;
   int count_ = 0;          // every error
   int limited_count_ = 0;  // the parser's, which the limit of ten applies to
+  bool stopped_ = false;   // a fatal error was reported
   std::string last_file_;
   int last_line_ = -1;
 };

@@ -259,8 +259,10 @@ int run_asm(const std::vector<std::string>& args) {
     return 1;
   }
   if (!ok) {
-    // Like Go, leave no output file behind; name the input only when its parse failed.
+    // Like Go, leave no output file behind; name the input only when its parse failed, and
+    // say nothing more after a fatal (preprocessor) error, where Go exits at once.
     remove_failed_output(output);
+    if (diag.stopped()) return 1;
     if (parsed) std::fprintf(stderr, "asm: assembly failed\n");
     else std::fprintf(stderr, "asm: assembly of %s failed\n", file.c_str());
     return 1;

@@ -321,7 +321,7 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
     if (go_ok) *go_ok = ok;
     return ok && diag.count() == 0;
   } catch (const lex::LexError& e) {
-    diag.error(e.file, e.line, e.msg);
+    diag.fatal(e.file, e.line, e.msg);
     return false;
   }
 }

@@ -12,8 +12,7 @@ flags of `go build` plus -S. The two must agree:
     parser errors word for word; for a later stage's error at a Prog, the same line and
     Go's words within gostack's message (which may say more, e.g. the operand that does
     not fit: issue 3's better messages); Go's errors without a position by their text.
-    (Go's preprocessor stops at its first error with no summary line; gostack adds one.
-    A few of Go's messages print internal numbers or Go structs; gostack's say it in words.
+    (A few of Go's messages print internal numbers or Go structs; gostack's say it in words.
     Where gostack fails on what Go leaves to its linker (a reference to an undefined
     file-local symbol or a negative size, which ELF cannot hold; the NOSPLIT stack limit),
     the listings must agree. Where Go panics (a branch out of range), gostack must fail
@@ -162,8 +161,7 @@ def compare_errors(go, ours):
             g = (None, None, "invalid instruction", "internal")
         merged.append(g)
     gerrs = merged
-    # Go's preprocessor exits at its first error without a summary line; gostack prints one.
-    if gsum != osum and gsum:
+    if gsum != osum:
         return "summary: Go %r, gostack %r" % (gsum, osum)
     if len(gerrs) != len(oerrs):
         return "errors: Go %s, gostack %s" % (gerrs[:4], oerrs[:4])

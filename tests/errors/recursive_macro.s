@@ -1,4 +1,5 @@
 // Two macros that expand to each other.
+// SUMMARY: none
 #define A B
 #define B A
 TEXT ·f(SB),$0

@@ -7,7 +7,8 @@ in the case file:
   // FLAGS: -x ...        extra command-line flags
   // EXIT: n              expected exit status (default 1)
   // STDERR: "text"       stderr must contain text
-  // SUMMARY: text        last stderr line (default: asm: assembly of FILE failed)
+  // SUMMARY: text        last stderr line (default: asm: assembly of FILE failed); `none`
+                          for none: after a preprocessor error Go prints that and exits
 Every run must end within the timeout, without a signal or a sanitizer report.
 
 Generated cases (--generated NAME): random_bytes (4 KiB of random bytes, three seeds: any
@@ -15,9 +16,8 @@ error report is fine, a crash or hang is not), huge_expression (a 200,000-term c
 expression that must assemble and evaluate to 200000) and special_output (a failed run removes
 a stale -o file but never a non-regular one such as a FIFO or /dev/null).
 
---go GOROOT runs Go 1.19's asm instead of gostack, to check that the cases say what Go does
-(the summary line is not checked then: Go's preprocessor errors stop without one). Exit
-status 77 (skip) if Go is not installed.
+--go GOROOT runs Go 1.19's asm instead of gostack, to check that the cases say what Go does,
+summary line included. Exit status 77 (skip) if Go is not installed.
 """
 import argparse
 import os
@@ -124,9 +124,12 @@ class Runner:
                           % (no, want, msgs, err))
         for no in sorted(set(reported) - set(expected)):
             self.fail(name, "line %d: unexpected error %r" % (no, reported[no]))
-        if exit_code == 1 and not self.go and (not err_lines or err_lines[-1] != summary):
-            self.fail(name, "last stderr line %r, want %r"
-                      % (err_lines[-1] if err_lines else "", summary))
+        last = err_lines[-1] if err_lines else ""
+        if exit_code == 1 and summary == "none":
+            if last.startswith("asm: "):
+                self.fail(name, "last stderr line %r, want no summary" % last)
+        elif exit_code == 1 and last != summary:
+            self.fail(name, "last stderr line %r, want %r" % (last, summary))
 
     def random_bytes(self):
         for seed in (1, 2, 3):
@@ -145,8 +148,10 @@ class Runner:
             bad = [l for l in lines if not POS_RE.match(l) and not l.startswith("asm: ")]
             if bad:
                 self.fail(name, "stderr lines not in file:line: form: %r" % bad[:3])
+            # A summary ends the report, except after a fatal (preprocessor) error, which
+            # Go prints last and exits on.
             ends = ("asm: assembly of %s failed" % name, "asm: assembly failed", "asm: too many errors")
-            if not self.go and (not lines or lines[-1] not in ends):
+            if not lines or (lines[-1] not in ends and not POS_RE.match(lines[-1])):
                 self.fail(name, "last stderr line %r" % (lines[-1] if lines else ""))
 
     def special_output(self):

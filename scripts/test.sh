@@ -2,8 +2,9 @@
 # Sets up and runs every gostack test: release build + ctest (unit and bad-input tests),
 # the ASan+UBSan build of the same tests, the runtime's tests under ThreadSanitizer, the differential suite against Go 1.19's assembler
 # (tests/diff/run_diff.py; fails when a symbol of tests/diff/baseline.txt stops being identical),
-# the mutation differential (tests/diff/mutate_diff.py: 1000 randomly edited corpus files, both
-# assemblers must agree; MUTATE_CASES=n changes the count),
+# the mutation differential (tests/diff/mutate_diff.py: 1000 randomly edited corpus files and
+# 300 randomly edited files of Go's encoder tests, both assemblers must agree; MUTATE_CASES=n
+# changes the first count),
 # the ops.def and forms_x86.inc currency checks, and a 60 s libFuzzer run of the front end.
 # Every stage runs; the script fails if any stage failed.  FUZZ_SECONDS=n changes the fuzz time.
 set -uo pipefail
@@ -29,6 +30,7 @@ stage "tsan build (runtime)" bash -c 'cmake --preset tsan >/dev/null && cmake --
 stage "runtime tests (tsan)" ctest --preset tsan -j2
 stage "differential suite vs Go 1.19" python3 tests/diff/run_diff.py --gostack build/release/gostack -j2
 stage "mutation differential vs Go 1.19" python3 tests/diff/mutate_diff.py --gostack build/release/gostack --cases "${MUTATE_CASES:-1000}" -j2
+stage "mutation differential vs Go 1.19 (encoder tests)" python3 tests/diff/mutate_diff.py --gostack build/release/gostack --source testdata --cases 300 -j2
 stage "ops.def is current" python3 tools/gen_ops.py --check
 stage "forms_x86.inc is current" python3 tools/gen_x86_forms.py --check
 stage "fuzz build" build fuzz fuzz_frontend

@@ -21,7 +21,11 @@ gostack must never crash or time out. Cases are reproducible from --seed; --keep
 the source of every disagreeing case there.
 
 Usage: tests/diff/mutate_diff.py [--gostack build/release/gostack] [--cases 300] [--seed 1] [-j 2]
-(scripts/test.sh runs 1000 cases of seed 1; other seeds and more cases explore further.)
+                                [--source corpus|testdata]
+With --source testdata the files edited are Go's own amd64 encoder tests (every form Go
+accepts, AVX-512 included) instead of the stdlib corpus.
+(scripts/test.sh runs 1000 cases of seed 1 on the corpus and 300 on the encoder tests; other
+seeds and more cases explore further.)
 Exit status 1 if any case disagrees. Without Go 1.19 it prints a message and exits 0.
 """
 import argparse
@@ -194,6 +198,16 @@ def compare_listings(gout, oout):
     return ""
 
 
+def testdata_files(goroot):
+    """Go's amd64 assembler tests, relative to GOROOT/src: every instruction form Go knows,
+    AVX-512 with its masks and suffixes included, and its error cases."""
+    rel = os.path.join("cmd", "asm", "internal", "asm", "testdata")
+    files = [os.path.join(rel, f) for f in ("amd64enc.s", "amd64enc_extra.s", "amd64.s", "amd64error.s")]
+    avx = os.path.join(goroot, "src", rel, "avx512enc")
+    files += sorted(os.path.join(rel, "avx512enc", f) for f in os.listdir(avx) if f.endswith(".s"))
+    return files
+
+
 def run_case(job):
     index, seed, entry, opts = job
     file, pkg, flags, hdr = entry
@@ -252,6 +266,9 @@ def main():
     ap.add_argument("-j", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=60)
     ap.add_argument("--keep", help="directory for the sources of disagreeing cases")
+    ap.add_argument("--source", choices=("corpus", "testdata"), default="corpus",
+                    help="the files to edit: the stdlib corpus (default) or Go's amd64 encoder "
+                         "tests (amd64enc.s, amd64enc_extra.s, amd64.s, amd64error.s, avx512enc/*.s)")
     opts = ap.parse_args()
     opts.goasm = os.path.join(opts.goroot, "pkg", "tool", "linux_amd64", "asm")
     if not os.path.exists(opts.goasm):
@@ -266,8 +283,11 @@ def main():
             print(err)
             return 1
     entries = []
-    for manifest in ("corpusA.manifest", "corpusA_tags.manifest"):
-        entries += run_diff.read_manifest(os.path.join(HERE, manifest))
+    if opts.source == "corpus":
+        for manifest in ("corpusA.manifest", "corpusA_tags.manifest"):
+            entries += run_diff.read_manifest(os.path.join(HERE, manifest))
+    else:
+        entries = [(f, "main", [], "-") for f in testdata_files(opts.goroot)]
     # Mnemonics to swap in: the ones the corpus uses, so that most swaps are real instructions.
     # Files with nothing to edit (stubs of build tags) are left out.
     mnemonics = set()

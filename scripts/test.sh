@@ -5,7 +5,7 @@
 # the mutation differential (tests/diff/mutate_diff.py: 1000 randomly edited corpus files and
 # 300 randomly edited files of Go's encoder tests, both assemblers must agree; MUTATE_CASES=n
 # changes the first count),
-# the ops.def and forms_x86.inc currency checks, and a 60 s libFuzzer run of the front end.
+# the ops.def, forms_x86.inc and printable.inc currency checks, and a 60 s libFuzzer run of the front end.
 # Every stage runs; the script fails if any stage failed.  FUZZ_SECONDS=n changes the fuzz time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,7 @@ stage "differential suite vs Go 1.19" python3 tests/diff/run_diff.py --gostack b
 stage "mutation differential vs Go 1.19" python3 tests/diff/mutate_diff.py --gostack build/release/gostack --cases "${MUTATE_CASES:-1000}" -j2
 stage "mutation differential vs Go 1.19 (encoder tests)" python3 tests/diff/mutate_diff.py --gostack build/release/gostack --source testdata --cases 300 -j2
 stage "ops.def is current" python3 tools/gen_ops.py --check
+stage "printable.inc is current" python3 tools/gen_printable.py --check
 stage "forms_x86.inc is current" python3 tools/gen_x86_forms.py --check
 stage "fuzz build" build fuzz fuzz_frontend
 stage "fuzz ${FUZZ_SECONDS:-60} s" tests/fuzz/run_fuzz.sh build/fuzz/fuzz_frontend "${FUZZ_SECONDS:-60}"

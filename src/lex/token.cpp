@@ -57,29 +57,24 @@ void append_utf8(std::string& out, int32_t r) {
 
 namespace {
 
-// Appends r escaped as Go's %q does inside the given quote character.
-// Go's strconv.IsPrint for the code points from U+00A0 on that Unicode has assigned: false
-// for the space separators other than ' ', the line and paragraph separators, the format
-// characters (U+FEFF, a byte-order mark in mid-file, among them), private use and the
-// noncharacters. (Unassigned code points, which Go also escapes, are not told apart.)
-bool assigned_printable(int32_t r) {
-  static constexpr std::pair<int32_t, int32_t> kNotPrint[] = {
-      {0x00A0, 0x00A0},   {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},
-      {0x06DD, 0x06DD},   {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},
-      {0x1680, 0x1680},   {0x180E, 0x180E},   {0x2000, 0x200F},   {0x2028, 0x202F},
-      {0x205F, 0x2064},   {0x2066, 0x206F},   {0x3000, 0x3000},   {0xE000, 0xF8FF},
-      {0xFDD0, 0xFDEF},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD},
-      {0x110CD, 0x110CD}, {0x13430, 0x13438}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A},
-      {0xE0001, 0xE0001}, {0xE0020, 0xE007F}, {0xF0000, 0x10FFFF},
+// Go's strconv.IsPrint: the runes a quoted string shows as themselves. In Latin-1, the
+// ASCII graphic characters and space, and U+00A1..U+00FF but the soft hyphen; above it, the
+// letters, marks, numbers, punctuation and symbols of Unicode 13.0 (Go 1.19's tables), so
+// unassigned code points, separators, format characters and private use are escaped.
+bool go_is_print(int32_t r) {
+  if (r <= 0xFF) return (r >= 0x20 && r <= 0x7E) || (r >= 0xA1 && r != 0xAD);
+  struct Range {
+    int32_t first, last;
   };
-  if ((r & 0xFFFE) == 0xFFFE) return false;  // U+xFFFE and U+xFFFF in every plane
-  for (const auto& [lo, hi] : kNotPrint) {
-    if (r < lo) return true;
-    if (r <= hi) return false;
-  }
-  return true;
+  static constexpr Range kPrintable[] = {
+#include "lex/printable.inc"
+  };
+  const Range* it = std::upper_bound(std::begin(kPrintable), std::end(kPrintable), r,
+                                     [](int32_t v, const Range& range) { return v < range.first; });
+  return it != std::begin(kPrintable) && r <= (it - 1)->last;
 }
 
+// Appends r escaped as Go's %q does inside the given quote character.
 void append_quoted_rune(std::string& out, int32_t r, char quote) {
   switch (r) {
     case '\a': out += "\\a"; return;
@@ -103,7 +98,7 @@ void append_quoted_rune(std::string& out, int32_t r, char quote) {
     out += buf;
   } else if (r < 0x7F) {
     out += static_cast<char>(r);
-  } else if ((r >= 0x80 && r < 0xA0) || !assigned_printable(r)) {
+  } else if (!go_is_print(r)) {
     std::snprintf(buf, sizeof buf, r > 0xFFFF ? "\\U%08x" : "\\u%04x", static_cast<unsigned>(r));
     out += buf;
   } else {

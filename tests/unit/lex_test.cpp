@@ -364,6 +364,60 @@ TEST(Lex, RandomBytesNeverHang) {
   }
 }
 
+// Every rune, against Go's own strconv.Quote (a Go program built at test time): the runes a
+// quoted string shows as themselves and the ones it escapes, unassigned code points included,
+// as the list of runes where that changes. Skipped without Go.
+TEST(Lex, QuotingMatchesGoForEveryRune) {
+  const std::string go = "/usr/lib/go-1.19/bin/go";
+  if (!fs::exists(go)) GTEST_SKIP() << "Go 1.19 not installed";
+  const fs::path dir_path = fs::temp_directory_path() / "gostack_lex_quote";
+  fs::remove_all(dir_path);
+  fs::create_directories(dir_path);
+  const std::string dir = dir_path.string();
+  std::ofstream(dir + "/main.go") << R"(package main
+
+import (
+	"fmt"
+	"strconv"
+)
+
+func main() {
+	shown := false
+	for r := rune(0x80); r <= 0x10FFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		s := string(r)
+		if v := strconv.Quote(s) == "\""+s+"\""; v != shown {
+			fmt.Println(r)
+			shown = v
+		}
+	}
+}
+)";
+  const std::string cmd = "cd " + dir + " && GOCACHE=" + dir + "/cache GOPATH=" + dir + "/gopath GO111MODULE=off " +
+                          go + " run main.go 2>&1";
+  std::vector<int32_t> want;
+  if (std::FILE* p = popen(cmd.c_str(), "r")) {
+    for (char line[64]; std::fgets(line, sizeof line, p);) want.push_back(std::atoi(line));
+    pclose(p);
+  }
+  fs::remove_all(dir);
+  ASSERT_GT(want.size(), 100u) << "the Go program printed too little";
+  std::vector<int32_t> got;
+  bool shown = false;
+  for (int32_t r = 0x80; r <= 0x10FFFF; ++r) {
+    if (r >= 0xD800 && r <= 0xDFFF) continue;
+    std::string s;
+    append_utf8(s, r);
+    if (bool v = go_quote(s) == "\"" + s + "\""; v != shown) {
+      got.push_back(r);
+      shown = v;
+    }
+  }
+  EXPECT_EQ(got, want);
+}
+
 TEST(Lex, Quoting) {
   EXPECT_EQ(go_quote("a\"b\\\n\x16\xff"), "\"a\\\"b\\\\\\n\\x16\\xff\"");
   // Go's strconv escapes what it does not count as printable: format characters, space

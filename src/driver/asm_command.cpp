@@ -223,9 +223,10 @@ int run_asm(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  // Then it opens its input and stops with "asm: open X: ..." if it cannot.
-  std::string open_error;
-  const std::optional<std::string> text = lex::read_file(file, &open_error);
+  // Then it opens its input and stops with "asm: open X: ..." if it cannot. A read error (the
+  // input is a directory) is its scanner's complaint at 1:1, and what was read is assembled.
+  std::string open_error, read_error;
+  const std::optional<std::string> text = lex::read_file(file, &open_error, &read_error);
   if (!text) {
     std::fprintf(stderr, "asm: %s\n", open_error.c_str());
     return 1;
@@ -236,6 +237,7 @@ int run_asm(const std::vector<std::string>& args) {
   Diag diag(stderr);
   diag.set_all_errors(cmd.all_errors);
   diag.set_log_prefix("asm: ");
+  if (!read_error.empty()) diag.message(file + ":1:1: " + read_error);
   bool ok = false, parsed = false;
   try {
     // No listing when the parse failed. After a later stage's error (e.g. an unsupported

@@ -108,16 +108,23 @@ std::string clean(std::string_view path) {
 
 }  // namespace
 
+// An errno-style message as Go's os errors read: "open name: no such file or directory".
+static std::string os_error(const char* op, const std::string& path, int errnum) {
+  std::string e = std::strerror(errnum);
+  if (!e.empty()) e[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(e[0])));
+  return std::string(op) + " " + path + ": " + e;
+}
+
 // A whole file in a buffer that is not zero-filled first (a go_asm.h is read per assembly),
-// followed by a NUL byte (which Tokenizer wants after its source); null and an errno-style
-// message ("open name: no such file or directory") if not.
-static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, std::string* err) {
+// followed by a NUL byte (which Tokenizer wants after its source); null and the open error
+// in *err if it cannot be opened. A read error (the name is a directory, which opens) ends
+// the text there and is given in *read_err ("read name: is a directory"), as Go's scanner
+// reports it and goes on with what it read.
+static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, std::string* err,
+                                        std::string* read_err) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    // As Go's os errors read: "open name: no such file or directory".
-    std::string e = std::strerror(errno);
-    if (!e.empty()) e[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(e[0])));
-    *err = "open " + path + ": " + e;
+    *err = os_error("open", path, errno);
     return nullptr;
   }
   // The size is a hint (a pipe has none); two bytes more let the read that sees EOF fit
@@ -135,8 +142,7 @@ static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, s
     }
     const ssize_t n = ::read(fd, out.get() + used, cap - used - 1);
     if (n < 0 && errno == EINTR) continue;
-    // A read error (the name is a directory) ends the text there, as in Go's scanner,
-    // which also prints "read dir: is a directory" (not done here).
+    if (n < 0) *read_err = os_error("read", path, errno);
     if (n <= 0) break;
     used += static_cast<size_t>(n);
   }
@@ -146,9 +152,10 @@ static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, s
   return out;
 }
 
-std::optional<std::string> read_file(const std::string& path, std::string* err) {
+std::optional<std::string> read_file(const std::string& path, std::string* err, std::string* read_err) {
   size_t size = 0;
-  std::unique_ptr<char[]> text = read_raw(path, &size, err);
+  std::string unreported;
+  std::unique_ptr<char[]> text = read_raw(path, &size, err, read_err ? read_err : &unreported);
   if (!text) return std::nullopt;
   return std::string(text.get(), size);
 }
@@ -521,19 +528,27 @@ void Input::endif() {
 }
 
 // #include "name": the name as given (relative to the working directory), then each
-// include directory in order (the top-level file's directory first).
+// include directory in order (the top-level file's directory first), then gostack's own
+// headers. The first that opens is read (a directory too: Go's scanner then reports the
+// read error at the header's 1:1); if none does, the error is the last one Go would report,
+// that of the last include directory.
 void Input::include() {
   if (stack_next() != tok::kString) expect_text("expected string after #include");
   std::optional<std::string> name = go_unquote(stack_text());
   if (!name) fail("unquoting include file name:  invalid syntax");
   expect_newline("#include");
-  std::string err;
+  std::string err, read_err;
   size_t size = 0;
-  std::unique_ptr<char[]> src = read_raw(*name, &size, &err);
+  std::unique_ptr<char[]> src = read_raw(*name, &size, &err, &read_err);
   for (size_t i = 0; !src && i < cfg_.include_dirs.size(); ++i) {
-    src = read_raw(path_join(cfg_.include_dirs[i], *name), &size, &err);
+    src = read_raw(path_join(cfg_.include_dirs[i], *name), &size, &err, &read_err);
+  }
+  if (!src && !cfg_.fallback_include_dir.empty()) {
+    std::string unused;
+    src = read_raw(path_join(cfg_.fallback_include_dir, *name), &size, &unused, &read_err);
   }
   if (!src) fail("#include: " + err);
+  if (!read_err.empty() && cfg_.report) cfg_.report(*name + ":1:1: " + read_err);
   push_source(*name, std::string_view(buffers_.emplace_back(std::move(src)).get(), size), true);
 }
 

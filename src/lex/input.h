@@ -38,6 +38,9 @@ struct Macro {
 
 struct InputConfig {
   std::vector<std::string> include_dirs;  // searched after the name itself, in order
+  // Searched last, where Go's search has failed (gostack's own textflag.h and funcdata.h);
+  // a miss there leaves Go's error (that of the last include directory) in the message.
+  std::string fallback_include_dir;
   // Registers a position base (a file, or the text after a #line); returns its index.
   std::function<uint32_t(const PosBase&)> register_file;
   // Receives non-fatal scanner messages ("file:line:col: msg").
@@ -263,8 +266,11 @@ inline Tok Input::next() {
 // message ("parsing -D: \"1\" is not a valid identifier name").
 std::optional<std::string> check_define_name(std::string_view name);
 
-// Reads a whole file; nullopt and an errno-style message ("no such file or directory") if not.
-std::optional<std::string> read_file(const std::string& path, std::string* err);
+// Reads a whole file; nullopt and an errno-style message ("open name: no such file or
+// directory") if it cannot be opened. A read error (a directory) ends the text where it
+// happened, and its message ("read name: is a directory") goes to *read_err if given.
+std::optional<std::string> read_file(const std::string& path, std::string* err,
+                                     std::string* read_err = nullptr);
 
 // Go's filepath.Dir / filepath.Join (with Clean).
 std::string path_dir(const std::string& path);

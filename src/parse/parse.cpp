@@ -297,7 +297,7 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
   lex::InputConfig cfg;
   cfg.include_dirs.push_back(lex::path_dir(name));
   cfg.include_dirs.insert(cfg.include_dirs.end(), opts.include_dirs.begin(), opts.include_dirs.end());
-  if (!opts.builtin_include_dir.empty()) cfg.include_dirs.push_back(opts.builtin_include_dir);
+  cfg.fallback_include_dir = opts.builtin_include_dir;
   cfg.register_file = [&unit](const PosBase& base) { return unit.pos_base(base); };
   cfg.report = [&diag](const std::string& msg) { diag.message(msg); };
   lex::Input input(std::move(cfg));

@@ -13,8 +13,10 @@ Every run must end within the timeout, without a signal or a sanitizer report.
 
 Generated cases (--generated NAME): random_bytes (4 KiB of random bytes, three seeds: any
 error report is fine, a crash or hang is not), huge_expression (a 200,000-term constant
-expression that must assemble and evaluate to 200000) and special_output (a failed run removes
-a stale -o file but never a non-regular one such as a FIFO or /dev/null).
+expression that must assemble and evaluate to 200000), special_output (a failed run removes
+a stale -o file but never a non-regular one such as a FIFO or /dev/null) and directory_input
+(a directory as the input file, or named by #include: each read error is reported at the
+file's 1:1, as Go's scanner does, and the assembly goes on and succeeds).
 
 --go GOROOT runs Go 1.19's asm instead of gostack, to check that the cases say what Go does,
 summary line included. Exit status 77 (skip) if Go is not installed.
@@ -154,6 +156,22 @@ class Runner:
             if not lines or (lines[-1] not in ends and not POS_RE.match(lines[-1])):
                 self.fail(name, "last stderr line %r" % (lines[-1] if lines else ""))
 
+    def directory_input(self):
+        name = "dir.s"
+        with tempfile.TemporaryDirectory() as tmp:
+            os.mkdir(os.path.join(tmp, name))
+            os.mkdir(os.path.join(tmp, "sub.h"))
+            with open(os.path.join(tmp, "inc.s"), "w") as f:
+                f.write('#include "sub.h"\nTEXT f(SB),0,$0\n\tRET\n')
+            for src, want in ((name, "dir.s:1:1: read dir.s: is a directory\n"),
+                              ("inc.s", "sub.h:1:1: read sub.h: is a directory\n")):
+                result = self.run(tmp, src, [], tmp)
+                if not self.sane(src, result):
+                    continue
+                rc, _, err = result
+                if rc != 0 or err != want:
+                    self.fail(src, "exit status %d, stderr %r; want 0 and %r" % (rc, err, want))
+
     def special_output(self):
         """A failed run removes its -o file only if it is a regular file: a FIFO (like a device
         such as /dev/null) stays; a stale regular output goes."""
@@ -196,7 +214,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--gostack", help="the gostack binary")
     ap.add_argument("--go", metavar="GOROOT", help="check the cases against Go's asm instead")
-    ap.add_argument("--generated", choices=["random_bytes", "huge_expression", "special_output"])
+    ap.add_argument("--generated", choices=["random_bytes", "huge_expression", "special_output",
+                                            "directory_input"])
     ap.add_argument("--timeout", type=int, default=60)
     ap.add_argument("cases", nargs="*")
     opts = ap.parse_args()
@@ -215,6 +234,8 @@ def main():
         runner.huge_expression()
     elif opts.generated == "special_output":
         runner.special_output()
+    elif opts.generated == "directory_input":
+        runner.directory_input()
     for f in runner.failures:
         print("FAIL " + f)
     if not runner.failures:

@@ -28,10 +28,11 @@ struct Scanned {
 };
 
 Scanned scan(const std::string& text, std::vector<std::string> include_dirs = {},
-             std::vector<std::string> defines = {}) {
+             std::vector<std::string> defines = {}, std::string fallback_include_dir = "") {
   Scanned out;
   InputConfig cfg;
   cfg.include_dirs = std::move(include_dirs);
+  cfg.fallback_include_dir = std::move(fallback_include_dir);
   cfg.register_file = [](const PosBase&) { return 0u; };
   cfg.report = [&out](const std::string& m) { out.messages.push_back(m); };
   Input in(cfg);
@@ -265,14 +266,35 @@ TEST(Lex, FatalErrors) {
   }
 }
 
-// A directory named by #include reads as nothing (its read error must not escape as an
-// exception; the fuzzer found that once).
+// A directory named by #include opens, so the search stops there; it reads as nothing, and
+// the read error is the scanner's complaint at the header's 1:1 (as Go prints it), not an
+// exception (the fuzzer found that once).
 TEST(Lex, IncludeOfADirectory) {
   fs::path dir = fs::temp_directory_path() / "gostack_lex_dir";
   fs::create_directories(dir / "sub");
   Scanned s = scan("#include \"sub\"\nA\n", {dir.string()});
   EXPECT_EQ(s.fatal, "");
   EXPECT_EQ(texts(s), "# A \\n");
+  EXPECT_EQ(s.messages, std::vector<std::string>{"sub:1:1: read " + (dir / "sub").string() + ": is a directory"});
+  fs::remove_all(dir);
+}
+
+// gostack's own headers are searched after Go's include path, and a miss there leaves the
+// error Go gives: that of its last include directory.
+TEST(Lex, FallbackIncludeDirectory) {
+  fs::path dir = fs::temp_directory_path() / "gostack_lex_fallback";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "own");
+  fs::create_directories(dir / "go");
+  std::ofstream(dir / "own" / "f.h") << "OWN\n";
+  std::ofstream(dir / "go" / "g.h") << "GO\n";
+  std::ofstream(dir / "own" / "g.h") << "SHADOWED\n";
+  auto scan_with_fallback = [&](const std::string& text) {
+    return scan(text, {(dir / "go").string()}, {}, (dir / "own").string());
+  };
+  EXPECT_EQ(texts(scan_with_fallback("#include \"f.h\"\n#include \"g.h\"\n")), "# OWN \\n # GO \\n");
+  EXPECT_EQ(scan_with_fallback("#include \"none.h\"\n").fatal,
+            "t.s:2: #include: open " + (dir / "go" / "none.h").string() + ": no such file or directory");
   fs::remove_all(dir);
 }
 

@@ -8,15 +8,19 @@ assemblers in alternation, --reps times. Per file the median wall time and the m
 reported with the speedup Go/gostack, then the totals and the medians over all files. A file
 gostack fails on is marked FAIL (its time counts all the same: it is what the user waits for).
 One process at a time, so timings don't compete. Processes are started with posix_spawn, so
-the script adds as little as it can to each; `true` started the same way shows the floor, and
+the script adds as little as it can to each; `true` started the same way shows the floor,
 `gostack version` (our binary's start and exit with no work) the least any file can take, so
-the best ratio the machine allows.
+the best ratio the machine allows, and an empty static C program (built with cc if there is
+one) what the C library's start-up alone costs. With Go's asm's own start (`asm -V=full`) the
+script also compares the median file's time beyond each assembler's start.
 
 Usage: bench/corpus_bench.py [--gostack build/release/gostack] [--reps 5] [--only TEXT] [--listing]
 """
 import argparse
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,10 +98,27 @@ def main():
             med = statistics.median
             rows.append((file, med(go_w), med(our_w), med(go_c), med(our_c), our_rc))
         floor = statistics.median(timed(["/bin/true"], tmp)[0] for _ in range(20))
-        # gostack's own start and exit, with no assembly: no file can take less.
-        starts = [timed([os.path.abspath(opts.gostack), "version"], tmp) for _ in range(50)]
-        start_w = statistics.median(s[0] for s in starts)
-        start_c = statistics.median(s[1] for s in starts)
+
+        def start_of(cmd):
+            """Median wall and CPU seconds of a process that starts and exits at once (after
+            five runs that warm the page cache for a binary just built)."""
+            runs = [timed(cmd, tmp) for _ in range(55)][5:]
+            return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+        # gostack's own start and exit, with no assembly: no file can take less. Go's asm's
+        # (-V=full prints its version); and an empty static C program's, what the C library's
+        # start-up costs on this machine, if a C compiler is at hand.
+        start_w, start_c = start_of([os.path.abspath(opts.gostack), "version"])
+        go_start_w, go_start_c = start_of([goasm, "-V=full"])
+        empty_c = None
+        cc = shutil.which("cc")
+        if cc:
+            with open(os.path.join(tmp, "empty.c"), "w") as f:
+                f.write("int main(void) { return 0; }\n")
+            exe = os.path.join(tmp, "empty")
+            if subprocess.run([cc, "-O2", "-static", "-o", exe, os.path.join(tmp, "empty.c")],
+                              capture_output=True).returncode == 0:
+                empty_c = start_of([exe])
 
     def ratio(g, o):
         return g / o if o else float("inf")
@@ -118,6 +139,13 @@ def main():
     print("gostack's start floor (`gostack version`): %.2f ms wall, %.2f ms CPU; the best median "
           "ratio this machine allows: %.1fx wall, %.1fx CPU" % (
               start_w * 1e3, start_c * 1e3, ratio(meds[0], start_w), ratio(meds[2], start_c)))
+    if empty_c:
+        print("an empty static C program: %.2f ms wall, %.2f ms CPU (the C library's start-up)" % (
+            empty_c[0] * 1e3, empty_c[1] * 1e3))
+    print("Go's asm start floor (`asm -V=full`): %.2f ms wall, %.2f ms CPU; beyond each one's start, "
+          "the median file takes Go %.2f ms CPU and gostack %.2f ms CPU (%.1fx)" % (
+              go_start_w * 1e3, go_start_c * 1e3, (meds[2] - go_start_c) * 1e3,
+              (meds[3] - start_c) * 1e3, ratio(meds[2] - go_start_c, meds[3] - start_c)))
     return 0
 
 

@@ -58,6 +58,27 @@ uint64_t Parser::expr() {
       return sign == '-' ? 0 - v : v;
     }
   }
+  // Next most common, in unrolled loops: two integers joined by '+', '-' or '*', bare or in
+  // parentheses, as the whole expression ("(16*4)(SI)", "$(8-1)", "4*8(SP)"). With two
+  // operands precedence does not matter and none of the three operators has an error case;
+  // the integers are read in the order the general path reads them.
+  {
+    const size_t i = input_pos_;
+    const size_t paren = peek() == '(' ? 1 : 0;
+    const size_t j = i + paren;  // the first integer
+    const size_t after = j + 3 + paren;
+    if (after <= input_.size() && input_[j].kind == lex::tok::kInt && input_[j + 2].kind == lex::tok::kInt &&
+        (paren == 0 || input_[j + 3].kind == ')') &&
+        (after == input_.size() || !continues_expr(input_[after].kind))) {
+      const Tok op = input_[j + 1].kind;
+      if (op == '+' || op == '-' || op == '*') {
+        input_pos_ = after;
+        const uint64_t x = atoi(input_[j].text);
+        const uint64_t y = atoi(input_[j + 2].text);
+        return op == '+' ? x + y : op == '-' ? x - y : x * y;
+      }
+    }
+  }
   std::vector<Frame>& stack = expr_stack_;  // kept between calls: no allocation per operand
   stack.clear();
   stack.push_back({Kind::Expr});

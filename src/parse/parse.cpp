@@ -4,6 +4,7 @@
 #include "parse/parse.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -38,6 +39,25 @@ void Parser::errorf(const std::string& msg) {
   }
 }
 
+namespace {
+
+// What a punctuation character does in a statement (Parser::line); most are kept as
+// operand tokens as they are.
+enum class Punct : uint8_t { Keep, Split, Comma, Colon, Open, Close, Dot, Directive };
+constexpr std::array<Punct, 128> kPunct = [] {
+  std::array<Punct, 128> t{};
+  t['\n'] = t[';'] = Punct::Split;
+  t[','] = Punct::Comma;
+  t[':'] = Punct::Colon;
+  t['('] = t['['] = Punct::Open;
+  t[')'] = t[']'] = Punct::Close;
+  t['.'] = Punct::Dot;
+  t['#'] = Punct::Directive;
+  return t;
+}();
+
+}  // namespace
+
 // Reads one statement. Returns false at EOF or after an error that ends parsing. The
 // operands view stmt_tokens_, valid until the next call.
 bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand>* operands) {
@@ -58,91 +78,105 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
     *word = lex_.text();
     cond->clear();
     operands->clear();
-    stmt_tokens_.clear();
-    stmt_operands_.clear();
+    // The statement's tokens go to stmt_tokens_ through a cursor kept in a local (the
+    // vector's size is only its capacity here): per token, one compare and the copy. The
+    // operands are views of them, moved along if the storage grows.
+    Token* out = stmt_tokens_.data();
+    Token* limit = out + stmt_tokens_.size();
     int nesting = 0;
     int colon = -1;
     bool is_label = false;
-    auto hand_out = [&] {
-      for (const auto& [b, e] : stmt_operands_) {
-        operands->push_back(Operand(stmt_tokens_.data() + b, e - b));
-      }
-      return true;
-    };
     while (t != '\n' && t != ';') {
-      const auto begin = static_cast<uint32_t>(stmt_tokens_.size());
+      const size_t begin = static_cast<size_t>(out - stmt_tokens_.data());  // an index: storage may grow
       for (;;) {
-        t = next_token();
-        // Before the statement's first operand token (Go: no operands and no items yet; an
-        // operand is never empty, so no token kept yet): suffixes and the label colon.
-        if (stmt_tokens_.empty()) {
-          if (t == '.') {  // instruction suffix such as .Z or .BCST
-            t = next_token();
-            std::string_view str = lex_.text();
-            if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
-            *cond += '.';
-            *cond += str;
-            continue;
-          }
-          if (t == ':') {
-            pending_labels_.push_back(*word);
-            is_label = true;
-            break;
-          }
+        // saw_code_ is set (the statement's word was code), so next_token's bookkeeping
+        // reduces to the '#' and //go:build cases below.
+        t = lex_.next();
+        // Identifiers, numbers, strings and characters (kinds kRawString..kIdent), about
+        // half the tokens, neither split nor nest and are never a suffix or label: straight
+        // to the copy. Identifiers need no rewriting when plain ASCII or made in a macro body.
+        if (static_cast<uint32_t>(t - lex::tok::kRawString) <=
+            static_cast<uint32_t>(lex::tok::kIdent - lex::tok::kRawString)) {
+          if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
+          *out++ = t == lex::tok::kIdent && lex_.ident_is_made() ? lex::Token{t, lex_.text()}
+                                                                 : lex::make_token(t, lex_.text(), store_);
+          continue;
         }
-        // Operands split at commas; the old register-pair syntax AX:DX means DX, AX.
+        // Punctuation through kPunct; the other classes (EOF, //go:build, the two-character
+        // operators, a function-like macro's bare name) here.
+        Punct what = Punct::Keep;
+        if (static_cast<uint32_t>(t) < kPunct.size()) {
+          what = kPunct[static_cast<uint32_t>(t)];
+        } else if (t == lex::tok::kEOF) {
+          errorf("unexpected EOF");
+          return false;
+        } else if (t == lex::tok::kBuildComment) {
+          errorf("misplaced //go:build comment");
+          continue;
+        }
         bool split = false;
-        switch (t) {
-          case lex::tok::kEOF:
-            errorf("unexpected EOF");
-            return false;
-          case '\n':
-          case ';':
-            split = true;
+        switch (what) {
+          case Punct::Keep: break;
+          case Punct::Directive: continue;  // the '#' of a processed directive
+          case Punct::Dot:  // before any operand token: an instruction suffix such as .Z or .BCST
+            if (out == stmt_tokens_.data()) {
+              t = next_token();
+              std::string_view str = lex_.text();
+              if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
+              *cond += '.';
+              *cond += str;
+              continue;
+            }
             break;
-          case ',':
-            split = nesting == 0;
-            break;
-          case ':':
-            if (nesting == 0) {
+          case Punct::Split: split = true; break;
+          // Operands split at commas; the old register-pair syntax AX:DX means DX, AX.
+          case Punct::Comma: split = nesting == 0; break;
+          case Punct::Colon:
+            if (out == stmt_tokens_.data()) {  // before any operand token: the word was a label
+              pending_labels_.push_back(*word);
+              is_label = true;
+              split = true;
+            } else if (nesting == 0) {
               if (colon >= 0) {
                 errorf("invalid ':' in operand");
-                return hand_out();
+                return true;
               }
-              colon = static_cast<int>(stmt_operands_.size());
+              colon = static_cast<int>(operands->size());
               split = true;
             }
             break;
-          case '(':
-          case '[':
-            ++nesting;
-            break;
-          case ')':
-          case ']':
-            --nesting;
-            break;
-          default:
-            break;
+          case Punct::Open: ++nesting; break;
+          case Punct::Close: --nesting; break;
         }
         if (split) break;
-        // Most identifiers need no rewriting (plain ASCII, or made already in a macro body).
-        stmt_tokens_.push_back(t == lex::tok::kIdent && lex_.ident_is_made() ? lex::Token{t, lex_.text()}
-                                                                            : lex::make_token(t, lex_.text(), store_));
+        if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
+        *out++ = lex::make_token(t, lex_.text(), store_);
       }
       if (is_label) break;
-      const auto end = static_cast<uint32_t>(stmt_tokens_.size());
-      if (end != begin) {
-        stmt_operands_.emplace_back(begin, end);
-        if (colon >= 0 && static_cast<int>(stmt_operands_.size()) == colon + 2) {
-          std::swap(stmt_operands_[colon], stmt_operands_[colon + 1]);
+      if (Token* const first = stmt_tokens_.data() + begin; out != first) {
+        operands->push_back(Operand(first, out));
+        if (colon >= 0 && static_cast<int>(operands->size()) == colon + 2) {
+          std::swap((*operands)[colon], (*operands)[colon + 1]);
           colon = -1;
         }
-      } else if (!stmt_operands_.empty() || t == ',' || colon >= 0) {
+      } else if (!operands->empty() || t == ',' || colon >= 0) {
         errorf("missing operand");
       }
     }
-    if (!is_label) return hand_out();
+    if (!is_label) return true;
   }
+}
+
+// Doubles stmt_tokens_ when the statement's cursor `out` reaches its end: returns the
+// cursor in the new storage, sets *limit to its end and moves the operands found so far.
+Token* Parser::grow_stmt_tokens(Token* out, Token** limit, std::vector<Operand>* operands) {
+  const Token* const old = stmt_tokens_.data();
+  const size_t used = static_cast<size_t>(out - old);
+  stmt_tokens_.resize(std::max<size_t>(64, 2 * stmt_tokens_.size()));
+  Token* const now = stmt_tokens_.data();
+  for (Operand& op : *operands) op = Operand(now + (op.data() - old), op.size());
+  *limit = now + stmt_tokens_.size();
+  return now + used;
 }
 
 Parser::WordInfo Parser::classify(std::string_view word) {

@@ -57,6 +57,7 @@ class Parser {
   // Statement level (parse.cpp).
   bool line(std::string_view* word, std::string* cond, std::vector<Operand>* operands);
   Tok next_token();
+  Token* grow_stmt_tokens(Token* out, Token** limit, std::vector<Operand>* operands);
   void errorf(const std::string& msg);
   Pos pos() const { return Pos{lex_.file_index(), line_num_}; }
   bool pseudo(std::string_view word, const std::vector<Operand>& operands);
@@ -181,8 +182,8 @@ class Parser {
   // Storage reused from statement to statement (the parser is not re-entrant).
   std::vector<ExprFrame> expr_stack_;
   std::vector<Addr> addrs_;          // the current jump's operands
-  std::vector<Token> stmt_tokens_;   // the current statement's operand tokens, in order
-  std::vector<std::pair<uint32_t, uint32_t>> stmt_operands_;  // [begin, end) in stmt_tokens_
+  // The current statement's operand tokens, in order; its size is the room line() has.
+  std::vector<Token> stmt_tokens_;
   lex::TextStore store_;             // token texts the parser rewrote (Go's lex.Make)
   struct RegCacheEntry {
     uint64_t key = 0;  // the name's bytes

@@ -88,6 +88,39 @@ TEST(ParseFastPath, ExpressionShapes) {
   EXPECT_EQ(h.last_error(), "strconv.ParseUint: parsing \"08\": invalid syntax");
 }
 
+// Two integers joined by '+', '-' or '*', bare or in parentheses, as the whole expression
+// (the unrolled-loop offsets), and the shapes next to them that the general path reads.
+TEST(ParseFastPath, TwoIntegerExpressions) {
+  const std::pair<const char*, int64_t> consts[] = {
+      {"$(16*4)", 64},  {"$(8-1)", 7},     {"$(2-3)", -1},   {"$4*8", 32},
+      {"$3+0x10", 19},  {"$(2*3)*4", 24},  {"$(2+3)*4", 20}, {"$2+3*4", 14},
+      {"$2*3+4", 10},   {"$(2<<3)", 16},   {"$(1+2)|8", 11}, {"$(0xFFFFFFFFFFFFFFFF*2)", -2},
+  };
+  Harness h;
+  for (const auto& [text, value] : consts) {
+    Addr a = h.operand(text);
+    EXPECT_EQ(a.type, AddrType::Const) << text;
+    EXPECT_EQ(a.offset, value) << text;
+  }
+  Addr m = h.operand("(16*4)(SI)");
+  EXPECT_EQ(m.type, AddrType::Mem);
+  EXPECT_EQ(m.reg, reg::SI);
+  EXPECT_EQ(m.offset, 64);
+  m = h.operand("4*8(SP)(BX*2)");
+  EXPECT_EQ(m.reg, reg::SP);
+  EXPECT_EQ(m.index, reg::BX);
+  EXPECT_EQ(m.offset, 32);
+  m = h.operand("$(8-16)(AX)");
+  EXPECT_EQ(m.type, AddrType::Addr);
+  EXPECT_EQ(m.offset, -8);
+  EXPECT_TRUE(h.errors.empty());
+  h.operand("$(3*08)");
+  EXPECT_EQ(h.last_error(), "strconv.ParseUint: parsing \"08\": invalid syntax");
+  h.errors.clear();
+  h.operand("(2*3) 4");  // the expression ends at the ')': then the operand must end
+  EXPECT_EQ(h.last_error(), "expected end of operand, found 4");
+}
+
 // Memory operands through the base-register and index fast paths, and the forms next to
 // them that take the general path.
 TEST(ParseFastPath, MemoryOperandShapes) {
@@ -202,6 +235,43 @@ TEST(ParseFastPath, StatementSplitting) {
   EXPECT_EQ(parse_errors("TEXT f(SB), 0, $0\nMOVQ (AX), BX,\nRET\n"),
             std::vector<std::string>{"x.s:2: missing operand"});
   EXPECT_EQ(parse_errors("TEXT f(SB), 0, $0\nMOVQ AX, BX"), std::vector<std::string>{"x.s:2: unexpected EOF"});
+}
+
+// Statements longer than the token storage the parser starts with: it grows in the middle
+// of an operand, and the operands read before move with it.
+TEST(ParseFastPath, LongStatements) {
+  auto sum = [](int n) {
+    std::string s = "(1";
+    for (int i = 1; i < n; ++i) s += "+1";
+    return s + ")";
+  };
+  Unit unit;
+  Diag diag;
+  std::vector<std::string> errors;
+  diag.capture(&errors);
+  const std::string src = "TEXT f(SB), 0, $0\n"
+                          "MOVQ $" + sum(20) + ", " + sum(40) + "(AX)\n"
+                          "VPERMT2Q " + sum(30) + "(BX), " + sum(50) + "(CX)(DX*4), " + sum(70) + "(SI), Z1\n"
+                          "ADDQ $" + sum(3) + ", CX\n"
+                          "RET\n";
+  ASSERT_TRUE(parse_text(unit, diag, "x.s", src, ParseOptions{}));
+  EXPECT_TRUE(errors.empty());
+  ASSERT_EQ(unit.text.size(), 1u);
+  const Prog* mov = unit.text[0]->func->text->link;
+  EXPECT_EQ(mov->from.type, AddrType::Const);
+  EXPECT_EQ(mov->from.offset, 20);
+  EXPECT_EQ(mov->to.reg, reg::AX);
+  EXPECT_EQ(mov->to.offset, 40);
+  const Prog* perm = mov->link;
+  EXPECT_EQ(perm->from.offset, 30);
+  EXPECT_EQ(perm->from.reg, reg::BX);
+  ASSERT_EQ(perm->rest.size(), 2u);
+  EXPECT_EQ(perm->rest[0].addr.offset, 50);
+  EXPECT_EQ(perm->rest[0].addr.index, reg::DX);
+  EXPECT_EQ(perm->rest[1].addr.offset, 70);
+  EXPECT_EQ(perm->rest[1].addr.reg, reg::SI);
+  EXPECT_EQ(perm->to.reg, reg_z(1));
+  EXPECT_EQ(perm->link->from.offset, 3);
 }
 
 }  // namespace

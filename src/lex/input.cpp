@@ -241,12 +241,6 @@ const std::string& Input::file() const {
   return f.tz ? f.tz->name() : *f.file;
 }
 
-int Input::line() const {
-  const Frame& f = stack_.back();
-  return f.tz ? f.tz->line() : f.line;
-}
-
-uint32_t Input::file_index() const { return stack_.back().file_index; }
 
 // Go's Slice reports the token index as the column (only used to tell "#define A(x)" from
 // "#define A (x)" inside a macro body).
@@ -269,15 +263,16 @@ void Input::expect_newline(const std::string& directive) {
 // The '#' of a directive, processed (Input::next's rare case).
 Tok Input::directive() {
   if (!beginning_of_line_) fail("'#' must be first item on line");
-  // A plain "#define NAME VALUE" line straight from a file: read in one go.
-  std::string_view name;
-  Token body;
+  // Plain "#define NAME VALUE" lines straight from a file: read in batches. A go_asm.h is
+  // thousands of them in a row: the ones that follow this one are taken here too (the parser
+  // ignores the '#' a directive returns, so one '#' for the run is the same).
   Tokenizer* tz = stack_.back().tz;
-  if (tz != nullptr && enabled() && tz->scan_simple_define(false, &name, &body)) {
-    define_simple(name, body);
-    // A go_asm.h is thousands of such lines in a row: take the ones that follow here too.
-    // The parser ignores the '#' a directive returns, so one '#' for the run is the same.
-    while (tz->scan_simple_define(true, &name, &body)) define_simple(name, body);
+  Tokenizer::SimpleDefine* const batch = define_batch_.data();
+  size_t n;
+  if (tz != nullptr && enabled() && (n = tz->scan_simple_defines(false, batch, define_batch_.size())) > 0) {
+    do {
+      define_simple(*tz, batch, n);
+    } while ((n = tz->scan_simple_defines(true, batch, define_batch_.size())) > 0);
     beginning_of_line_ = true;
   } else {
     beginning_of_line_ = hash();
@@ -330,17 +325,23 @@ void Input::define() {
   add_macro(m);
 }
 
-// A #define whose name and body (one token, or none if body.kind is kEOF) are read.
-void Input::define_simple(std::string_view name, Token body) {
-  if (!insert_macro(name, static_cast<uint32_t>(macros_.size()))) fail("redefinition of macro: " + std::string(name));
-  Macro& m = macros_.emplace_back();
-  m.name = name;
-  m.first = static_cast<uint32_t>(macro_tokens_.size());
-  if (body.kind != tok::kEOF) {
-    macro_tokens_.push_back(body);
-    m.count = 1;
+// Enters the n #defines whose lines tz has just read (each a name and one body token, or
+// none if its kind is kEOF).
+void Input::define_simple(const Tokenizer& tz, const Tokenizer::SimpleDefine* defs, size_t n) {
+  for (size_t k = 0; k < n; ++k) {
+    const std::string_view name = defs[k].name;
+    if (!insert_macro(name, static_cast<uint32_t>(macros_.size()))) {
+      // Reported, as by Go, at the line after the #define (its newline was read).
+      const int line = tz.line() - static_cast<int>(n - 1 - k);
+      throw LexError{tz.name(), line, "redefinition of macro: " + std::string(name)};
+    }
+    const bool has_body = defs[k].body.kind != tok::kEOF;
+    macros_.push_back(Macro{.name = name,
+                            .first = static_cast<uint32_t>(macro_tokens_.size()),
+                            .count = has_body ? 1u : 0u});
+    if (has_body) macro_tokens_.push_back(defs[k].body);
+    filter_[static_cast<uint8_t>(name[0])] |= macro_filter_bit(name);
   }
-  filter_[static_cast<uint8_t>(name[0])] |= macro_filter_bit(name);
 }
 
 // Reads the rest of a #define into m (parameters, body tokens in the macro store).
@@ -388,7 +389,7 @@ void Input::macro_definition(Macro& m) {
       t = stack_next();
       if (t != '\n' && t != '\\') fail("can only escape \\ or \\n in definition for macro: " + std::string(name));
     }
-    Token tk = make_token(t, stack_text(), store_);
+    Token tk = stack_token(t);
     int32_t param = -1;
     if (t == tok::kIdent) {
       // Names differ mostly in length or first letter: those are compared before the bytes.
@@ -491,7 +492,7 @@ void Input::args_for(const Macro& macro) {
       if (nesting == 0 && (t == ')' || t == ',')) break;
       if (t == '(') ++nesting;
       if (t == ')') --nesting;
-      arg_tokens_.push_back(make_token(t, stack_text(), store_));
+      arg_tokens_.push_back(stack_token(t));
     }
     arg_ends_.push_back(static_cast<uint32_t>(arg_tokens_.size()));
     if (t == ')') break;
@@ -512,6 +513,7 @@ void Input::ifdef(bool truth) {
     truth = !truth;
   }
   ifdef_stack_.push_back(truth);
+  ifdef_changed();
 }
 
 void Input::else_() {
@@ -519,12 +521,14 @@ void Input::else_() {
   if (ifdef_stack_.empty()) fail("unmatched #else");
   size_t n = ifdef_stack_.size();
   if (n == 1 || ifdef_stack_[n - 2]) ifdef_stack_[n - 1] = !ifdef_stack_[n - 1];
+  ifdef_changed();
 }
 
 void Input::endif() {
   expect_newline("#endif");
   if (ifdef_stack_.empty()) fail("unmatched #endif");
   ifdef_stack_.pop_back();
+  ifdef_changed();
 }
 
 // #include "name": the name as given (relative to the working directory), then each

@@ -3,6 +3,7 @@
 // Its errors are fatal, as in Go: they throw LexError and end the assembly.
 #pragma once
 
+#include <array>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -69,8 +70,11 @@ class Input {
   // For an identifier just returned: whether make_token would return its text unchanged.
   bool ident_is_made() const;
   const std::string& file() const;
-  int line() const;
-  uint32_t file_index() const;
+  int line() const {
+    const Frame& f = stack_.back();
+    return f.tz ? f.tz->line() : f.line;
+  }
+  uint32_t file_index() const { return stack_.back().file_index; }
 
  private:
   // One layer of input: a file being scanned, or a list of tokens (a macro body or the
@@ -90,16 +94,22 @@ class Input {
   void push_source(const std::string& name, std::string_view src, bool header);
   Tok stack_next();
   std::string_view stack_text() const { return stack_text_; }
+  // make_token of the token stack_next returned last, t: an identifier already made (see
+  // ident_is_made) is kept as it is.
+  Token stack_token(Tok t) {
+    return t == tok::kIdent && ident_is_made() ? Token{t, stack_text_} : make_token(t, stack_text_, store_);
+  }
   int stack_col() const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
-  bool enabled() const { return ifdef_stack_.empty() || ifdef_stack_.back(); }
+  bool enabled() const { return enabled_; }
+  void ifdef_changed() { enabled_ = ifdef_stack_.empty() || ifdef_stack_.back(); }
   void expect_newline(const std::string& directive);
   Tok directive();
   bool hash();
   std::string_view macro_name();
   void define();
-  void define_simple(std::string_view name, Token body);
+  void define_simple(const Tokenizer& tz, const Tokenizer::SimpleDefine* defs, size_t n);
   void macro_definition(Macro& m);
   void invoke_macro(Macro macro);
   void args_for(const Macro& macro);
@@ -165,7 +175,9 @@ class Input {
   std::vector<Token> arg_tokens_;
   std::vector<uint32_t> arg_ends_;
 
+  std::array<Tokenizer::SimpleDefine, 64> define_batch_;  // directive()'s #define lines
   std::vector<uint8_t> ifdef_stack_;  // per open #if[n]def: is its text enabled
+  bool enabled_ = true;               // the innermost one's, or true outside them
   bool beginning_of_line_ = true;
   std::string_view text_;
   bool peek_ = false;

@@ -62,7 +62,7 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 bool is_ascii_ident_byte(char c) { return kByteClass[static_cast<uint8_t>(c)] & (kLetter | kDigit); }
 
 // The end of the run of ASCII letters, digits and '_' at p, which must stop at a byte of the
-// buffer that ends at buf_end (scan_simple_define: the line's '\n').
+// buffer that ends at buf_end (scan_simple_defines: the line's '\n').
 const char* ident_end(const char* p, const char* buf_end) {
 #if defined(__SSE2__)
   // 16 bytes at a time while they lie in the buffer. Signed compares: bytes >= 0x80 are
@@ -213,13 +213,6 @@ int32_t Tokenizer::first_char() {
   ch_ = advance();
   if (ch_ == 0xFEFF) ch_ = advance();  // byte-order mark
   return ch_;
-}
-
-int32_t Tokenizer::next_char() {
-  tok_pos_ = -1;
-  int32_t ch = peek_char();
-  if (ch != kEOFChar) ch_ = advance();
-  return ch;
 }
 
 // The identifier whose first character is the lookahead; returns the character after it.
@@ -469,7 +462,30 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
           tok = tok::kComment;
         }
         break;
-      default: ch = advance(); break;
+      default: {
+        // '\n' counts a line; '-', '@', '<' and '>' may begin a two-character operator whose
+        // second character is the lookahead. That character is consumed as text/scanner's
+        // Next() would, outside any token (a message about what follows it names the
+        // lookahead, not the operator); the operator's text is both characters.
+        ch = advance();
+        Tok pair = 0;
+        switch (tok) {
+          case '\n': ++line_; break;
+          case '-': pair = ch == '>' ? tok::kArr : 0; break;
+          case '@': pair = ch == '>' ? tok::kRot : 0; break;
+          case '<': pair = ch == '<' ? tok::kLsh : 0; break;
+          case '>': pair = ch == '>' ? tok::kRsh : 0; break;
+          default: break;
+        }
+        if (pair != 0) {
+          const long first = tok_pos_;
+          tok_pos_ = -1;
+          ch = advance();
+          tok_pos_ = first;
+          tok = pair;
+        }
+        break;
+      }
     }
   }
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
@@ -478,36 +494,14 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
 }
 
 Tok Tokenizer::next() {
-  for (;;) {
-    tok_ = scan();
-    if (tok_ != tok::kComment) break;
-    std::string_view t = token_text();
+  Tok tok = scan();
+  while (tok == tok::kComment) {  // skipped, but for a //go:build line
+    const std::string_view t = text();
     line_ += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
-    if (t.rfind("//go:build", 0) == 0) {
-      tok_ = tok::kBuildComment;
-      break;
-    }
+    if (t.starts_with("//go:build")) return tok::kBuildComment;
+    tok = scan();
   }
-  // Two-character operators: the second character is still the lookahead. Their text is
-  // both characters (Go's Tokenizer.Text spells them out; they are adjacent in the source).
-  auto pair = [this](int32_t second, Tok combined) {
-    if (peek_char() != second) return false;
-    const long first = tok_pos_;
-    next_char();
-    tok_ = combined;
-    tok_pos_ = first;
-    tok_end_ = first + 2;
-    return true;
-  };
-  switch (tok_) {
-    case '\n': ++line_; break;
-    case '-': pair('>', tok::kArr); break;
-    case '@': pair('>', tok::kRot); break;
-    case '<': pair('<', tok::kLsh); break;
-    case '>': pair('>', tok::kRsh); break;
-    default: break;
-  }
-  return tok_;
+  return tok;
 }
 
 TokenList tokenize(std::string_view text) {
@@ -522,70 +516,77 @@ TokenList tokenize(std::string_view text) {
   return out;
 }
 
-// The rest of a line "define NAME [VALUE]" with plain ASCII words, where VALUE is one
-// identifier or plain integer (what go_asm.h is made of), read in one go: after the '#'
-// token, or (at_hash) from a lookahead '#' that starts the line. On success the scanner
-// stands where next() would after returning that line's '\n'.
-bool Tokenizer::scan_simple_define(bool at_hash, std::string_view* name, Token* body) {
-  if (ch_ <= 0 || ch_ >= 0x80 || last_char_len_ != 1) return false;
-  const size_t start = src_pos_ - 1;  // the lookahead character
-  if (at_hash && ch_ != '#') return false;
-  // The line's '\n' or the NUL after the source ends every scan below (no class or blank
-  // matches them), so the loops need no bounds checks; the line must end at a '\n'.
+// A run of lines "define NAME [VALUE]" with plain ASCII words, where VALUE is one
+// identifier or plain integer (what go_asm.h is made of), read in one go: the first line
+// after the '#' token just returned (or, if at_hash, from the lookahead '#' that starts it),
+// the others from the '#' that starts each. Stops at the first line of another shape, which
+// is left unread for next(), or after `max` lines. The scanner then stands where next()
+// would after returning the last line's '\n'.
+size_t Tokenizer::scan_simple_defines(bool at_hash, SimpleDefine* out, size_t max) {
+  // The lookahead must be plain ASCII, one byte just read.
+  if (ch_ <= 0 || ch_ >= 0x80 || last_char_len_ != 1) return 0;
+  // A line's '\n' or the NUL after the source ends every scan below (no class or blank
+  // matches them), so the loops need no bounds checks; each line must end at a '\n'.
   const char* const base = src_.data();
   const char* const buf_end = base + src_.size();
-  const char* p = base + start + (at_hash ? 1 : 0);
+  const char* line = base + src_pos_ - 1;  // the line's first unread character
   auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
-  auto blanks = [&p] {
-    const char* q = p;
-    while (*p == ' ' || *p == '\t') ++p;
-    return p != q;
+  auto is_blank = [](const char* q) { return *q == ' ' || *q == '\t'; };
+  auto skip_blanks = [&](const char* q) {
+    while (is_blank(q)) ++q;
+    return q;
   };
-  auto word = [&]() -> std::string_view {  // an identifier
+  size_t n = 0;
+  for (; n < max; at_hash = true) {
+    const char* p = line;
+    if (at_hash && *p++ != '#') break;
+    p = skip_blanks(p);
+    // "define" and a blank; the shortest line, "define A\n", is 9 bytes.
+    if (buf_end - p < 9 || std::memcmp(p, "define", 6) != 0 || !is_blank(p + 6)) break;
+    p = skip_blanks(p + 7);
     const char* b = p;
-    if (cls(p) & kLetter) p = ident_end(p, buf_end);
-    return {b, static_cast<size_t>(p - b)};
-  };
-  blanks();
-  if (buf_end - p < 7 || std::memcmp(p, "define", 6) != 0) return false;
-  p += 6;
-  if (!blanks()) return false;
-  *name = word();
-  if (name->empty()) return false;
-  *body = Token{};
-  if (blanks() && *p != '\n') {
-    const char* b = p;
-    if (cls(p) & kLetter) {
-      body->kind = tok::kIdent;
-      word();
-    } else if (p[0] == '0' && (p[1] | 0x20) == 'x') {  // p[1] is at most the '\n'
-      p += 2;
-      if (!(cls(p) & (kDigit | kHexLetter))) return false;
-      while (cls(p) & (kDigit | kHexLetter)) ++p;
-      body->kind = tok::kInt;
-    } else if (cls(p) & kDigit) {
-      const bool zero = *p == '0';
-      while (cls(p) & kDigit) ++p;
-      if (zero && p - b > 1) return false;  // octal: the general scanner checks its digits
-      body->kind = tok::kInt;
-    } else {
-      return false;
+    if (!(cls(p) & kLetter)) break;
+    p = ident_end(p, buf_end);
+    SimpleDefine& d = out[n];
+    d.name = {b, static_cast<size_t>(p - b)};
+    d.body = Token{};  // kEOF: no body
+    if (is_blank(p)) {
+      p = skip_blanks(p);
+      b = p;
+      if (cls(p) & kLetter) {
+        d.body.kind = tok::kIdent;
+        p = ident_end(p, buf_end);
+      } else if (p[0] == '0' && (p[1] | 0x20) == 'x') {  // p[1] is at most the '\n'
+        p += 2;
+        if (!(cls(p) & (kDigit | kHexLetter))) break;
+        while (cls(p) & (kDigit | kHexLetter)) ++p;
+        d.body.kind = tok::kInt;
+      } else if (cls(p) & kDigit) {
+        const bool zero = *p == '0';
+        while (cls(p) & kDigit) ++p;
+        if (zero && p - b > 1) break;  // octal: the general scanner checks its digits
+        d.body.kind = tok::kInt;
+      } else if (*p != '\n') {
+        break;
+      }
+      d.body.text = {b, static_cast<size_t>(p - b)};
+      p = skip_blanks(p);
     }
-    body->text = {b, static_cast<size_t>(p - b)};
-    blanks();
+    if (*p != '\n') break;
+    ++n;
+    ++line_;
+    line = p + 1;
   }
-  if (*p != '\n') return false;
-  // The state after scanning the '\n' token at p: consumed, counted, and the next
+  if (n == 0) return 0;
+  // The state after scanning the last '\n' token: consumed, counted, and the next
   // character read as the lookahead.
-  const size_t at = static_cast<size_t>(p - base);
+  const auto at = static_cast<size_t>(line - 1 - base);
   src_pos_ = at + 1;
   last_char_len_ = 1;
   tok_pos_ = static_cast<long>(at);
-  tok_ = '\n';
-  ++line_;
   ch_ = advance();
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
-  return true;
+  return n;
 }
 
 // The lookahead's column, counted from the start of its line (a #define's line: short).

@@ -24,17 +24,27 @@ class Tokenizer {
   Tokenizer(std::string name, std::string_view source, Report report);
 
   Tok next();                  // next token; comments are skipped, '\n' is a token
-  // Text of the last token: a view into the source (two-character operators included).
-  std::string_view text() const { return token_text(); }
+  // Text of the last token next() returned: a view into the source (two-character
+  // operators included). next() leaves tok_pos_ <= tok_end_, both set.
+  std::string_view text() const {
+    return {src_.data() + tok_pos_, static_cast<size_t>(tok_end_ - tok_pos_)};
+  }
   // Whether the last identifier scanned was all ASCII: text that make_token returns unchanged.
   bool ascii_ident() const { return ascii_ident_; }
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
   int col() const;             // column just after the last token (1-based, in characters)
   const std::string& name() const { return name_; }
-  // Reads a whole "define NAME [VALUE]\n" line of plain words at once (the body, one
-  // token, or kind kEOF if empty): right after a '#' token, or, if at_hash, from the '#'
-  // that is the lookahead character. False, having read nothing, if the line is anything else.
-  bool scan_simple_define(bool at_hash, std::string_view* name, Token* body);
+  // A plain "#define NAME [VALUE]" line: the name, and the value (one token) or, if none, a
+  // token of kind kEOF.
+  struct SimpleDefine {
+    std::string_view name;
+    Token body;
+  };
+  // Reads up to `max` consecutive such lines at once into `out` (go_asm.h is thousands of
+  // them): the first right after a '#' token, or, if at_hash, from the '#' that is the
+  // lookahead character. Returns how many; 0, having read nothing, if the first line has
+  // any other shape.
+  size_t scan_simple_defines(bool at_hash, SimpleDefine* out, size_t max);
   void set_name(std::string name) { name_ = std::move(name); }
 
  private:
@@ -55,7 +65,6 @@ class Tokenizer {
   int chars(size_t from, size_t to) const;
   int32_t peek_char() { return ch_ != -2 ? ch_ : first_char(); }
   int32_t first_char();
-  int32_t next_char();  // text/scanner's Next(): consumes the lookahead character
   Tok scan();
   void error(const std::string& msg);
   int32_t scan_identifier();
@@ -76,7 +85,6 @@ class Tokenizer {
   std::string_view src_;
   Report report_;
   int line_ = 1;  // the assembler's line count
-  Tok tok_ = tok::kEOF;
   bool ascii_ident_ = false;
 
   // text/scanner state.

@@ -187,6 +187,15 @@ TEST(Lex, PlainDefineLines) {
   EXPECT_EQ(texts(s), "# # # # 2 2 3 \\n");
   EXPECT_EQ(s.lines[4], 6);
   EXPECT_EQ(s.fatal, "t.s:7: missing newline in definition for macro: D");
+  // A long run is read in batches (of 64): names and lines stay right across them.
+  std::string many;
+  for (int i = 0; i < 200; ++i) many += "#define N" + std::to_string(i) + " " + std::to_string(i) + "\n";
+  s = scan(many + "N0 N63 N64 N199\n");
+  EXPECT_EQ(texts(s), "# 0 63 64 199 \\n");
+  EXPECT_EQ(s.lines[4], 201);
+  EXPECT_EQ(scan(many + "#define N130 1\n").fatal, "t.s:202: redefinition of macro: N130");
+  EXPECT_EQ(scan(many.substr(0, many.find("#define N100 ")) + "#define N5 1\n" + many).fatal,
+            "t.s:102: redefinition of macro: N5");
 }
 
 TEST(Lex, MacroParenMustTouchName) {

@@ -232,7 +232,7 @@ void Input::push(const Frame& f) {
 // Drops the top frame; an expansion's tokens go with it (expansions are read LIFO).
 void Input::pop() {
   const Frame& f = stack_.back();
-  if (f.in_expansion) expansion_.resize(f.begin);
+  if (f.list == &expansion_) expansion_.resize(f.begin);
   stack_.pop_back();
 }
 
@@ -422,6 +422,7 @@ void Input::invoke_macro(Macro macro) {
   f.line = line();
   f.file_index = stack_.back().file_index;
   if (!macro.function_like) {
+    f.list = &macro_tokens_;
     f.begin = macro.first;
     f.count = macro.count;
     push_expansion(f);
@@ -434,7 +435,7 @@ void Input::invoke_macro(Macro macro) {
     peek_token_ = t;
     peek_text_ = text_;
     peek_ = true;
-    f.in_expansion = true;
+    f.list = &expansion_;
     f.begin = static_cast<uint32_t>(expansion_.size());
     f.count = 1;
     expansion_.push_back(Token{tok::kMacroName, macro.name});
@@ -442,7 +443,7 @@ void Input::invoke_macro(Macro macro) {
     return;
   }
   args_for(macro);
-  f.in_expansion = true;
+  f.list = &expansion_;
   f.begin = static_cast<uint32_t>(expansion_.size());
   // The body with each parameter replaced by its argument: the runs of body tokens between
   // parameters are copied whole.

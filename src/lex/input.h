@@ -57,6 +57,8 @@ class Input {
   static constexpr uint64_t kMaxExpandedTokens = uint64_t{1} << 22;
 
   explicit Input(InputConfig cfg);
+  Input(const Input&) = delete;  // frames point at its token lists
+  Input& operator=(const Input&) = delete;
   ~Input();
 
   // Defines a macro from -D name[=value]; returns an error message if the name is bad.
@@ -81,9 +83,9 @@ class Input {
   // expansion of a function-like macro) reported at the line that invoked the macro.
   struct Frame {
     Tokenizer* tz = nullptr;  // the file, or null for a token list
-    // Token list: tokens [begin, begin + count) of macro_tokens_ (in_expansion false) or
-    // expansion_ (true); pos is the current token's index in the list, -1 before the first.
-    bool in_expansion = false;
+    // Token list: tokens [begin, begin + count) of *list, which is macro_tokens_ or
+    // expansion_; pos is the current token's index in the list, -1 before the first.
+    const std::vector<Token>* list = nullptr;
     uint32_t begin = 0, count = 0;
     int32_t pos = -1;
     const std::string* file = nullptr;  // token lists: name for messages (interned)
@@ -201,7 +203,7 @@ inline Tok Input::stack_next() {
       t = f.tz->next();
       stack_text_ = f.tz->text();
     } else if (++f.pos < static_cast<int32_t>(f.count)) {
-      const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
+      const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
       t = tk.kind;
       stack_text_ = tk.text;
     } else {
@@ -226,7 +228,7 @@ inline const Macro* Input::find_macro(std::string_view name) const {
 inline bool Input::ident_is_made() const {
   const Frame& f = stack_.back();
   if (f.tz != nullptr) return f.tz->ascii_ident();
-  const Token& tk = (f.in_expansion ? expansion_ : macro_tokens_)[f.begin + static_cast<uint32_t>(f.pos)];
+  const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
   return tk.kind == tok::kIdent;
 }
 

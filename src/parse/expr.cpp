@@ -36,6 +36,121 @@ bool continues_expr(Tok t) {
 // A factor has no operators of its own: an integer is the whole factor.
 bool continues_factor(Tok) { return false; }
 
+// An integer token's value where atoi gives it without an error: plain decimal of up to 18
+// digits without a leading zero, or 0x and up to 16 hexadecimal digits. False for any other
+// spelling (octal, binary, '_', longer numbers), which the general path reads.
+bool quiet_uint(std::string_view s, uint64_t* out) {
+  uint64_t v = 0;
+  if (!s.empty() && s.size() <= 18 && (s[0] != '0' || s.size() == 1)) {
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+  } else if (s.size() > 2 && s.size() <= 18 && s[0] == '0' && (s[1] | 0x20) == 'x') {
+    for (char c : s.substr(2)) {
+      const char lower = static_cast<char>(c | 0x20);
+      if (c >= '0' && c <= '9') {
+        v = v << 4 | static_cast<uint64_t>(c - '0');
+      } else if (lower >= 'a' && lower <= 'f') {
+        v = v << 4 | static_cast<uint64_t>(lower - 'a' + 10);
+      } else {
+        return false;
+      }
+    }
+  } else {
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+// Go's expression grammar as plain recursive descent that reports nothing: each rule returns
+// false at anything that would be an error (division by zero, a shift of a negative value,
+// an unexpected token, a missing ')', a character constant, an integer atoi would complain
+// about) or beyond kMaxDepth nested rules; the caller then reads the expression again with
+// Parser::expr's general path, which reports as Go does. Values are uint64 as in Go.
+struct QuietExpr {
+  static constexpr int kMaxDepth = 64;
+  Operand in;
+  size_t pos;
+  int depth = 0;
+
+  Tok peek() const { return pos < in.size() ? in[pos].kind : lex::tok::kEOF; }
+
+  bool expr(uint64_t* v) {
+    if (++depth > kMaxDepth || !term(v)) return false;
+    for (Tok t = peek(); t == '+' || t == '-' || t == '|' || t == '^'; t = peek()) {
+      ++pos;
+      uint64_t r;
+      if (!term(&r)) return false;
+      *v = t == '+' ? *v + r : t == '-' ? *v - r : t == '|' ? (*v | r) : (*v ^ r);
+    }
+    --depth;
+    return true;
+  }
+
+  bool term(uint64_t* v) {
+    if (++depth > kMaxDepth || !factor(v)) return false;
+    for (;;) {
+      const Tok t = peek();
+      uint64_t r;
+      switch (t) {
+        case '*':
+        case '&':
+          ++pos;
+          if (!factor(&r)) return false;
+          *v = t == '*' ? *v * r : (*v & r);
+          break;
+        case '/':
+        case '%':
+          ++pos;
+          if (static_cast<int64_t>(*v) < 0 || !factor(&r) || r == 0) return false;
+          *v = t == '/' ? *v / r : *v % r;
+          break;
+        case lex::tok::kLsh:  // "a << b" ends the term
+          ++pos;
+          if (!factor(&r) || static_cast<int64_t>(r) < 0) return false;
+          *v = r >= 64 ? 0 : *v << r;
+          --depth;
+          return true;
+        case lex::tok::kRsh:  // the shift count is a whole term
+          ++pos;
+          if (static_cast<int64_t>(*v) < 0 || !term(&r) || static_cast<int64_t>(r) < 0) return false;
+          *v = r >= 64 ? 0 : *v >> r;
+          break;
+        default:
+          --depth;
+          return true;
+      }
+    }
+  }
+
+  bool factor(uint64_t* v) {
+    if (++depth > kMaxDepth || pos >= in.size()) return false;
+    const Token& t = in[pos++];
+    switch (t.kind) {
+      case lex::tok::kInt:
+        if (!quiet_uint(t.text, v)) return false;
+        break;
+      case '+':
+      case '-':
+      case '~':
+        if (!factor(v)) return false;
+        if (t.kind == '-') *v = 0 - *v;
+        if (t.kind == '~') *v = ~*v;
+        break;
+      case '(':
+        if (!expr(v) || peek() != ')') return false;
+        ++pos;
+        break;
+      default:
+        return false;
+    }
+    --depth;
+    return true;
+  }
+};
+
 }  // namespace
 
 // The integer token at input_[i], if there is one and no operator of `continues` follows
@@ -48,7 +163,7 @@ bool Parser::lone_int(size_t i, bool (*continues)(Tok)) const {
 uint64_t Parser::expr() {
   // The common cases, a lone integer with or without a sign ("8", "-8" in -8(SP), "+8" in
   // x+8(FP)), without the machinery below: a unary sign binds tighter than any operator.
-  {
+  if (expr_fast_paths_) {
     size_t i = input_pos_;
     const Tok sign = peek();
     if (sign == '+' || sign == '-') ++i;
@@ -62,7 +177,7 @@ uint64_t Parser::expr() {
   // parentheses, as the whole expression ("(16*4)(SI)", "$(8-1)", "4*8(SP)"). With two
   // operands precedence does not matter and none of the three operators has an error case;
   // the integers are read in the order the general path reads them.
-  {
+  if (expr_fast_paths_) {
     const size_t i = input_pos_;
     const size_t paren = peek() == '(' ? 1 : 0;
     const size_t j = i + paren;  // the first integer
@@ -77,6 +192,17 @@ uint64_t Parser::expr() {
         const uint64_t y = atoi(input_[j + 2].text);
         return op == '+' ? x + y : op == '-' ? x - y : x * y;
       }
+    }
+  }
+  // Then any expression that evaluates without an error ("((8-4)*16)(BP)", "(2*32+1*32)(SP)"
+  // in unrolled loops) by plain recursive descent; anything else, errors included, by the
+  // general path below, from the start.
+  if (expr_fast_paths_) {
+    QuietExpr q{input_, input_pos_};
+    uint64_t v;
+    if (q.expr(&v)) {
+      input_pos_ = q.pos;
+      return v;
     }
   }
   std::vector<Frame>& stack = expr_stack_;  // kept between calls: no allocation per operand
@@ -335,23 +461,9 @@ bool parse_uint(std::string_view s, uint64_t* out, UintError* err) {
 }  // namespace
 
 uint64_t Parser::atoi_general(std::string_view s) {
-  // Hexadecimal of up to 16 digits (masks, constants in tables): no overflow possible.
-  if (s.size() > 2 && s.size() <= 18 && s[0] == '0' && (s[1] | 0x20) == 'x') {
-    uint64_t v = 0;
-    size_t i = 2;
-    for (; i < s.size(); ++i) {
-      const char c = s[i];
-      const char lower = static_cast<char>(c | 0x20);
-      if (c >= '0' && c <= '9') {
-        v = v << 4 | static_cast<uint64_t>(c - '0');
-      } else if (lower >= 'a' && lower <= 'f') {
-        v = v << 4 | static_cast<uint64_t>(lower - 'a' + 10);
-      } else {
-        break;
-      }
-    }
-    if (i == s.size()) return v;
-  }
+  // Hexadecimal of up to 16 digits (masks, constants in tables), and the decimals atoi
+  // reads inline: no overflow possible, no error.
+  if (uint64_t v; quiet_uint(s, &v)) return v;
   uint64_t v = 0;
   UintError err;
   if (!parse_uint(s, &v, &err)) {

@@ -50,6 +50,8 @@ class Parser {
   bool parse_pseudo(std::string_view word, const std::vector<Operand>& operands) {
     return pseudo(word, operands);
   }
+  // Tests: off sends every expression through expr()'s general path, to compare with.
+  void set_expr_fast_paths(bool on) { expr_fast_paths_ = on; }
   // Starts a new source line for error reporting (tests: one error per line).
   void set_line(int line) { line_num_ = line; }
 
@@ -179,6 +181,7 @@ class Parser {
   Prog* last_prog_ = nullptr;
   std::unordered_map<std::string_view, int64_t> data_addr_;  // keyed by the symbol's name
   bool is_jump_ = false;
+  bool expr_fast_paths_ = true;
   // Storage reused from statement to statement (the parser is not re-entrant).
   std::vector<ExprFrame> expr_stack_;
   std::vector<Addr> addrs_;          // the current jump's operands

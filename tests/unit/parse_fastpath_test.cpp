@@ -2,6 +2,9 @@
 // word's cached classification) give exactly what the general paths give, errors included.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
+
 #include "parse_test_util.h"
 
 namespace gostack {
@@ -119,6 +122,48 @@ TEST(ParseFastPath, TwoIntegerExpressions) {
   h.errors.clear();
   h.operand("(2*3) 4");  // the expression ends at the ')': then the operand must end
   EXPECT_EQ(h.last_error(), "expected end of operand, found 4");
+}
+
+// Random expressions, well formed or not, give the same value, operand and errors with the
+// expression fast paths (the lone integer, the error-free recursive descent) as through the
+// general path alone.
+TEST(ParseFastPath, ExpressionsMatchTheGeneralPath) {
+  std::mt19937 rng(7);
+  auto pick = [&](std::initializer_list<const char*> items) {
+    return std::string(items.begin()[rng() % items.size()]);
+  };
+  std::function<std::string(int)> gen = [&](int depth) -> std::string {
+    switch (depth <= 0 ? rng() % 2 : rng() % 7) {
+      case 0:
+        return pick({"0", "1", "2", "3", "7", "8", "16", "63", "64", "65", "100", "0x10", "0xF",
+                     "0xFFFFFFFFFFFFFFFF", "0x8000000000000000", "017", "08", "1_0", "0b11",
+                     "123456789012345678", "12345678901234567890", "'a'"});
+      case 1: return pick({"1", "4", "0", "9"});
+      case 2: return pick({"-", "+", "~"}).append(gen(depth - 1));
+      case 3: return std::string("(").append(gen(depth - 1)).append(")");
+      case 4: return std::string("(").append(gen(depth - 1)).append(pick({"", ")"}));
+      default:
+        return gen(depth - 1)
+            .append(pick({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "+", "*"}))
+            .append(gen(depth - 1));
+    }
+  };
+  Harness fast, general;
+  general.parser.set_expr_fast_paths(false);
+  for (int i = 0; i < 4000; ++i) {
+    const unsigned shape = rng() % 3;  // $expr, expr(SP) or x+expr(FP)
+    std::string text = shape == 0 ? "$" : shape == 1 ? "" : "x+";
+    text += gen(static_cast<int>(rng() % 6));
+    if (shape != 0) text += shape == 1 ? "(SP)" : "(FP)";
+    fast.errors.clear();
+    general.errors.clear();
+    Addr a = fast.operand(text);
+    Addr b = general.operand(text);
+    EXPECT_EQ(a.type, b.type) << text;
+    EXPECT_EQ(a.offset, b.offset) << text;
+    EXPECT_EQ(a.reg, b.reg) << text;
+    EXPECT_EQ(fast.last_error(), general.last_error()) << text;
+  }
 }
 
 // Memory operands through the base-register and index fast paths, and the forms next to

@@ -471,10 +471,8 @@ void Input::push_expansion(const Frame& f) {
   push(f);
 }
 
-void Input::count_expansion(uint32_t tokens) {
-  expanded_ += tokens;
-  if (expanded_ > kMaxExpandedTokens)
-    fail("macro expansion too large: more than " + std::to_string(kMaxExpandedTokens) + " tokens");
+void Input::expansion_too_large() const {
+  fail("macro expansion too large: more than " + std::to_string(kMaxExpandedTokens) + " tokens");
 }
 
 // Collects the actual arguments of a macro call into arg_tokens_/arg_ends_; the '(' has

@@ -124,7 +124,11 @@ class Input {
   void push(const Frame& f);
   // push for a macro's expansion, counted against kMaxExpandedTokens.
   void push_expansion(const Frame& f);
-  void count_expansion(uint32_t tokens);
+  void count_expansion(uint32_t tokens) {  // inline: once per one-token macro used
+    expanded_ += tokens;
+    if (expanded_ > kMaxExpandedTokens) expansion_too_large();
+  }
+  [[noreturn, gnu::cold]] void expansion_too_large() const;
   void pop();
 
   // The macro table: open addressing with linear probing, at most half full. A slot holds

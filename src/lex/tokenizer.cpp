@@ -233,8 +233,10 @@ int32_t Tokenizer::first_char() {
 
 // A plain decimal or 0x-hexadecimal integer ending in an ASCII character that cannot
 // continue a number: scanned without text/scanner's general rules. `ch` (its first digit)
-// is consumed. Returns false, changing nothing, for anything else.
-bool Tokenizer::scan_plain_int(int32_t ch, int32_t* next) {
+// is consumed. Returns the character after it, or kNotPlain, changing nothing, for anything
+// else. (Returned rather than stored through a pointer: the caller's character then stays
+// in a register.)
+int32_t Tokenizer::scan_plain_int(int32_t ch) {
   // The NUL after the source is in no class: it ends every loop.
   const char* p = src_.data() + src_pos_;
   auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
@@ -246,10 +248,9 @@ bool Tokenizer::scan_plain_int(int32_t ch, int32_t* next) {
   } else {
     while (cls(p) & kDigit) ++p;
   }
-  if (static_cast<uint8_t>(*p) >= 0x80 || (cls(p) & (kLetter | kDigit)) || *p == '.') return false;
+  if (static_cast<uint8_t>(*p) >= 0x80 || (cls(p) & (kLetter | kDigit)) || *p == '.') return kNotPlain;
   src_pos_ = static_cast<size_t>(p - src_.data());
-  *next = advance();
-  return true;
+  return advance();
 }
 
 int32_t Tokenizer::digits(int32_t ch, int base, int32_t* invalid, int* digsep) {
@@ -437,7 +438,11 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
     ch = scan_identifier();
   } else if (is_decimal(ch)) {
     tok = tok::kInt;
-    if (!scan_plain_int(ch, &ch)) std::tie(tok, ch) = scan_number(ch, false);
+    if (const int32_t after = scan_plain_int(ch); after != kNotPlain) {
+      ch = after;
+    } else {
+      std::tie(tok, ch) = scan_number(ch, false);
+    }
   } else {
     switch (ch) {
       case kEOFChar: break;

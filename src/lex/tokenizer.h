@@ -68,7 +68,8 @@ class Tokenizer {
   Tok scan();
   void error(const std::string& msg);
   int32_t scan_identifier();
-  bool scan_plain_int(int32_t ch, int32_t* next);
+  static constexpr int32_t kNotPlain = -3;  // no character (advance() gives EOF as -1)
+  int32_t scan_plain_int(int32_t ch);
   std::pair<Tok, int32_t> scan_number(int32_t ch, bool seen_dot);
   int32_t digits(int32_t ch, int base, int32_t* invalid, int* digsep);
   int32_t scan_digits(int32_t ch, int base, int n);

@@ -94,7 +94,9 @@ class Input {
   };
 
   void push_source(const std::string& name, std::string_view src, bool header);
-  Tok stack_next();
+  Tok stack_next();  // the next token of the frames, its text kept in stack_text_
+  // The same, the text given in *text (next() keeps it in a register, not in stack_text_).
+  Tok stack_read(std::string_view* text);
   std::string_view stack_text() const { return stack_text_; }
   // make_token of the token stack_next returned last, t: an identifier already made (see
   // ident_is_made) is kept as it is.
@@ -199,25 +201,27 @@ inline uint64_t macro_filter_bit(std::string_view s) {
   return uint64_t{1} << ((s.size() * 7 + static_cast<uint8_t>(s.back())) & 63);
 }
 
-inline Tok Input::stack_next() {
+inline Tok Input::stack_read(std::string_view* text) {
   for (;;) {
     Frame& f = stack_.back();
     Tok t;
     if (f.tz != nullptr) {
       t = f.tz->next();
-      stack_text_ = f.tz->text();
+      *text = f.tz->text();
     } else if (++f.pos < static_cast<int32_t>(f.count)) {
       const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
       t = tk.kind;
-      stack_text_ = tk.text;
+      *text = tk.text;
     } else {
       t = tok::kEOF;
-      stack_text_ = {};
+      *text = {};
     }
     if (t != tok::kEOF || stack_.size() == 1) return t;
     pop();
   }
 }
+
+inline Tok Input::stack_next() { return stack_read(&stack_text_); }
 
 // Asked of every identifier; the filter answers most.
 inline const Macro* Input::find_macro(std::string_view name) const {
@@ -245,8 +249,8 @@ inline Tok Input::next() {
   // A macro that expands to itself (directly or not) never yields a token: give up
   // after 100 expansions in a row, as Go does.
   for (int nesting = 0; nesting < 100;) {
-    Tok t = stack_next();
-    std::string_view text = stack_text();
+    std::string_view text;
+    Tok t = stack_read(&text);
     if (t == '#') return directive();
     if (t == tok::kIdent) {
       if (const Macro* m = find_macro(text)) {

@@ -3,22 +3,51 @@
 
 namespace gostack {
 
+Symbol* SymbolTable::find(std::string_view name, size_t h) const {
+  if (slots_.empty()) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.sym == nullptr) return nullptr;
+    if (slot.hash == h && slot.sym->name == name) return slot.sym;
+  }
+}
+
+void SymbolTable::insert(Symbol* sym, size_t h) {
+  if (2 * (count_ + 1) > slots_.size()) grow();
+  size_t mask = slots_.size() - 1;
+  size_t i = h & mask;
+  while (slots_[i].sym != nullptr) i = (i + 1) & mask;
+  slots_[i] = Slot{h, sym};
+  ++count_;
+}
+
+void SymbolTable::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? kInitialSlots : 2 * old.size(), Slot{});
+  size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.sym == nullptr) continue;
+    size_t i = slot.hash & mask;
+    while (slots_[i].sym != nullptr) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
+
 Symbol* Unit::lookup(std::string_view name, bool is_static, Abi abi) {
-  auto& names = by_name_[space(is_static, abi)];
-  auto it = names.find(name);
-  if (it != names.end()) return it->second;
-  Symbol& s = symbols_.emplace_back();
-  s.name = std::string(name);
-  s.is_static = is_static;
-  s.abi = abi;
-  names.emplace(s.name, &s);
-  return &s;
+  SymbolTable& names = by_name_[space(is_static, abi)];
+  size_t h = SymbolTable::hash(name);
+  if (Symbol* found = names.find(name, h)) return found;
+  Symbol* s = symbols_.make();
+  s->name = std::string(name);
+  s->is_static = is_static;
+  s->abi = abi;
+  names.insert(s, h);
+  return s;
 }
 
 Symbol* Unit::find(std::string_view name, bool is_static) const {
-  const auto& names = by_name_[space(is_static, Abi::Abi0)];
-  auto it = names.find(name);
-  return it == names.end() ? nullptr : it->second;
+  return by_name_[space(is_static, Abi::Abi0)].find(name, SymbolTable::hash(name));
 }
 
 uint32_t Unit::pos_base(const PosBase& base) {

@@ -2,12 +2,13 @@
 // run produces. The stages communicate only through these types.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/prog.h"
@@ -77,6 +78,62 @@ struct Symbol {
   std::unique_ptr<FuncInfo> func;  // for TEXT symbols
 };
 
+// Objects that never move once made (Symbol* and Prog* are held everywhere). They live in
+// chunks that grow geometrically, kFirst, 2*kFirst, ... up to kMax objects: a small file
+// allocates and touches little memory, a large one allocates few chunks. A chunk's storage is
+// left untouched until an object is made in it.
+template <typename T, size_t kFirst, size_t kMax>
+class StableArena {
+ public:
+  StableArena() = default;
+  StableArena(const StableArena&) = delete;
+  StableArena& operator=(const StableArena&) = delete;
+  ~StableArena() {
+    // Every chunk but the last is full.
+    for (size_t i = 0; i < chunks_.size(); ++i) {
+      size_t cap = capacity(i);
+      std::destroy_n(chunks_[i], i + 1 == chunks_.size() ? used_ : cap);
+      std::allocator<T>().deallocate(chunks_[i], cap);
+    }
+  }
+  // A new T, aggregate-initialised (T{}: each member from its default initializer).
+  T* make() {
+    if (chunks_.empty() || used_ == capacity(chunks_.size() - 1)) {
+      chunks_.push_back(std::allocator<T>().allocate(capacity(chunks_.size())));
+      used_ = 0;
+    }
+    return ::new (static_cast<void*>(chunks_.back() + used_++)) T{};
+  }
+
+ private:
+  static constexpr size_t capacity(size_t chunk) {
+    return chunk >= 32 || (kFirst << chunk) > kMax ? kMax : kFirst << chunk;
+  }
+  std::vector<T*> chunks_;
+  size_t used_ = 0;  // objects made in the last chunk
+};
+
+// Symbols of one name space by name: open addressing with linear probing in a power-of-two
+// table kept at most half full, each slot holding the name's hash so a lookup hashes once and
+// compares names only on a hash match. The keys are the symbols' own names.
+class SymbolTable {
+ public:
+  static size_t hash(std::string_view name) { return std::hash<std::string_view>()(name); }
+  Symbol* find(std::string_view name, size_t h) const;
+  // Adds sym (its name must not be in the table yet) under hash h.
+  void insert(Symbol* sym, size_t h);
+
+ private:
+  struct Slot {
+    size_t hash = 0;
+    Symbol* sym = nullptr;  // null: empty
+  };
+  static constexpr size_t kInitialSlots = 64;
+  void grow();
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
+};
+
 // One assembly run: symbols, the instruction arena, the file names used in positions,
 // and the options that change code generation.
 struct Unit {
@@ -108,32 +165,24 @@ struct Unit {
   // position followed by the physical one, "other.s:98[./l.s:5]".
   std::string format_pos(const Pos& pos) const;
 
-  // Progs come from chunks of kProgChunk (a deque would allocate every second Prog).
-  Prog* new_prog() {
-    if (prog_chunks_.empty() || progs_in_chunk_ == kProgChunk) {
-      prog_chunks_.push_back(std::make_unique<Prog[]>(kProgChunk));
-      progs_in_chunk_ = 0;
-    }
-    return &prog_chunks_.back()[progs_in_chunk_++];
-  }
+  Prog* new_prog() { return progs_.make(); }
   std::string_view intern(std::string s) {
     strings_.push_back(std::move(s));
     return strings_.back();
   }
 
  private:
-  static constexpr size_t kProgChunk = 128;
-  std::vector<std::unique_ptr<Prog[]>> prog_chunks_;
-  size_t progs_in_chunk_ = 0;
+  // Progs: 16 in the first chunk (a tiny file touches one page), up to 512 a chunk.
+  StableArena<Prog, 16, 512> progs_;
   std::deque<std::string> strings_;
-  std::deque<Symbol> symbols_;  // never moves a Symbol: names are stable map keys
+  StableArena<Symbol, 16, 256> symbols_;  // names are stable table keys
   // The symbols by name, one space each for file-local (<>), ABI0 and ABIInternal names:
   // like Go's Link, foo<ABIInternal> is not foo. Keys view Symbol::name.
   enum Space { kStatic, kAbi0, kAbiInternal, kSpaces };
   static Space space(bool is_static, Abi abi) {
     return is_static ? kStatic : abi == Abi::AbiInternal ? kAbiInternal : kAbi0;
   }
-  std::unordered_map<std::string_view, Symbol*> by_name_[kSpaces];
+  SymbolTable by_name_[kSpaces];
 };
 
 }  // namespace gostack

@@ -1,5 +1,6 @@
 // Core tables: opcode and register names round-trip through their lookups; Diag's two
-// kinds of error and what it writes.
+// kinds of error and what it writes; the Unit's symbols and Progs (stable addresses, one
+// name space each for <>, ABI0 and ABIInternal).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include "core/diag.h"
 #include "core/op.h"
 #include "core/reg.h"
+#include "core/symbol.h"
 
 namespace gostack {
 namespace {
@@ -87,6 +89,68 @@ TEST(Diag, OnlyParserErrorsCountTowardTheLimit) {
   for (int line = 1; line <= 10; ++line) diag.error("x.s", line, "bad");
   EXPECT_THROW(diag.error("x.s", 11, "bad"), TooManyErrors);
   std::fclose(f);
+}
+
+// Symbols never move and are found again by name, however many follow them (the arena's
+// chunks and the name table both grow many times here).
+TEST(Unit, SymbolsStayPutAndAreFoundAgain) {
+  Unit unit;
+  std::vector<Symbol*> made;
+  for (int i = 0; i < 5000; ++i) {
+    Symbol* s = unit.lookup("sym" + std::to_string(i));
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->name, "sym" + std::to_string(i));
+    EXPECT_EQ(s->kind, SymKind::None);
+    EXPECT_FALSE(s->defined);
+    made.push_back(s);
+  }
+  for (int i = 0; i < 5000; ++i) {
+    const std::string name = "sym" + std::to_string(i);
+    EXPECT_EQ(unit.lookup(name), made[i]) << name;
+    EXPECT_EQ(unit.find(name), made[i]) << name;
+    EXPECT_EQ(made[i]->name, name);
+  }
+  EXPECT_EQ(unit.find("sym5000"), nullptr);
+}
+
+// As in Go's Link: foo<>, foo and foo<ABIInternal> are three symbols.
+TEST(Unit, NameSpacesAreSeparate) {
+  Unit unit;
+  Symbol* abi0 = unit.lookup("foo");
+  Symbol* local = unit.lookup("foo", true);
+  Symbol* internal = unit.lookup("foo", false, Abi::AbiInternal);
+  EXPECT_NE(abi0, local);
+  EXPECT_NE(abi0, internal);
+  EXPECT_NE(local, internal);
+  EXPECT_EQ(unit.lookup("foo", true), local);
+  EXPECT_EQ(unit.lookup("foo", false, Abi::AbiInternal), internal);
+  EXPECT_EQ(unit.find("foo"), abi0);
+  EXPECT_EQ(unit.find("foo", true), local);
+  EXPECT_EQ(unit.find("bar", true), nullptr);
+}
+
+// Progs come out distinct, each as a fresh Prog, and stay where they were made.
+TEST(Unit, ProgsAreFreshAndStable) {
+  Unit unit;
+  std::vector<Prog*> made;
+  for (int i = 0; i < 3000; ++i) {
+    Prog* p = unit.new_prog();
+    EXPECT_EQ(p->link, nullptr);
+    EXPECT_EQ(p->as, Op::XXX);
+    EXPECT_TRUE(p->rest.empty());
+    EXPECT_EQ(p->pc, 0);
+    p->pc = i;
+    p->rest.resize(static_cast<size_t>(i % 3));
+    if (!made.empty()) made.back()->link = p;
+    made.push_back(p);
+  }
+  int i = 0;
+  for (Prog* p = made.front(); p != nullptr; p = p->link, ++i) {
+    EXPECT_EQ(p, made[static_cast<size_t>(i)]);
+    EXPECT_EQ(p->pc, i);
+    EXPECT_EQ(p->rest.size(), static_cast<size_t>(i % 3));
+  }
+  EXPECT_EQ(i, 3000);
 }
 
 }  // namespace

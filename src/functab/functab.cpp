@@ -165,6 +165,7 @@ FuncTable build(const Unit& unit, Diag& diag) {
     const FuncInfo& fi = *s->func;
     FuncEntry f;
     f.name = elf_symbol_name(*s, unit.pkgpath);
+    f.sym = s;
     f.size = static_cast<uint32_t>(s->p.size());
     // Instructions average about 4 bytes, and most start a line run: room for them at
     // once instead of growing the vector step by step.

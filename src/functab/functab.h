@@ -67,6 +67,7 @@ inline constexpr uint32_t kFlagNoSplitEff = 1u << 18; // no stack-split check (N
 
 struct FuncEntry {
   std::string name;    // linker name ("". replaced by the package path)
+  const Symbol* sym = nullptr;  // the TEXT symbol (build sets it; not serialized)
   uint64_t entry = 0;  // address of the first instruction; 0 until loaded or registered
   uint32_t size = 0;   // code bytes
   int32_t args = 0;    // argument+result bytes (Go's ArgsSizeUnknown, -0x80000000, if absent)

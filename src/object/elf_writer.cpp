@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <bit>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <span>
@@ -22,8 +23,8 @@ namespace {
 
 // One output section before layout. Index 0 of the table is the null section.
 struct Section {
-  // The name is lead + base, both views of text that outlives the Writer: literals, and
-  // the symbol names the Writer keeps in Writer::defined_.
+  // The name is lead + base, both views of text that lives as long as the Writer: literals,
+  // and the symbol names Writer::defined_ views (the function table's, Writer::own_names_).
   std::string_view lead, base;
   uint32_t type = SHT_NULL;
   uint64_t flags = 0;
@@ -264,7 +265,7 @@ class Writer {
  private:
   struct Defined {
     const Symbol* sym;
-    std::string name;
+    std::string_view name;  // a function table entry's, or one of own_names_
     uint32_t group = 0;  // COMDAT group section index, 0 if none
     uint32_t section = 0;
     uint32_t rela = 0;
@@ -287,6 +288,7 @@ class Writer {
     sections_.push_back(std::move(s));
     return static_cast<uint32_t>(sections_.size() - 1);
   }
+  std::string_view name_of(const Symbol& s);
   void plan_sections();
   void add_function_tables(Defined& d, uint64_t group_flag);
   void build_symtab();
@@ -300,6 +302,7 @@ class Writer {
   bool ok_ = true;
   std::vector<Section> sections_{1};
   std::vector<Defined> defined_;
+  std::deque<std::string> own_names_;  // the names of defined symbols other than functions
   SymIndex symindex_;  // Go symbol -> ELF symbol index
   std::vector<Elf64_Rela> relas_;  // every relocation section's entries (fill_relocs)
   size_t next_func_ = 0;  // add_function_tables: the FuncEntry expected next
@@ -308,6 +311,15 @@ class Writer {
   const functab::FuncTable* functab_;  // the caller's, or own_functab_
   functab::FuncTable own_functab_;
 };
+
+// A defined symbol's ELF name. A function's is its table entry's (functab::build makes the
+// entries in the order of unit.text, and add_function_tables takes the same one next);
+// any other name is made here and kept.
+std::string_view Writer::name_of(const Symbol& s) {
+  const auto& funcs = functab_->funcs;
+  if (next_func_ < funcs.size() && funcs[next_func_].sym == &s) return funcs[next_func_].name;
+  return own_names_.emplace_back(elf_symbol_name(s, unit_.pkgpath));
+}
 
 // Allocates, for every defined symbol in source order: [COMDAT group], its section,
 // [its .rela section]. The group precedes its members, as the ELF spec requires.
@@ -325,10 +337,9 @@ void Writer::plan_sections() {
   defined_.reserve(syms.size());
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
-    // Made in place: sections view its name, and defined_ never reallocates (reserved).
-    Defined& d = defined_.emplace_back(Defined{s, elf_symbol_name(*s, unit_.pkgpath), 0, 0, 0, place(*s), {}, 0});
+    Defined& d = defined_.emplace_back(Defined{s, name_of(*s), 0, 0, 0, place(*s), {}, 0});
     if (std::string why = s->kind == SymKind::Text ? "" : data_size_problem(*s); !why.empty()) {
-      error(d.name + ": " + why);
+      error(std::string(d.name) + ": " + why);
       defined_.pop_back();
       continue;
     }
@@ -369,7 +380,7 @@ void Writer::plan_sections() {
 void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
   // functab::build makes the entries in the order of unit.text: try the next one first.
   const auto& funcs = functab_->funcs;
-  auto it = next_func_ < funcs.size() && funcs[next_func_].name == d.name
+  auto it = next_func_ < funcs.size() && funcs[next_func_].sym == d.sym
                 ? funcs.begin() + static_cast<std::ptrdiff_t>(next_func_)
                 : std::find_if(funcs.begin(), funcs.end(), [&](const functab::FuncEntry& f) { return f.name == d.name; });
   if (it == funcs.end()) return;
@@ -442,7 +453,7 @@ void Writer::build_symtab() {
       }
       if (r.sym == nullptr || symindex_.contains(r.sym)) continue;
       if (r.sym->is_static) {
-        error(d.name + ": reference to undefined file-local symbol " +
+        error(std::string(d.name) + ": reference to undefined file-local symbol " +
               elf_symbol_name(*r.sym, unit_.pkgpath));
         symindex_[r.sym] = 0;
         continue;
@@ -484,11 +495,11 @@ void Writer::fill_relocs() {
       std::string why;
       auto m = map_reloc(r, in_text, why);
       if (!m) {
-        error(d.name + "+" + std::to_string(r.off) + ": " + why);
+        error(std::string(d.name) + "+" + std::to_string(r.off) + ": " + why);
         continue;
       }
       if (r.off < 0 || static_cast<uint64_t>(r.off) + r.siz > limit) {
-        error(d.name + ": relocation at offset " + std::to_string(r.off) + " lies outside its " +
+        error(std::string(d.name) + ": relocation at offset " + std::to_string(r.off) + " lies outside its " +
               std::to_string(limit) + " bytes");
         continue;
       }

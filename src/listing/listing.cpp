@@ -1,11 +1,14 @@
-// The -S listing in Go 1.19's format (cmd/internal/obj: util.go's Prog/Addr printing,
-// objfile.go's writeSymDebug, x86/list6.go's register and suffix names).
+// The -S listing in Go 1.19's format (cmd/internal/obj: util.go's Prog printing, objfile.go's
+// writeSymDebug, x86/list6.go's register and suffix names; operands are core/dconv.h's).
 #include "listing/listing.h"
 
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <string_view>
+
+#include "core/dconv.h"
+#include "lex/token.h"
 
 // GCC 12 reports -Wrestrict inside libstdc++ for `"literal" + std::string` once inlined
 // (a false positive, GCC bug 105329); this file builds its text that way throughout.
@@ -20,90 +23,6 @@ void appendf(std::string& out, const char* fmt, auto... args) {
   char buf[128];
   int n = std::snprintf(buf, sizeof buf, fmt, args...);
   out.append(buf, static_cast<size_t>(std::min<int>(n, sizeof buf - 1)));
-}
-
-// Go's offConv: "" for 0, else a signed offset ("+8", "-16").
-std::string off_conv(int64_t off) {
-  if (off == 0) return "";
-  std::string s;
-  appendf(s, "%+" PRId64, off);
-  return s;
-}
-
-// The base printed for a named operand: the pseudo-register of its name class unless
-// a real register is given.
-std::string base_name(RegNum r, const char* dflt) {
-  if (r == reg::NONE || r < reg::AL) return dflt;
-  return reg_name(r);
-}
-
-// Go's Addr.WriteNameTo: "sym+off(SB)", "name-8(SP)", "16(R14)", "(TLS)", "8".
-void write_name(std::string& out, const Addr& a) {
-  const std::string sym = a.sym != nullptr ? a.sym->name : "";
-  switch (a.name) {
-    case AddrName::None:
-      if (a.reg == reg::NONE) {
-        appendf(out, "%" PRId64, a.offset);
-      } else if (a.offset == 0) {
-        out += "(" + reg_name(a.reg) + ")";
-      } else {
-        appendf(out, "%" PRId64, a.offset);
-        out += "(" + reg_name(a.reg) + ")";
-      }
-      return;
-    case AddrName::Extern:
-      out += sym + off_conv(a.offset) + "(" + base_name(a.reg, "SB") + ")";
-      return;
-    case AddrName::GotRef:
-      out += sym + off_conv(a.offset) + "@GOT(" + base_name(a.reg, "SB") + ")";
-      return;
-    case AddrName::Static:
-      out += sym + "<>" + off_conv(a.offset) + "(" + base_name(a.reg, "SB") + ")";
-      return;
-    case AddrName::Auto:
-      out += sym + off_conv(a.offset) + "(" + base_name(a.reg, "SP") + ")";
-      return;
-    case AddrName::Param:
-      out += sym + off_conv(a.offset) + "(" + base_name(a.reg, "FP") + ")";
-      return;
-  }
-}
-
-// Go's %q for the $"..." operands of DATA: printable ASCII as is, the usual escapes,
-// other bytes as \xNN.
-std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\v': out += "\\v"; break;
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      default:
-        if (c >= 0x20 && c < 0x7f) {
-          out += static_cast<char>(c);
-        } else {
-          appendf(out, "\\x%02x", c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
-// Go's %.17g with ".0" appended to integral values ("$(1.5)", "$(2.0)", "$(1e+20)").
-std::string float_conv(double v) {
-  std::string s;
-  appendf(s, "%.17g", v);
-  if (s.find_first_of(".e") == std::string::npos && s.find_first_of("ni") == std::string::npos) s += ".0";
-  if (s == "inf") s = "+Inf";
-  if (s == "-inf") s = "-Inf";
-  if (s == "nan" || s == "-nan") s = "NaN";
-  return s;
 }
 
 // Go's x86 opcode suffixes (".Z", ".BCST", ".RN_SAE.Z" ...).
@@ -215,80 +134,9 @@ void write_symbol(const Unit& unit, const Symbol& s, std::string& out) {
 
 }  // namespace
 
-std::string format_addr(const Unit& unit, const Prog& p, const Addr& a) {
-  std::string out;
-  switch (a.type) {
-    case AddrType::None:
-      if (a.name != AddrName::None || a.reg != reg::NONE || a.sym != nullptr) {
-        write_name(out, a);
-        out += "(" + reg_name(a.reg) + ")(NONE)";
-      }
-      break;
-    case AddrType::Reg:
-      // x86 parks an immediate in a register operand for forms like PINSRQ.
-      if (a.offset != 0) {
-        appendf(out, "$%" PRId64 ",", a.offset);
-        out += reg_name(a.reg);
-      } else if (a.name != AddrName::None || a.sym != nullptr) {
-        write_name(out, a);
-        out += "(" + reg_name(a.reg) + ")(REG)";
-      } else {
-        out += reg_name(a.reg);
-      }
-      break;
-    case AddrType::Branch:
-      if (a.sym != nullptr) {
-        out += a.sym->name + "(SB)";
-      } else if (a.target != nullptr) {
-        appendf(out, "%" PRId64, a.target->pc);
-      } else {
-        appendf(out, "%" PRId64 "(PC)", a.offset);
-      }
-      break;
-    case AddrType::Mem:
-      write_name(out, a);
-      if (a.index != reg::NONE) {
-        if (a.scale == 0) {
-          out += "(" + reg_name(a.index) + ")";
-        } else {
-          out += "(" + reg_name(a.index) + "*" + std::to_string(a.scale) + ")";
-        }
-      }
-      break;
-    case AddrType::Const:
-      out += "$";
-      write_name(out, a);
-      if (a.reg != reg::NONE) out += "(" + reg_name(a.reg) + ")";
-      break;
-    case AddrType::TextSize:
-      appendf(out, "$%" PRId64, a.offset);
-      if (a.argsize_set) appendf(out, "-%d", a.argsize);
-      break;
-    case AddrType::FConst:
-      out += "$(" + float_conv(a.fval) + ")";
-      break;
-    case AddrType::SConst:
-      out += "$" + go_quote(a.sval);
-      break;
-    case AddrType::Addr:
-      out += "$";
-      write_name(out, a);
-      break;
-    case AddrType::Indir:  // CALL *sym(SB)
-      out += "*";
-      write_name(out, a);
-      break;
-    case AddrType::RegList: {
-      const auto lo = static_cast<RegNum>(a.offset & 0xffff);
-      const auto hi = static_cast<RegNum>((a.offset >> 16) & 0xffff);
-      out += "[" + reg_name(lo) + "-" + reg_name(hi) + "]";
-      break;
-    }
-    case AddrType::Special:
-      appendf(out, "SPC???%" PRId64, a.offset);
-      break;
-  }
-  return out;
+std::string format_addr(const Unit&, const Prog&, const Addr& a) {
+  // Go's Dconv as the listing prints it: no ABI detail, Go's names for infinities and NaN.
+  return dconv(a, DconvStyle{.quote = lex::go_quote});
 }
 
 std::string format_prog(const Unit& unit, const Prog& p) {

@@ -2,7 +2,10 @@
 // same symbols (prologue_demo_amd64.go119.S.txt and a data-symbol sample).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "frame_builder.h"
+#include "parse/parser.h"
 
 namespace gostack {
 namespace {
@@ -164,6 +167,44 @@ TEST(Listing, OperandForms) {
   Addr indir = Named(u, AddrName::Extern, "x.y", 0);
   indir.type = AddrType::Indir;
   EXPECT_EQ(fmt(indir), "*x.y(SB)");  // Go 1.19 -S: "CALL\t*x.y(SB)"
+}
+
+// core/dconv's two styles: the listing's (no ABI detail; Go's names for infinities and NaN)
+// and the parser messages' (ABI detail when asked; C's spelling of them, with ".0"). Both
+// quote a string constant as Go's %q does, printable runes as they are.
+TEST(Listing, DconvStyles) {
+  Unit u;
+  Prog p;
+  auto listing = [&](const Addr& a) { return format_addr(u, p, a); };
+  auto message = [](const Addr& a, bool abi) { return parse::describe_addr(a, abi); };
+  Addr f;
+  f.type = AddrType::FConst;
+  f.fval = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(listing(f), "$(+Inf)");
+  EXPECT_EQ(message(f, false), "$(inf.0)");
+  f.fval = -f.fval;
+  EXPECT_EQ(listing(f), "$(-Inf)");
+  EXPECT_EQ(message(f, false), "$(-inf.0)");
+  f.fval = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(listing(f), "$(NaN)");
+  EXPECT_EQ(message(f, false), "$(nan.0)");
+  f.fval = 3;
+  EXPECT_EQ(listing(f), message(f, false));
+  Addr ext = Named(u, AddrName::Extern, "x.y", 8);
+  ext.sym->abi = Abi::AbiInternal;
+  EXPECT_EQ(listing(ext), "x.y+8(SB)");
+  EXPECT_EQ(message(ext, false), "x.y+8(SB)");
+  EXPECT_EQ(message(ext, true), "x.y<ABIInternal>+8(SB)");
+  Addr br;
+  br.type = AddrType::Branch;
+  br.sym = u.lookup("x.z");
+  EXPECT_EQ(listing(br), "x.z(SB)");
+  EXPECT_EQ(message(br, true), "x.z<ABI0>(SB)");
+  Addr s;
+  s.type = AddrType::SConst;
+  s.sval = "\xc3\xa9\t";  // "é\t"
+  EXPECT_EQ(listing(s), "$\"\xc3\xa9\\t\"");
+  EXPECT_EQ(message(s, false), listing(s));
 }
 
 TEST(Listing, Suffixes) {

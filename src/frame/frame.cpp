@@ -75,36 +75,31 @@ Symbol* no_pointers_stackmap(Unit& unit) {
   return s;
 }
 
-// One walk over the FUNCDATA of the source: references to the placeholders
-// go_args_stackmap and no_pointers_stackmap become references to the real symbols, and
-// the tables the source declares are noted for add_go_declaration_funcdata.
+// A FUNCDATA of the source: a reference to the placeholder go_args_stackmap or
+// no_pointers_stackmap becomes a reference to the real symbol, and the table it declares
+// is noted for add_go_declaration_funcdata.
 struct DeclaredFuncdata {
   bool argmap = false;   // FUNCDATA $0 (args pointer maps)
   bool arginfo = false;  // FUNCDATA $5 (arg info)
 };
-DeclaredFuncdata resolve_funcdata_placeholders(Unit& unit, Symbol* fn, Diag& diag) {
-  DeclaredFuncdata declared;
-  for (Prog* p = fn->func->text; p != nullptr; p = p->link) {
-    if (p->as != Op::FUNCDATA) continue;
-    const bool is_const = p->from.type == AddrType::Const;
-    if (is_const) {
-      declared.argmap |= p->from.offset == kFuncdataArgsPointerMaps;
-      declared.arginfo |= p->from.offset == kFuncdataArgInfo;
-    }
-    if (p->to.sym == nullptr) continue;
-    if (p->to.sym->name == "go_args_stackmap") {
-      if (!is_const || p->from.offset != kFuncdataArgsPointerMaps) {
-        error_at(unit, diag, p, "FUNCDATA use of go_args_stackmap(SB) without FUNCDATA_ArgsPointerMaps");
-      }
-      p->to.sym = derived(unit, fn, fn->name + ".args_stackmap");
-    } else if (p->to.sym->name == "no_pointers_stackmap") {
-      if (!is_const || p->from.offset != kFuncdataLocalsPointerMaps) {
-        error_at(unit, diag, p, "FUNCDATA use of no_pointers_stackmap(SB) without FUNCDATA_LocalsPointerMaps");
-      }
-      p->to.sym = no_pointers_stackmap(unit);
-    }
+void resolve_funcdata(Unit& unit, Symbol* fn, Diag& diag, Prog* p, DeclaredFuncdata& declared) {
+  const bool is_const = p->from.type == AddrType::Const;
+  if (is_const) {
+    declared.argmap |= p->from.offset == kFuncdataArgsPointerMaps;
+    declared.arginfo |= p->from.offset == kFuncdataArgInfo;
   }
-  return declared;
+  if (p->to.sym == nullptr) return;
+  if (p->to.sym->name == "go_args_stackmap") {
+    if (!is_const || p->from.offset != kFuncdataArgsPointerMaps) {
+      error_at(unit, diag, p, "FUNCDATA use of go_args_stackmap(SB) without FUNCDATA_ArgsPointerMaps");
+    }
+    p->to.sym = derived(unit, fn, fn->name + ".args_stackmap");
+  } else if (p->to.sym->name == "no_pointers_stackmap") {
+    if (!is_const || p->from.offset != kFuncdataLocalsPointerMaps) {
+      error_at(unit, diag, p, "FUNCDATA use of no_pointers_stackmap(SB) without FUNCDATA_LocalsPointerMaps");
+    }
+    p->to.sym = no_pointers_stackmap(unit);
+  }
 }
 
 // Inserts "FUNCDATA $table, name(SB)" right after TEXT.
@@ -131,11 +126,13 @@ void add_go_declaration_funcdata(Unit& unit, Symbol* fn, DeclaredFuncdata declar
   }
 }
 
-// Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
+// The source's FUNCDATA (resolve_funcdata), the FUNCDATA Go adds for a Go declaration,
+// then Go's linkpatch: progedit every instruction, then point "JMP n(PC)"-style branches,
 // which the parser leaves as an absolute instruction number (Prog::pc), at the first
-// instruction carrying that number. Such branches are rare: the progedit walk notes
-// whether there is one, and only then is the list walked again to resolve them. The
-// walk also notes the facts preprocess needs (calls, the last instruction).
+// instruction carrying that number. One walk does the source's FUNCDATA and progedit
+// (which leaves FUNCDATA alone, so the added ones need neither) and notes the facts
+// preprocess needs (calls, the last instruction); N(PC) branches are rare, and only when
+// the walk saw one is the list walked again to resolve them.
 frame::BodyFacts linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
   frame::BodyFacts body;
   Prog* text = fn->func->text;
@@ -143,12 +140,17 @@ frame::BodyFacts linkpatch(Unit& unit, Symbol* fn, Diag& diag) {
     return p->to.type == AddrType::Branch && p->to.target == nullptr && p->to.sym == nullptr;
   };
   bool any_pc_branch = false;
+  DeclaredFuncdata declared;
   for (Prog* p = text; p != nullptr; p = p->link) {
+    if (p->as == Op::FUNCDATA) resolve_funcdata(unit, fn, diag, p, declared);
     if (frame::progedit_applies(p)) frame::progedit(unit, p);
     any_pc_branch |= is_pc_branch(p);
     body.has_call |= p->as == Op::CALL || p->as == Op::DUFFCOPY || p->as == Op::DUFFZERO;
     body.last = p;
   }
+  // Added right after TEXT: the last instruction only changes when TEXT was the last.
+  add_go_declaration_funcdata(unit, fn, declared);
+  while (body.last->link != nullptr) body.last = body.last->link;
   if (!any_pc_branch) return body;
   std::unordered_map<int64_t, Prog*> by_pc;
   for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
@@ -202,7 +204,6 @@ void lower_function(Unit& unit, Symbol* fn, Diag& diag) {
   if (fi.textflags & textflag::kDupOk) fn->dupok = true;
   fi.funcid = func_id(unit, *fn);
 
-  add_go_declaration_funcdata(unit, fn, resolve_funcdata_placeholders(unit, fn, diag));
   frame::BodyFacts body = linkpatch(unit, fn, diag);
   frame::preprocess(unit, fn, diag, body);
   if (unit.shared) mark_tls_unsafe_points(unit, fn);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -42,6 +43,7 @@ class InstrEncoder {
   void put32(int64_t v) { put16(v); put16(v >> 16); }
   void put64(int64_t v) { put32(v); put32(v >> 32); }
 
+  const Form* select_two_memo(Op op, YClass ft, YClass tt);
   void encode_general(Prog* p, const Form* f);
   const Form* select_form(Prog* p);
   uint8_t* put_code(const Form& f, int rex);
@@ -78,6 +80,13 @@ class InstrEncoder {
   int disp8_scale_ = 0;  // EVEX: displacements are scaled by this (compressed disp8*N)
   int errors_ = 0;
   bool bad_ = false;
+  // select_two's answers for this function's instruction shapes (select_two_memo).
+  struct SelectMemo {
+    uint32_t key = 0;  // 0: empty
+    const Form* form = nullptr;
+  };
+  static constexpr int kMemoBits = 7;
+  std::array<SelectMemo, 1 << kMemoBits> select_memo_{};
 };
 
 // The class names ("Yrl", "Ym", ...) for messages and tests.
@@ -185,6 +194,16 @@ inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   return true;
 }
 
+// select_two through a small direct-mapped memo of (op, from class, to class): a function
+// repeats few instruction shapes, and a hit costs one compare instead of the masks.
+inline const Form* InstrEncoder::select_two_memo(Op op, YClass ft, YClass tt) {
+  static_assert(kNumOps < (1 << 15) && Ymax <= 256);
+  const uint32_t key = 1u << 31 | static_cast<uint32_t>(op) << 16 | uint32_t{ft} << 8 | tt;
+  SelectMemo& m = select_memo_[(key * 0x9E3779B1u) >> (32 - kMemoBits)];
+  if (m.key != key) m = {key, select_two(op, ft, tt)};
+  return m.form;
+}
+
 // Most instructions take the fast path: no segment prefix, at most from and to, no suffix,
 // a plain ModRM form (encode_plain_modrm). It stays small, with everything else in
 // encode_general, so that the common case pays for no more than it uses.
@@ -200,7 +219,7 @@ inline void InstrEncoder::encode(Prog* p) {
   // Segment registers and TLS are numbered after all others: one test rules out prefixes.
   if (std::max({p->from.reg, p->from.index, p->to.reg, p->to.index}) < reg::CS &&
       p->rest.empty() && p->scond == 0) {
-    f = select_two(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
+    f = select_two_memo(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
     if (f != nullptr && f->plain_modrm && encode_plain_modrm(p, *f)) return;
     // Code bytes alone (RET, a pseudo-instruction's none): what do_form and finish give.
     if (f != nullptr && f->code_only) {

@@ -29,8 +29,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "release", "bench",
                                                     "asm_throughput_bench"))
-    ap.add_argument("--goroot", default=os.environ.get("GOROOT", "/usr/lib/go-1.19"))
-    ap.add_argument("--work", default=os.path.join(ROOT, "build", "diff"))
+    run_diff.add_oracle_args(ap, gostack=False)
     ap.add_argument("--seconds", default="3")
     ap.add_argument("--no-go", action="store_true", help="skip the Go reference run")
     ap.add_argument("--write-list", metavar="FILE", help="write the file list to FILE and stop")

@@ -58,9 +58,7 @@ def timed(cmd, cwd, fresh=None):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gostack", default=os.path.join(ROOT, "build", "release", "gostack"))
-    ap.add_argument("--goroot", default=os.environ.get("GOROOT", "/usr/lib/go-1.19"))
-    ap.add_argument("--work", default=os.path.join(ROOT, "build", "diff"))
+    run_diff.add_oracle_args(ap)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--only", help="only files whose path contains this text")
     ap.add_argument("--listing", action="store_true", help="add -S (time the listing too)")

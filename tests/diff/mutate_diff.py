@@ -39,7 +39,6 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import run_diff  # noqa: E402  (manifests, headers, listing parser)
 
@@ -258,9 +257,7 @@ def run_case(job):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gostack", default=os.path.join(ROOT, "build", "release", "gostack"))
-    ap.add_argument("--goroot", default=os.environ.get("GOROOT", "/usr/lib/go-1.19"))
-    ap.add_argument("--work", default=os.path.join(ROOT, "build", "diff"))
+    run_diff.add_oracle_args(ap)
     ap.add_argument("--cases", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-j", type=int, default=os.cpu_count() or 2)

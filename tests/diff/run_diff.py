@@ -307,14 +307,21 @@ def write_baseline(path, results):
                     f.write("%s\t%s\t%s\n" % (r.corpus, r.file, name))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gostack", default=os.path.join(ROOT, "build", "release", "gostack"))
-    ap.add_argument("--ours-cmd", help="command run instead of 'GOSTACK asm' (e.g. Go's asm, "
-                    "to check the harness: everything must then be identical)")
+def add_oracle_args(ap, gostack=True):
+    """The options every script that runs Go's asm beside gostack takes: --gostack (the
+    binary), --goroot (Go 1.19) and --work (the generated headers and Go's build cache)."""
+    if gostack:
+        ap.add_argument("--gostack", default=os.path.join(ROOT, "build", "release", "gostack"))
     ap.add_argument("--goroot", default=os.environ.get("GOROOT", "/usr/lib/go-1.19"))
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "diff"),
                     help="directory for the generated headers and Go's build cache")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    add_oracle_args(ap)
+    ap.add_argument("--ours-cmd", help="command run instead of 'GOSTACK asm' (e.g. Go's asm, "
+                    "to check the harness: everything must then be identical)")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--timeout", type=int, default=120, help="seconds per assembler run")
     ap.add_argument("--detail", action="store_true", help="print per-file counts and differences")

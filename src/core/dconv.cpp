@@ -86,25 +86,16 @@ void append_name(std::string& out, const Addr& a, const DconvStyle& style) {
 }
 
 // Go's "%.17g" with ".0" after a number that has neither '.' nor 'e' ("1.5", "2.0",
-// "1e+20"); infinities and NaN as the style says.
-void append_float(std::string& out, double v, DconvStyle::Floats floats) {
+// "1e+20"). Go's %g spells infinities and NaN +Inf, -Inf and NaN, which get the ".0" too.
+void append_float(std::string& out, double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
-  const std::string_view s = buf;
-  const bool plain = s.find_first_of(".e") == std::string_view::npos;
-  if (floats == DconvStyle::Floats::CNames) {
-    out += s;
-    if (plain) out += ".0";
-  } else if (s == "inf") {
-    out += "+Inf";
-  } else if (s == "-inf") {
-    out += "-Inf";
-  } else if (s == "nan" || s == "-nan") {
-    out += "NaN";
-  } else {
-    out += s;
-    if (plain) out += ".0";
-  }
+  std::string_view s = buf;
+  if (s == "inf") s = "+Inf";
+  else if (s == "-inf") s = "-Inf";
+  else if (s == "nan" || s == "-nan") s = "NaN";
+  out += s;
+  if (s.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
 }  // namespace
@@ -176,7 +167,7 @@ void append_dconv(std::string& out, const Addr& a, const DconvStyle& style) {
       return;
     case AddrType::FConst:
       out += "$(";
-      append_float(out, a.fval, style.floats);
+      append_float(out, a.fval);
       out += ')';
       return;
     case AddrType::SConst:

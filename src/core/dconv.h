@@ -15,11 +15,6 @@ struct DconvStyle {
   std::string (*quote)(std::string_view);
   // Go's DconvWithABIDetail: a symbol reference carries its ABI ("f<ABIInternal>(SB)").
   bool abi_detail = false;
-  // How $(float) spells infinities and NaN: as Go's %g does (+Inf, -Inf, NaN; the
-  // listing), or as C's %g does, with the ".0" any number without '.' or 'e' gets (inf.0,
-  // -inf.0, nan.0; the parser's messages).
-  enum class Floats : uint8_t { GoNames, CNames };
-  Floats floats = Floats::GoNames;
 };
 
 // Appends a's text: "16(R14)", "\"\".leaf(SB)", "$24-8", "$-128", "(AX)(BX*8)".

@@ -135,7 +135,7 @@ void write_symbol(const Unit& unit, const Symbol& s, std::string& out) {
 }  // namespace
 
 std::string format_addr(const Unit&, const Prog&, const Addr& a) {
-  // Go's Dconv as the listing prints it: no ABI detail, Go's names for infinities and NaN.
+  // Go's Dconv as the listing prints it: no ABI detail.
   return dconv(a, DconvStyle{.quote = lex::go_quote});
 }
 

@@ -7,10 +7,7 @@
 namespace gostack::parse {
 
 std::string describe_addr(const Addr& a, bool abi_detail) {
-  // The messages have always spelled a $(float)'s infinities and NaN as C's %g does.
-  return dconv(a, DconvStyle{.quote = lex::go_quote,
-                             .abi_detail = abi_detail,
-                             .floats = DconvStyle::Floats::CNames});
+  return dconv(a, DconvStyle{.quote = lex::go_quote, .abi_detail = abi_detail});
 }
 
 }  // namespace gostack::parse

@@ -169,9 +169,10 @@ TEST(Listing, OperandForms) {
   EXPECT_EQ(fmt(indir), "*x.y(SB)");  // Go 1.19 -S: "CALL\t*x.y(SB)"
 }
 
-// core/dconv's two styles: the listing's (no ABI detail; Go's names for infinities and NaN)
-// and the parser messages' (ABI detail when asked; C's spelling of them, with ".0"). Both
-// quote a string constant as Go's %q does, printable runes as they are.
+// core/dconv's two styles: the listing's (no ABI detail) and the parser messages' (ABI
+// detail when asked). Both spell a float as Go's "%.17g" plus ".0" does, infinities and NaN
+// included ($(+Inf.0), as Go prints them), and quote a string constant as Go's %q does,
+// printable runes as they are.
 TEST(Listing, DconvStyles) {
   Unit u;
   Prog p;
@@ -180,16 +181,17 @@ TEST(Listing, DconvStyles) {
   Addr f;
   f.type = AddrType::FConst;
   f.fval = std::numeric_limits<double>::infinity();
-  EXPECT_EQ(listing(f), "$(+Inf)");
-  EXPECT_EQ(message(f, false), "$(inf.0)");
+  EXPECT_EQ(listing(f), "$(+Inf.0)");
+  EXPECT_EQ(message(f, false), "$(+Inf.0)");
   f.fval = -f.fval;
-  EXPECT_EQ(listing(f), "$(-Inf)");
-  EXPECT_EQ(message(f, false), "$(-inf.0)");
+  EXPECT_EQ(listing(f), "$(-Inf.0)");
+  EXPECT_EQ(message(f, false), "$(-Inf.0)");
   f.fval = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(listing(f), "$(NaN)");
-  EXPECT_EQ(message(f, false), "$(nan.0)");
+  EXPECT_EQ(listing(f), "$(NaN.0)");
+  EXPECT_EQ(message(f, false), "$(NaN.0)");
   f.fval = 3;
-  EXPECT_EQ(listing(f), message(f, false));
+  EXPECT_EQ(listing(f), "$(3.0)");
+  EXPECT_EQ(message(f, false), "$(3.0)");
   Addr ext = Named(u, AddrName::Extern, "x.y", 8);
   ext.sym->abi = Abi::AbiInternal;
   EXPECT_EQ(listing(ext), "x.y+8(SB)");

@@ -52,7 +52,10 @@ TEST_P(FrameOracle, ListingMatchesGo) {
   const fs::path dir = fs::path(GOSTACK_SOURCE_DIR) / "tests/data/frame";
   const std::string file = GetParam();
   const std::string flags = file_flags(dir / file);
-  const std::string tmp = ::testing::TempDir();
+  // Each case runs as its own ctest test, two at a time: each needs its own output files.
+  const objtest::TempDir tmp_dir;
+  const std::string& tmp = tmp_dir.path();
+  ASSERT_FALSE(tmp.empty()) << "mkdtemp failed";
   const std::string cd = "cd " + dir.string() + " && ";
 
   auto go = run(cd + kGoAsm + flags + " -I " + kGoInclude + kDefines + " -S -o " + tmp + "/go.o ./" + file);

@@ -502,7 +502,8 @@ Tok Tokenizer::next() {
   Tok tok = scan();
   while (tok == tok::kComment) {  // skipped, but for a //go:build line
     const std::string_view t = text();
-    line_ += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
+    // A line comment stops before its newline; only a block comment can hold some.
+    if (t[1] == '*') line_ += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
     if (t.starts_with("//go:build")) return tok::kBuildComment;
     tok = scan();
   }

@@ -98,8 +98,14 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         if (static_cast<uint32_t>(t - lex::tok::kRawString) <=
             static_cast<uint32_t>(lex::tok::kIdent - lex::tok::kRawString)) {
           if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
-          *out++ = t == lex::tok::kIdent && lex_.ident_is_made() ? lex::Token{t, lex_.text()}
-                                                                 : lex::make_token(t, lex_.text(), store_);
+          // Stored field by field: a Token built first (either way) goes through a stack copy.
+          if (t == lex::tok::kIdent && lex_.ident_is_made()) {
+            out->kind = t;
+            out->text = lex_.text();
+          } else {
+            *out = lex::make_token(t, lex_.text(), store_);
+          }
+          ++out;
           continue;
         }
         // Punctuation through kPunct; the other classes (EOF, //go:build, the two-character
@@ -150,7 +156,15 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         }
         if (split) break;
         if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
-        *out++ = lex::make_token(t, lex_.text(), store_);
+        // Punctuation and operators as they are (what make_token returns for them); a
+        // function-like macro's bare name is made like an identifier.
+        if (t != lex::tok::kMacroName) {
+          out->kind = t;
+          out->text = lex_.text();
+        } else {
+          *out = lex::make_token(t, lex_.text(), store_);
+        }
+        ++out;
       }
       if (is_label) break;
       if (Token* const first = stmt_tokens_.data() + begin; out != first) {

@@ -70,7 +70,7 @@ class Input {
   // Text of the last token: a view that stays valid until the Input is destroyed.
   std::string_view text() const { return text_; }
   // For an identifier just returned: whether make_token would return its text unchanged.
-  bool ident_is_made() const;
+  bool ident_is_made() const { return made_; }
   const std::string& file() const;
   int line() const {
     const Frame& f = stack_.back();
@@ -95,14 +95,18 @@ class Input {
 
   void push_source(const std::string& name, std::string_view src, bool header);
   Tok stack_next();  // the next token of the frames, its text kept in stack_text_
-  // The same, the text given in *text (next() keeps it in a register, not in stack_text_).
-  Tok stack_read(std::string_view* text);
+  // The same, the text given in *text (next() keeps it in a register, not in stack_text_),
+  // and for an identifier in *made whether make_token would return its text unchanged: a
+  // file's if plain ASCII, and always a token list's (macro bodies and arguments are stored
+  // made).
+  Tok stack_read(std::string_view* text, bool* made);
   std::string_view stack_text() const { return stack_text_; }
   // make_token of the token stack_next returned last, t: an identifier already made (see
-  // ident_is_made) is kept as it is.
+  // stack_made) is kept as it is.
   Token stack_token(Tok t) {
-    return t == tok::kIdent && ident_is_made() ? Token{t, stack_text_} : make_token(t, stack_text_, store_);
+    return t == tok::kIdent && stack_made() ? Token{t, stack_text_} : make_token(t, stack_text_, store_);
   }
+  bool stack_made() const;
   int stack_col() const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
@@ -188,6 +192,7 @@ class Input {
   bool enabled_ = true;               // the innermost one's, or true outside them
   bool beginning_of_line_ = true;
   std::string_view text_;
+  bool made_ = false;  // ident_is_made() of the last token next() returned
   bool peek_ = false;
   Tok peek_token_ = tok::kEOF;
   std::string_view peek_text_;
@@ -201,17 +206,19 @@ inline uint64_t macro_filter_bit(std::string_view s) {
   return uint64_t{1} << ((s.size() * 7 + static_cast<uint8_t>(s.back())) & 63);
 }
 
-inline Tok Input::stack_read(std::string_view* text) {
+inline Tok Input::stack_read(std::string_view* text, bool* made) {
   for (;;) {
     Frame& f = stack_.back();
     Tok t;
     if (f.tz != nullptr) {
       t = f.tz->next();
       *text = f.tz->text();
+      *made = f.tz->ascii_ident();
     } else if (++f.pos < static_cast<int32_t>(f.count)) {
       const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
       t = tk.kind;
       *text = tk.text;
+      *made = true;
     } else {
       t = tok::kEOF;
       *text = {};
@@ -221,7 +228,10 @@ inline Tok Input::stack_read(std::string_view* text) {
   }
 }
 
-inline Tok Input::stack_next() { return stack_read(&stack_text_); }
+inline Tok Input::stack_next() {
+  bool made;  // asked again by stack_made when needed (rarely)
+  return stack_read(&stack_text_, &made);
+}
 
 // Asked of every identifier; the filter answers most.
 inline const Macro* Input::find_macro(std::string_view name) const {
@@ -229,11 +239,10 @@ inline const Macro* Input::find_macro(std::string_view name) const {
   return lookup_macro(name);
 }
 
-// The frame on top produced the identifier: a file, where it is made if plain ASCII, or a
-// token list, whose identifiers were stored made (macro bodies and arguments). The one
-// exception is the token read ahead after a function-like macro's name: it comes with raw
-// text while the list on top holds that name (kMacroName).
-inline bool Input::ident_is_made() const {
+// For the identifier stack_next returned last. The frame on top produced it: a file, where it
+// is made if plain ASCII, or a token list, whose identifiers were stored made (macro bodies
+// and arguments).
+inline bool Input::stack_made() const {
   const Frame& f = stack_.back();
   if (f.tz != nullptr) return f.tz->ascii_ident();
   const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
@@ -242,7 +251,9 @@ inline bool Input::ident_is_made() const {
 
 inline Tok Input::next() {
   if (peek_) {
+    // The token read ahead after a function-like macro's name comes with raw text, as read.
     peek_ = false;
+    made_ = false;
     text_ = peek_text_;
     return peek_token_;
   }
@@ -250,9 +261,11 @@ inline Tok Input::next() {
   // after 100 expansions in a row, as Go does.
   for (int nesting = 0; nesting < 100;) {
     std::string_view text;
-    Tok t = stack_read(&text);
+    bool made;
+    Tok t = stack_read(&text, &made);
     if (t == '#') return directive();
     if (t == tok::kIdent) {
+      made_ = made;
       if (const Macro* m = find_macro(text)) {
         ++nesting;
         // Most macros stand for one token that needs no more preprocessing (NOSPLIT, the
@@ -272,6 +285,7 @@ inline Tok Input::next() {
         if (m->count == 0) continue;
         t = body->kind;
         text = body->text;
+        made_ = true;  // stored made
       }
     }
     if (t == tok::kEOF && !ifdef_stack_.empty()) fail("unclosed #ifdef or #ifndef");

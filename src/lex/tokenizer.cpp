@@ -61,6 +61,32 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 
 bool is_ascii_ident_byte(char c) { return kByteClass[static_cast<uint8_t>(c)] & (kLetter | kDigit); }
 
+// What a token that starts with an ASCII character is, for scan()'s dispatch: most tokens
+// are told apart by this one lookup. Every other ASCII character is a token by itself.
+enum class Start : uint8_t {
+  Punct, Blank, Letter, Digit, Newline,
+  PairFirst,  // '-', '@', '<', '>': may begin a two-character operator
+  Quote, Apostrophe, Dot, Slash,
+  Other,  // EOF or a character outside ASCII
+};
+constexpr std::array<Start, 128> kStart = [] {
+  std::array<Start, 128> t{};
+  t['\t'] = t['\r'] = t[' '] = Start::Blank;
+  for (int c = 0; c < 128; ++c) {
+    if (kByteClass[c] & kLetter) t[c] = Start::Letter;
+    if (kByteClass[c] & kDigit) t[c] = Start::Digit;
+  }
+  t['\n'] = Start::Newline;
+  t['-'] = t['@'] = t['<'] = t['>'] = Start::PairFirst;
+  t['"'] = Start::Quote;
+  t['\''] = Start::Apostrophe;
+  t['.'] = Start::Dot;
+  t['/'] = Start::Slash;
+  return t;
+}();
+
+Start start_of(int32_t ch) { return static_cast<uint32_t>(ch) < kStart.size() ? kStart[ch] : Start::Other; }
+
 // The end of the run of ASCII letters, digits and '_' at p, which must stop at a byte of the
 // buffer that ends at buf_end (scan_simple_defines: the line's '\n').
 const char* ident_end(const char* p, const char* buf_end) {
@@ -420,78 +446,96 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
 // Inlined into next(), its only caller, which runs once per token.
 [[gnu::always_inline]] inline Tok Tokenizer::scan() {
   int32_t ch = peek_char();
-  tok_pos_ = -1;
-  if (ch == '\t' || ch == '\r' || ch == ' ') {
+  Start what = start_of(ch);
+  if (what == Start::Blank) {
+    // Outside any token: an error reading the character after the blanks is reported there.
+    tok_pos_ = -1;
     // The blanks that follow are plain ASCII: skipped at once, up to the next character.
     const char* p = src_.data() + src_pos_;
     while (*p == '\t' || *p == '\r' || *p == ' ') ++p;
     src_pos_ = static_cast<size_t>(p - src_.data());
     ch = advance();
+    what = start_of(ch);
   }
 
   tok_pos_ = static_cast<long>(src_pos_) - last_char_len_;
 
   Tok tok = ch;
-  if (ch >= 0 && ch < 0x80 ? (kByteClass[static_cast<uint8_t>(ch)] & kLetter) != 0 : is_ident_rune(ch, 0)) {
-    tok = tok::kIdent;
-    ascii_ident_ = ch < 0x80;
-    ch = scan_identifier();
-  } else if (is_decimal(ch)) {
-    tok = tok::kInt;
-    if (const int32_t after = scan_plain_int(ch); after != kNotPlain) {
-      ch = after;
-    } else {
-      std::tie(tok, ch) = scan_number(ch, false);
-    }
-  } else {
-    switch (ch) {
-      case kEOFChar: break;
-      case '"':
-        scan_string('"');
-        tok = tok::kString;
-        ch = advance();
-        break;
-      case '\'':
-        if (scan_string('\'') != 1) error("invalid char literal");
-        tok = tok::kChar;
-        ch = advance();
-        break;
-      case '.':
-        ch = advance();
-        if (is_decimal(ch)) std::tie(tok, ch) = scan_number(ch, true);
-        break;
-      case '/':
-        ch = advance();
-        if (ch == '/' || ch == '*') {
-          ch = scan_comment(ch);
-          tok = tok::kComment;
-        }
-        break;
-      default: {
-        // '\n' counts a line; '-', '@', '<' and '>' may begin a two-character operator whose
-        // second character is the lookahead. That character is consumed as text/scanner's
-        // Next() would, outside any token (a message about what follows it names the
-        // lookahead, not the operator); the operator's text is both characters.
-        ch = advance();
-        Tok pair = 0;
-        switch (tok) {
-          case '\n': ++line_; break;
-          case '-': pair = ch == '>' ? tok::kArr : 0; break;
-          case '@': pair = ch == '>' ? tok::kRot : 0; break;
-          case '<': pair = ch == '<' ? tok::kLsh : 0; break;
-          case '>': pair = ch == '>' ? tok::kRsh : 0; break;
-          default: break;
-        }
-        if (pair != 0) {
-          const long first = tok_pos_;
-          tok_pos_ = -1;
-          ch = advance();
-          tok_pos_ = first;
-          tok = pair;
-        }
-        break;
+  switch (what) {
+    case Start::Letter:
+      tok = tok::kIdent;
+      ascii_ident_ = true;
+      ch = scan_identifier();
+      break;
+    case Start::Digit:
+      tok = tok::kInt;
+      if (const int32_t after = scan_plain_int(ch); after != kNotPlain) {
+        ch = after;
+      } else {
+        std::tie(tok, ch) = scan_number(ch, false);
       }
+      break;
+    case Start::Other:
+      if (ch == kEOFChar) break;
+      if (is_ident_rune(ch, 0)) {
+        tok = tok::kIdent;
+        ascii_ident_ = false;
+        ch = scan_identifier();
+      } else {
+        ch = advance();
+      }
+      break;
+    case Start::Quote:
+      scan_string('"');
+      tok = tok::kString;
+      ch = advance();
+      break;
+    case Start::Apostrophe:
+      if (scan_string('\'') != 1) error("invalid char literal");
+      tok = tok::kChar;
+      ch = advance();
+      break;
+    case Start::Dot:
+      ch = advance();
+      if (is_decimal(ch)) std::tie(tok, ch) = scan_number(ch, true);
+      break;
+    case Start::Slash:
+      ch = advance();
+      if (ch == '/' || ch == '*') {
+        ch = scan_comment(ch);
+        tok = tok::kComment;
+      }
+      break;
+    case Start::Newline:
+      ch = advance();
+      ++line_;
+      break;
+    case Start::PairFirst: {
+      // The second character of the operator is the lookahead. It is consumed as
+      // text/scanner's Next() would, outside any token (a message about what follows it
+      // names the lookahead, not the operator); the operator's text is both characters.
+      ch = advance();
+      Tok pair = 0;
+      switch (tok) {
+        case '-': pair = ch == '>' ? tok::kArr : 0; break;
+        case '@': pair = ch == '>' ? tok::kRot : 0; break;
+        case '<': pair = ch == '<' ? tok::kLsh : 0; break;
+        case '>': pair = ch == '>' ? tok::kRsh : 0; break;
+        default: break;
+      }
+      if (pair != 0) {
+        const long first = tok_pos_;
+        tok_pos_ = -1;
+        ch = advance();
+        tok_pos_ = first;
+        tok = pair;
+      }
+      break;
     }
+    case Start::Punct:
+    case Start::Blank:  // (not after the skip above)
+      ch = advance();
+      break;
   }
   tok_end_ = static_cast<long>(src_pos_) - last_char_len_;
   ch_ = ch;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,7 +109,9 @@ struct Prog {
   Op as = Op::XXX;
   Addr from;
   Addr to;
-  std::vector<RestArg> rest;  // third and later operands, Go order
+  // Third and later operands, Go order: storage owned by the Unit (Unit::new_rest), so that
+  // a Prog owns no heap memory of its own.
+  std::span<RestArg> rest;
   RegNum reg = reg::NONE;     // second source register (Go's Prog.Reg)
   RegNum regto2 = reg::NONE;  // second destination
   uint8_t scond = 0;          // AVX-512 suffixes (scond::*)

@@ -2,11 +2,13 @@
 // run produces. The stages communicate only through these types.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,28 +91,46 @@ class StableArena {
   StableArena(const StableArena&) = delete;
   StableArena& operator=(const StableArena&) = delete;
   ~StableArena() {
-    // Every chunk but the last is full.
     for (size_t i = 0; i < chunks_.size(); ++i) {
-      size_t cap = capacity(i);
-      std::destroy_n(chunks_[i], i + 1 == chunks_.size() ? used_ : cap);
-      std::allocator<T>().deallocate(chunks_[i], cap);
+      const Chunk& c = chunks_[i];
+      std::destroy(c.begin, i + 1 == chunks_.size() ? next_ : c.made_end);
+      std::allocator<T>().deallocate(c.begin, c.cap);
     }
   }
   // A new T, aggregate-initialised (T{}: each member from its default initializer).
   T* make() {
-    if (chunks_.empty() || used_ == capacity(chunks_.size() - 1)) {
-      chunks_.push_back(std::allocator<T>().allocate(capacity(chunks_.size())));
-      used_ = 0;
-    }
-    return ::new (static_cast<void*>(chunks_.back() + used_++)) T{};
+    if (next_ == end_) add_chunk(1);
+    return ::new (static_cast<void*>(next_++)) T{};
+  }
+  // n new Ts in a row (n > 0): what is left of the current chunk is skipped if they do not fit.
+  T* make_n(size_t n) {
+    if (static_cast<size_t>(end_ - next_) < n) add_chunk(n);
+    T* first = next_;
+    for (size_t i = 0; i < n; ++i) ::new (static_cast<void*>(next_++)) T{};
+    return first;
   }
 
  private:
+  struct Chunk {
+    T* begin;
+    T* made_end;  // one past the last object made; for the last chunk, next_ says it
+    size_t cap;
+  };
   static constexpr size_t capacity(size_t chunk) {
     return chunk >= 32 || (kFirst << chunk) > kMax ? kMax : kFirst << chunk;
   }
-  std::vector<T*> chunks_;
-  size_t used_ = 0;  // objects made in the last chunk
+  // Starts a chunk with room for at least n objects.
+  void add_chunk(size_t n) {
+    if (!chunks_.empty()) chunks_.back().made_end = next_;
+    const size_t cap = std::max(capacity(chunks_.size()), n);
+    T* p = std::allocator<T>().allocate(cap);
+    chunks_.push_back(Chunk{p, p, cap});
+    next_ = p;
+    end_ = p + cap;
+  }
+  std::vector<Chunk> chunks_;
+  T* next_ = nullptr;  // where the next object goes in the last chunk
+  T* end_ = nullptr;   // the end of the last chunk
 };
 
 // Symbols of one name space by name: open addressing with linear probing in a power-of-two
@@ -166,6 +186,10 @@ struct Unit {
   std::string format_pos(const Pos& pos) const;
 
   Prog* new_prog() { return progs_.make(); }
+  // Storage for n extra operands of one Prog (Prog::rest), empty for n == 0.
+  std::span<RestArg> new_rest(size_t n) {
+    return n == 0 ? std::span<RestArg>() : std::span<RestArg>(rest_args_.make_n(n), n);
+  }
   std::string_view intern(std::string s) {
     strings_.push_back(std::move(s));
     return strings_.back();
@@ -174,6 +198,8 @@ struct Unit {
  private:
   // Progs: 16 in the first chunk (a tiny file touches one page), up to 512 a chunk.
   StableArena<Prog, 16, 512> progs_;
+  // Prog::rest storage: few instructions have a third operand.
+  StableArena<RestArg, 16, 256> rest_args_;
   std::deque<std::string> strings_;
   StableArena<Symbol, 16, 256> symbols_;  // names are stable table keys
   // The symbols by name, one space each for file-local (<>), ABI0 and ABIInternal names:

@@ -164,7 +164,7 @@ void nopout(Prog* p) {
   p->as = Op::NOP;
   p->scond = 0;
   p->from = Addr{};
-  p->rest.clear();
+  p->rest = {};
   p->reg = reg::NONE;
   p->to = Addr{};
 }

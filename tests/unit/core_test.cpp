@@ -129,7 +129,8 @@ TEST(Unit, NameSpacesAreSeparate) {
   EXPECT_EQ(unit.find("bar", true), nullptr);
 }
 
-// Progs come out distinct, each as a fresh Prog, and stay where they were made.
+// Progs come out distinct, each as a fresh Prog, and stay where they were made; so do their
+// extra operands (Unit::new_rest), which do not overlap across chunk boundaries.
 TEST(Unit, ProgsAreFreshAndStable) {
   Unit unit;
   std::vector<Prog*> made;
@@ -140,7 +141,11 @@ TEST(Unit, ProgsAreFreshAndStable) {
     EXPECT_TRUE(p->rest.empty());
     EXPECT_EQ(p->pc, 0);
     p->pc = i;
-    p->rest.resize(static_cast<size_t>(i % 3));
+    p->rest = unit.new_rest(static_cast<size_t>(i % 3));
+    for (size_t k = 0; k < p->rest.size(); ++k) {
+      EXPECT_EQ(p->rest[k].addr.offset, 0);
+      p->rest[k].addr.offset = 10 * i + static_cast<int>(k);
+    }
     if (!made.empty()) made.back()->link = p;
     made.push_back(p);
   }
@@ -149,6 +154,7 @@ TEST(Unit, ProgsAreFreshAndStable) {
     EXPECT_EQ(p, made[static_cast<size_t>(i)]);
     EXPECT_EQ(p->pc, i);
     EXPECT_EQ(p->rest.size(), static_cast<size_t>(i % 3));
+    for (size_t k = 0; k < p->rest.size(); ++k) EXPECT_EQ(p->rest[k].addr.offset, 10 * i + static_cast<int>(k));
   }
   EXPECT_EQ(i, 3000);
 }

@@ -122,7 +122,8 @@ Prog* to_prog(Unit& unit, const Case& c, int line) {
     (unary_dst(op_name(c.op)) ? p->to : p->from) = c.ops[0]->addr;
   } else if (n >= 2) {
     p->from = c.ops[0]->addr;
-    for (size_t i = 1; i + 1 < n; ++i) p->rest.push_back({c.ops[i]->addr, false});
+    p->rest = unit.new_rest(n - 2);
+    for (size_t i = 1; i + 1 < n; ++i) p->rest[i - 1].addr = c.ops[i]->addr;
     p->to = c.ops[n - 1]->addr;
   }
   return p;

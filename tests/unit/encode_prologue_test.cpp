@@ -240,14 +240,16 @@ TEST(EncodeErrors, EvexFormsAndSuffixErrors) {
   {
     Fn f;
     Prog* p = f.add(Op::VADDPD, R(reg_x(16)), R(reg_x(1)));  // X16 needs EVEX
-    p->rest.push_back({R(reg_x(2)), false});
+    p->rest = f.unit.new_rest(1);
+    p->rest[0].addr = R(reg_x(2));
     EXPECT_EQ(f.hex(), "62b1ed0858c8");  // Go 1.19's bytes
     EXPECT_TRUE(f.errors.empty());
   }
   {
     Fn f;
     Prog* p = f.add(Op::VADDPD, R(reg_x(1)), R(reg_x(3)));  // .BCST needs a memory source
-    p->rest.push_back({R(reg_x(2)), false});
+    p->rest = f.unit.new_rest(1);
+    p->rest[0].addr = R(reg_x(2));
     p->scond = scond::kBCST;
     f.hex();
     ASSERT_EQ(f.errors.size(), 1u);

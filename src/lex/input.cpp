@@ -61,6 +61,24 @@ uint64_t load_bytes(const char* at, size_t k) {  // k <= 8 bytes
   return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
 }
 
+// The kind of token `s` is if it is one plain token that tokenize() returns as it is: an
+// identifier of ASCII letters, digits and '_', or a decimal integer without a leading zero
+// (what -D names and values usually are). nullopt for anything else, left to tokenize().
+std::optional<Tok> plain_word(std::string_view s) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (s.empty()) return std::nullopt;
+  if (digit(s[0])) {
+    if (s[0] == '0' && s.size() > 1) return std::nullopt;  // octal: the scanner checks its digits
+    if (std::all_of(s.begin(), s.end(), digit)) return tok::kInt;
+    return std::nullopt;
+  }
+  if (letter(s[0]) && std::all_of(s.begin(), s.end(), [&](char c) { return letter(c) || digit(c); })) {
+    return tok::kIdent;
+  }
+  return std::nullopt;
+}
+
 // Whether path.Clean would return the path as it is: names separated by single slashes,
 // none of them "." or "..", no slash at the end (what an include directory and a header
 // name joined usually are).
@@ -116,15 +134,16 @@ static std::string os_error(const char* op, const std::string& path, int errnum)
 }
 
 // A whole file in a buffer that is not zero-filled first (a go_asm.h is read per assembly),
-// followed by a NUL byte (which Tokenizer wants after its source); null and the open error
-// in *err if it cannot be opened. A read error (the name is a directory, which opens) ends
-// the text there and is given in *read_err ("read name: is a directory"), as Go's scanner
-// reports it and goes on with what it read.
-static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, std::string* err,
+// followed by a NUL byte (which Tokenizer wants after its source); null and the open
+// error's errno in *open_errno if it cannot be opened (#include tries several names and
+// reports only the last failure: its message is made when needed). A read error (the name
+// is a directory, which opens) ends the text there and is given in *read_err ("read name:
+// is a directory"), as Go's scanner reports it and goes on with what it read.
+static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, int* open_errno,
                                         std::string* read_err) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    *err = os_error("open", path, errno);
+    *open_errno = errno;
     return nullptr;
   }
   // The size is a hint (a pipe has none); two bytes more let the read that sees EOF fit
@@ -155,8 +174,12 @@ static std::unique_ptr<char[]> read_raw(const std::string& path, size_t* size, s
 std::optional<std::string> read_file(const std::string& path, std::string* err, std::string* read_err) {
   size_t size = 0;
   std::string unreported;
-  std::unique_ptr<char[]> text = read_raw(path, &size, err, read_err ? read_err : &unreported);
-  if (!text) return std::nullopt;
+  int open_errno = 0;
+  std::unique_ptr<char[]> text = read_raw(path, &size, &open_errno, read_err ? read_err : &unreported);
+  if (!text) {
+    *err = os_error("open", path, open_errno);
+    return std::nullopt;
+  }
   return std::string(text.get(), size);
 }
 
@@ -176,6 +199,7 @@ Input::Input(InputConfig cfg) : cfg_(std::move(cfg)) { rehash(256); }
 Input::~Input() = default;
 
 std::optional<std::string> check_define_name(std::string_view name) {
+  if (plain_word(name) == tok::kIdent) return std::nullopt;
   TokenList toks = tokenize(name);
   if (toks.tokens.size() == 1 && toks.tokens[0].kind == tok::kIdent) return std::nullopt;
   std::string shown = toks.tokens.empty() ? "" : std::string(toks.tokens[0].text);
@@ -194,8 +218,12 @@ std::optional<std::string> Input::predefine(const std::string& spec) {
   Macro m;
   m.name = store_.keep(name);
   m.first = static_cast<uint32_t>(macro_tokens_.size());
-  for (const Token& t : tokenize(value).tokens) {
-    macro_tokens_.push_back(Token{t.kind, store_.keep(t.text)});
+  if (const std::optional<Tok> kind = plain_word(value)) {
+    macro_tokens_.push_back(Token{*kind, store_.keep(value)});
+  } else {
+    for (const Token& t : tokenize(value).tokens) {
+      macro_tokens_.push_back(Token{t.kind, store_.keep(t.text)});
+    }
   }
   m.count = static_cast<uint32_t>(macro_tokens_.size()) - m.first;
   add_macro(m);
@@ -244,9 +272,9 @@ const std::string& Input::file() const {
 
 // Go's Slice reports the token index as the column (only used to tell "#define A(x)" from
 // "#define A (x)" inside a macro body).
-int Input::stack_col() const {
+Input::ColMark Input::stack_col_mark() const {
   const Frame& f = stack_.back();
-  return f.tz ? f.tz->col() : f.pos;
+  return f.tz != nullptr ? ColMark{f.tz, f.tz->lookahead_offset(), 0} : ColMark{nullptr, 0, f.pos};
 }
 
 void Input::fail(const std::string& msg) const { throw LexError{file(), line(), msg}; }
@@ -349,13 +377,14 @@ void Input::macro_definition(Macro& m) {
   const std::string_view name = m.name;
   m.first = static_cast<uint32_t>(macro_tokens_.size());
   m.first_use = static_cast<uint32_t>(param_uses_.size());
-  int prev_col = stack_col();
+  // The column after the name, worked out only if a '(' follows (the source does not change).
+  const ColMark after_name = stack_col_mark();
   Tok t = stack_next();
   if (t == '\n' || t == tok::kEOF) return;  // empty body
   // "#define A(x)" has a parameter list, "#define A (x)" does not: the '(' must
   // immediately follow the name.
   std::vector<std::string_view> params;
-  if (t == '(' && stack_col() == prev_col + 1) {
+  if (t == '(' && stack_col() == col_of(after_name) + 1) {
     bool accept_arg = true;
     m.function_like = true;
     for (;;) {
@@ -540,17 +569,20 @@ void Input::include() {
   std::optional<std::string> name = go_unquote(stack_text());
   if (!name) fail("unquoting include file name:  invalid syntax");
   expect_newline("#include");
-  std::string err, read_err;
+  std::string read_err;
+  std::string tried = *name;  // the last path of Go's search tried, and why it failed
+  int open_errno = 0;
   size_t size = 0;
-  std::unique_ptr<char[]> src = read_raw(*name, &size, &err, &read_err);
+  std::unique_ptr<char[]> src = read_raw(tried, &size, &open_errno, &read_err);
   for (size_t i = 0; !src && i < cfg_.include_dirs.size(); ++i) {
-    src = read_raw(path_join(cfg_.include_dirs[i], *name), &size, &err, &read_err);
+    tried = path_join(cfg_.include_dirs[i], *name);
+    src = read_raw(tried, &size, &open_errno, &read_err);
   }
   if (!src && !cfg_.fallback_include_dir.empty()) {
-    std::string unused;
+    int unused;
     src = read_raw(path_join(cfg_.fallback_include_dir, *name), &size, &unused, &read_err);
   }
-  if (!src) fail("#include: " + err);
+  if (!src) fail("#include: " + os_error("open", tried, open_errno));
   if (!read_err.empty() && cfg_.report) cfg_.report(*name + ":1:1: " + read_err);
   push_source(*name, std::string_view(buffers_.emplace_back(std::move(src)).get(), size), true);
 }

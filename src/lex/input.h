@@ -107,7 +107,15 @@ class Input {
     return t == tok::kIdent && stack_made() ? Token{t, stack_text_} : make_token(t, stack_text_, store_);
   }
   bool stack_made() const;
-  int stack_col() const;
+  // Where stack_col() would measure now, for working the column out later if it is needed.
+  struct ColMark {
+    const Tokenizer* tz;  // a file: the column of its character at `offset`
+    size_t offset;
+    int pos;              // else a token list's index
+  };
+  ColMark stack_col_mark() const;
+  static int col_of(const ColMark& m) { return m.tz != nullptr ? m.tz->col_at(m.offset) : m.pos; }
+  int stack_col() const { return col_of(stack_col_mark()); }
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
   bool enabled() const { return enabled_; }

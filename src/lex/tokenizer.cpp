@@ -639,9 +639,8 @@ size_t Tokenizer::scan_simple_defines(bool at_hash, SimpleDefine* out, size_t ma
   return n;
 }
 
-// The lookahead's column, counted from the start of its line (a #define's line: short).
-int Tokenizer::col() const {
-  const size_t at = src_pos_ - static_cast<size_t>(last_char_len_);
+// Counted from the start of its line (a #define's line: short).
+int Tokenizer::col_at(size_t at) const {
   size_t line_start = at;
   while (line_start > 0 && src_[line_start - 1] != '\n') --line_start;
   return 1 + chars(line_start, at);

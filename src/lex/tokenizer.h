@@ -32,7 +32,9 @@ class Tokenizer {
   // Whether the last identifier scanned was all ASCII: text that make_token returns unchanged.
   bool ascii_ident() const { return ascii_ident_; }
   int line() const { return line_; }  // line of the last token (after '\n': the next line)
-  int col() const;             // column just after the last token (1-based, in characters)
+  // The lookahead's byte offset, and the column (1-based, in characters) of a byte's character.
+  size_t lookahead_offset() const { return src_pos_ - static_cast<size_t>(last_char_len_); }
+  int col_at(size_t offset) const;
   const std::string& name() const { return name_; }
   // A plain "#define NAME [VALUE]" line: the name, and the value (one token) or, if none, a
   // token of kind kEOF.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 #include <unordered_map>
 
@@ -186,7 +187,8 @@ FuncTable build(const Unit& unit, Diag& diag) {
     // pctospadj). The caller's BP is saved from the instruction after the prologue's
     // `MOVQ BP, (sp-8)(SP)` until the epilogue's `MOVQ (sp-8)(SP), BP`.
     int32_t sp = 0;
-    Pos last_pos{UINT32_MAX, 0};  // the position of the last line run's check
+    // The position of the last line run's check, as its 8 bytes: one compare per instruction.
+    uint64_t last_pos = std::bit_cast<uint64_t>(Pos{UINT32_MAX, 0});
     bool bp_saved = false, after_ret = false;
     int32_t save_sp = 0;  // SP delta where the prologue saved BP
     const Prog* first = fi.text->link;
@@ -203,8 +205,8 @@ FuncTable build(const Unit& unit, Diag& diag) {
         if (f.pcsp.empty() || f.pcsp.back().sp != sp) f.pcsp.push_back({pc, sp});
         // Most instructions stay on the file and line base of the one before: only a new
         // position (or base) needs its line computed and compared.
-        if (p->pos.file != last_pos.file || p->pos.line != last_pos.line) {
-          last_pos = p->pos;
+        if (std::bit_cast<uint64_t>(p->pos) != last_pos) {
+          last_pos = std::bit_cast<uint64_t>(p->pos);
           const LineRun lr{pc, p->pos.file, line_of(unit, p->pos)};
           if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
             f.pcline.push_back(lr);

@@ -699,16 +699,17 @@ uint64_t go_data_align(int64_t size) {
 }
 
 std::string elf_symbol_name(const Symbol& sym, const std::string& pkgpath) {
-  static const std::string kLocalPkg = "\"\".";
+  constexpr std::string_view kLocalPkg = "\"\".";
+  const std::string_view from = sym.name;
+  // Sized once: the usual name has one `"".` (at its start) or none.
   std::string name;
-  name.reserve(sym.name.size() + pkgpath.size() + 2);
+  name.reserve(from.size() + pkgpath.size() + 2);
   size_t pos = 0;
-  for (size_t hit; (hit = sym.name.find(kLocalPkg, pos)) != std::string::npos;
-       pos = hit + kLocalPkg.size()) {
-    name.append(sym.name, pos, hit - pos).append(pkgpath).append(".");
+  for (size_t hit; (hit = from.find(kLocalPkg, pos)) != std::string_view::npos; pos = hit + kLocalPkg.size()) {
+    name.append(from.substr(pos, hit - pos)).append(pkgpath).push_back('.');
   }
-  name.append(sym.name, pos, std::string::npos);
-  if (sym.is_static) name += "<>";
+  name.append(from.substr(pos));
+  if (sym.is_static) name.append("<>");
   return name;
 }
 

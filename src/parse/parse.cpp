@@ -25,10 +25,11 @@ void Parser::errorf(const std::string& msg) {
 }
 
 // The next token, skipping //go:build lines (allowed only before any code) and the
-// '#' that marks a processed directive. Inlined into line(), its only caller, once per token.
-[[gnu::always_inline]] inline Tok Parser::next_token() {
+// '#' that marks a processed directive. Inlined into line(), its only caller, once per token;
+// `in` is lex_, which line() keeps in a local.
+[[gnu::always_inline]] inline Tok Parser::next_token(lex::Input& in) {
   for (;;) {
-    Tok t = lex_.next();
+    Tok t = in.next();
     if (t == lex::tok::kBuildComment) {
       if (saw_code_) errorf("misplaced //go:build comment");
       continue;
@@ -61,21 +62,23 @@ constexpr std::array<Punct, 128> kPunct = [] {
 // Reads one statement. Returns false at EOF or after an error that ends parsing. The
 // operands view stmt_tokens_, valid until the next call.
 bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand>* operands) {
+  // The input through a local: the member would be reloaded after each store to a token.
+  lex::Input& in = lex_;
   for (;;) {  // once per label
     Tok t;
     for (;;) {
-      t = next_token();
+      t = next_token(in);
       // Errors in this statement are reported at the line where it starts.
-      line_num_ = lex_.line();
+      line_num_ = in.line();
       if (t == '\n' || t == ';') continue;
       if (t == lex::tok::kEOF) return false;
       break;
     }
     if (t != lex::tok::kIdent) {
-      errorf("expected identifier, found " + lex::go_quote(lex_.text()));
+      errorf("expected identifier, found " + lex::go_quote(in.text()));
       return false;
     }
-    *word = lex_.text();
+    *word = in.text();
     cond->clear();
     operands->clear();
     // The statement's tokens go to stmt_tokens_ through a cursor kept in a local (the
@@ -91,7 +94,7 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
       for (;;) {
         // saw_code_ is set (the statement's word was code), so next_token's bookkeeping
         // reduces to the '#' and //go:build cases below.
-        t = lex_.next();
+        t = in.next();
         // Identifiers, numbers, strings and characters (kinds kRawString..kIdent), about
         // half the tokens, neither split nor nest and are never a suffix or label: straight
         // to the copy. Identifiers need no rewriting when plain ASCII or made in a macro body.
@@ -99,11 +102,11 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
             static_cast<uint32_t>(lex::tok::kIdent - lex::tok::kRawString)) {
           if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
           // Stored field by field: a Token built first (either way) goes through a stack copy.
-          if (t == lex::tok::kIdent && lex_.ident_is_made()) {
+          if (t == lex::tok::kIdent && in.ident_is_made()) {
             out->kind = t;
-            out->text = lex_.text();
+            out->text = in.text();
           } else {
-            *out = lex::make_token(t, lex_.text(), store_);
+            *out = lex::make_token(t, in.text(), store_);
           }
           ++out;
           continue;
@@ -126,8 +129,8 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
           case Punct::Directive: continue;  // the '#' of a processed directive
           case Punct::Dot:  // before any operand token: an instruction suffix such as .Z or .BCST
             if (out == stmt_tokens_.data()) {
-              t = next_token();
-              std::string_view str = lex_.text();
+              t = next_token(in);
+              std::string_view str = in.text();
               if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
               *cond += '.';
               *cond += str;
@@ -160,9 +163,9 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         // function-like macro's bare name is made like an identifier.
         if (t != lex::tok::kMacroName) {
           out->kind = t;
-          out->text = lex_.text();
+          out->text = in.text();
         } else {
-          *out = lex::make_token(t, lex_.text(), store_);
+          *out = lex::make_token(t, in.text(), store_);
         }
         ++out;
       }

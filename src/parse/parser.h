@@ -58,7 +58,7 @@ class Parser {
  private:
   // Statement level (parse.cpp).
   bool line(std::string_view* word, std::string* cond, std::vector<Operand>* operands);
-  Tok next_token();
+  Tok next_token(lex::Input& in);
   Token* grow_stmt_tokens(Token* out, Token** limit, std::vector<Operand>* operands);
   void errorf(const std::string& msg);
   Pos pos() const { return Pos{lex_.file_index(), line_num_}; }

@@ -45,13 +45,14 @@ enum class AddrName : uint8_t {
   GotRef,  // sym@GOT(SB)
 };
 
+// Members are ordered so that an Addr packs into 64 bytes (and a Prog into 208): every
+// Prog is made zeroed and its operands are copied about, so size is time.
 struct Addr {
   AddrType type = AddrType::None;
   AddrName name = AddrName::None;
   RegNum reg = reg::NONE;    // base register (or the register itself for Reg)
   RegNum index = reg::NONE;  // index register
   int16_t scale = 0;         // index scale (1,2,4,8); Go also parks a register here for some forms
-  int8_t cls = 0;            // encoder's cached operand class (Go's Class), 0 = not yet computed
   int64_t offset = 0;
   Symbol* sym = nullptr;
   // Operand-kind specific payload (Go keeps these in Addr.Val).
@@ -60,6 +61,7 @@ struct Addr {
   Prog* target = nullptr;   // Branch to a label or N(PC) target
   int32_t argsize = 0;      // TextSize: the args part of $frame-args
   bool argsize_set = false; // TextSize: whether -args was given (Go prints $frame only otherwise)
+  int8_t cls = 0;           // encoder's cached operand class (Go's Class), 0 = not yet computed
 };
 
 // Extra operands beyond From/To (Go's RestArgs): AVX three- and four-operand forms.
@@ -107,27 +109,28 @@ constexpr uint8_t kZ = 1 << 3;  // or'ed with the above
 struct Prog {
   Prog* link = nullptr;   // next instruction in the function (or in the file before TEXT split)
   Op as = Op::XXX;
+  RegNum reg = reg::NONE;     // second source register (Go's Prog.Reg)
+  RegNum regto2 = reg::NONE;  // second destination
+  uint8_t scond = 0;          // AVX-512 suffixes (scond::*)
   Addr from;
   Addr to;
   // Third and later operands, Go order: storage owned by the Unit (Unit::new_rest), so that
   // a Prog owns no heap memory of its own.
   std::span<RestArg> rest;
-  RegNum reg = reg::NONE;     // second source register (Go's Prog.Reg)
-  RegNum regto2 = reg::NONE;  // second destination
-  uint8_t scond = 0;          // AVX-512 suffixes (scond::*)
   Pos pos;
   // Filled by later stages.
   int64_t pc = 0;
+  Prog* forwd = nullptr;   // encoder: forward-branch chain
+  Prog* rel = nullptr;     // encoder: branch relocation chain
   int32_t spadj = 0;  // change of SP by this instruction (frame pass)
   uint16_t mark = 0;
   uint8_t isize = 0;  // encoded size in bytes
   uint8_t back = 0;   // encoder: backward-branch state
   uint8_t ft = 0, tt = 0;  // encoder: cached operand classes
-  Prog* forwd = nullptr;   // encoder: forward-branch chain
-  Prog* rel = nullptr;     // encoder: branch relocation chain
 
   // Convenience for Go's p.GetFrom3(): the first rest operand, if any.
   const Addr* from3() const { return rest.empty() ? nullptr : &rest.front().addr; }
 };
+static_assert(sizeof(Addr) == 64 && sizeof(Prog) == 208, "a member order that pads: see above Addr");
 
 }  // namespace gostack

@@ -8,6 +8,7 @@
 
 #include "lex/input.h"
 #include "lex/tokenizer.h"
+#include "temp_dir.h"
 
 namespace gostack::lex {
 namespace {
@@ -235,8 +236,8 @@ TEST(Lex, Conditionals) {
 }
 
 TEST(Lex, IncludeSearchOrder) {
-  fs::path dir = fs::temp_directory_path() / "gostack_lex_include";
-  fs::remove_all(dir);
+  const testutil::TempDir tmp;
+  const fs::path dir = tmp.path();
   fs::create_directories(dir / "a");
   fs::create_directories(dir / "b");
   std::ofstream(dir / "a" / "x.h") << "FROM_A\n";
@@ -244,7 +245,6 @@ TEST(Lex, IncludeSearchOrder) {
   std::ofstream(dir / "b" / "y.h") << "Y_B\n";
   Scanned s = scan("#include \"x.h\"\n#include \"y.h\"\n", {(dir / "a").string(), (dir / "b").string()});
   EXPECT_EQ(texts(s), "# FROM_A \\n # Y_B \\n");
-  fs::remove_all(dir);
 }
 
 // Each bad input stops with one message at the right line.
@@ -279,20 +279,20 @@ TEST(Lex, FatalErrors) {
 // the read error is the scanner's complaint at the header's 1:1 (as Go prints it), not an
 // exception (the fuzzer found that once).
 TEST(Lex, IncludeOfADirectory) {
-  fs::path dir = fs::temp_directory_path() / "gostack_lex_dir";
+  const testutil::TempDir tmp;
+  const fs::path dir = tmp.path();
   fs::create_directories(dir / "sub");
   Scanned s = scan("#include \"sub\"\nA\n", {dir.string()});
   EXPECT_EQ(s.fatal, "");
   EXPECT_EQ(texts(s), "# A \\n");
   EXPECT_EQ(s.messages, std::vector<std::string>{"sub:1:1: read " + (dir / "sub").string() + ": is a directory"});
-  fs::remove_all(dir);
 }
 
 // gostack's own headers are searched after Go's include path, and a miss there leaves the
 // error Go gives: that of its last include directory.
 TEST(Lex, FallbackIncludeDirectory) {
-  fs::path dir = fs::temp_directory_path() / "gostack_lex_fallback";
-  fs::remove_all(dir);
+  const testutil::TempDir tmp;
+  const fs::path dir = tmp.path();
   fs::create_directories(dir / "own");
   fs::create_directories(dir / "go");
   std::ofstream(dir / "own" / "f.h") << "OWN\n";
@@ -304,16 +304,14 @@ TEST(Lex, FallbackIncludeDirectory) {
   EXPECT_EQ(texts(scan_with_fallback("#include \"f.h\"\n#include \"g.h\"\n")), "# OWN \\n # GO \\n");
   EXPECT_EQ(scan_with_fallback("#include \"none.h\"\n").fatal,
             "t.s:2: #include: open " + (dir / "go" / "none.h").string() + ": no such file or directory");
-  fs::remove_all(dir);
 }
 
 TEST(Lex, SelfIncludeStops) {
-  fs::path dir = fs::temp_directory_path() / "gostack_lex_self";
-  fs::create_directories(dir);
+  const testutil::TempDir tmp;
+  const fs::path dir = tmp.path();
   std::ofstream(dir / "self.h") << "#include \"self.h\"\n";
   Scanned s = scan("#include \"self.h\"\n", {dir.string()});
   EXPECT_EQ(s.fatal, "self.h:2: input recursion");
-  fs::remove_all(dir);
 }
 
 // Macros that double their output at every level (a "billion laughs") end in an error once
@@ -401,10 +399,9 @@ TEST(Lex, RandomBytesNeverHang) {
 TEST(Lex, QuotingMatchesGoForEveryRune) {
   const std::string go = "/usr/lib/go-1.19/bin/go";
   if (!fs::exists(go)) GTEST_SKIP() << "Go 1.19 not installed";
-  const fs::path dir_path = fs::temp_directory_path() / "gostack_lex_quote";
-  fs::remove_all(dir_path);
-  fs::create_directories(dir_path);
-  const std::string dir = dir_path.string();
+  const testutil::TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty()) << "mkdtemp failed";
+  const std::string& dir = tmp.path();
   std::ofstream(dir + "/main.go") << R"(package main
 
 import (
@@ -428,13 +425,19 @@ func main() {
 )";
   const std::string cmd = "cd " + dir + " && GOCACHE=" + dir + "/cache GOPATH=" + dir + "/gopath GO111MODULE=off " +
                           go + " run main.go 2>&1";
-  std::vector<int32_t> want;
+  std::string out;
+  int status = -1;
   if (std::FILE* p = popen(cmd.c_str(), "r")) {
-    for (char line[64]; std::fgets(line, sizeof line, p);) want.push_back(std::atoi(line));
-    pclose(p);
+    for (char buf[4096]; size_t n = std::fread(buf, 1, sizeof buf, p);) out.append(buf, n);
+    status = pclose(p);
   }
-  fs::remove_all(dir);
-  ASSERT_GT(want.size(), 100u) << "the Go program printed too little";
+  ASSERT_EQ(status, 0) << "go run failed:\n" << out.substr(0, 2000);
+  std::vector<int32_t> want;
+  for (size_t at = 0, nl; at < out.size(); at = nl + 1) {
+    nl = std::min(out.find('\n', at), out.size());
+    want.push_back(std::atoi(out.c_str() + at));
+  }
+  ASSERT_GT(want.size(), 100u) << "the Go program printed too little:\n" << out.substr(0, 2000);
   std::vector<int32_t> got;
   bool shown = false;
   for (int32_t r = 0x80; r <= 0x10FFFF; ++r) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/symbol.h"
+#include "temp_dir.h"
 
 namespace gostack::objtest {
 
@@ -156,23 +157,7 @@ inline constexpr const char* kSampleExpected =
     "add 42\nadd -4\naddk 200\naddk 201\naddk 202\naddk 203\naddk 204\naddk 205\naddk 1206\n"
     "counter 7\ngetg 0x1234\nthread getg 0x5678\ngetg 0x1234\n";
 
-// A fresh directory under the system temp dir, removed when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "gostack-obj-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testutil::TempDir;
 
 // The repository's public headers (gostack/abi0_call.h), for programs built at test time.
 inline std::string include_dir() { return std::string(GOSTACK_SOURCE_DIR) + "/include"; }

@@ -8,12 +8,14 @@
 #include <regex>
 
 #include "parse_test_util.h"
+#include "temp_dir.h"
 
 namespace gostack {
 namespace {
 
 namespace fs = std::filesystem;
 using testutil::run_command;
+using testutil::TempDir;
 
 struct OracleCase {
   std::string name;
@@ -91,8 +93,9 @@ class ParseOracle : public testing::TestWithParam<OracleCase> {};
 TEST_P(ParseOracle, SameAsGo) {
   if (!testutil::have_go()) GTEST_SKIP() << "Go 1.19 not installed";
   const OracleCase& c = GetParam();
-  fs::path dir = fs::temp_directory_path() / ("gostack_oracle_" + c.name);
-  fs::remove_all(dir);
+  const TempDir tmp;
+  ASSERT_FALSE(tmp.path().empty()) << "mkdtemp failed";
+  const fs::path dir = tmp.path();
   for (const auto& [path, text] : c.files) {
     fs::create_directories((dir / path).parent_path());
     std::ofstream(dir / path, std::ios::binary) << text;
@@ -103,7 +106,6 @@ TEST_P(ParseOracle, SameAsGo) {
   if (go.errors.empty()) {
     EXPECT_EQ(ours.progs, go.progs);
   }
-  fs::remove_all(dir);
 }
 
 OracleCase one(std::string name, std::string text, std::string flags = "") {

@@ -260,7 +260,7 @@ void Input::push(const Frame& f) {
 // Drops the top frame; an expansion's tokens go with it (expansions are read LIFO).
 void Input::pop() {
   const Frame& f = stack_.back();
-  if (f.list == &expansion_) expansion_.resize(f.begin);
+  if (f.list == &expansion_) expansion_.truncate(f.begin);
   stack_.pop_back();
 }
 
@@ -486,11 +486,11 @@ void Input::invoke_macro(Macro macro) {
     const uint32_t from = use.param == 0 ? 0 : arg_ends_[use.param - 1];
     const uint32_t to = arg_ends_[use.param];
     if (from == to) continue;  // the name stays: copied with the run after it
-    expansion_.insert(expansion_.end(), body + k, body + use.pos);
-    expansion_.insert(expansion_.end(), arg_tokens_.begin() + from, arg_tokens_.begin() + to);
+    expansion_.append(body + k, body + use.pos);
+    expansion_.append(arg_tokens_.data() + from, arg_tokens_.data() + to);
     k = use.pos + 1;
   }
-  expansion_.insert(expansion_.end(), body + k, body + macro.count);
+  expansion_.append(body + k, body + macro.count);
   f.count = static_cast<uint32_t>(expansion_.size()) - f.begin;
   push_expansion(f);
 }

@@ -85,7 +85,7 @@ class Input {
     Tokenizer* tz = nullptr;  // the file, or null for a token list
     // Token list: tokens [begin, begin + count) of *list, which is macro_tokens_ or
     // expansion_; pos is the current token's index in the list, -1 before the first.
-    const std::vector<Token>* list = nullptr;
+    const TokenBuffer* list = nullptr;
     uint32_t begin = 0, count = 0;
     int32_t pos = -1;
     const std::string* file = nullptr;  // token lists: name for messages (interned)
@@ -175,7 +175,7 @@ class Input {
   std::string_view stack_text_;  // text of the token stack_next returned last
 
   std::vector<Macro> macros_;        // every macro defined so far
-  std::vector<Token> macro_tokens_;  // their bodies
+  TokenBuffer macro_tokens_;  // their bodies
   // The body tokens of function-like macros that name a parameter, in body order.
   struct ParamUse {
     uint32_t pos;    // index in the body
@@ -189,10 +189,10 @@ class Input {
   uint64_t filter_[256] = {};
 
   // Expansions of function-like macros, a stack in step with the frames that read them.
-  std::vector<Token> expansion_;
+  TokenBuffer expansion_;
   uint64_t expanded_ = 0;  // tokens all macro expansions of this input have produced
   // The actual arguments of the invocation being expanded, one after another.
-  std::vector<Token> arg_tokens_;
+  TokenBuffer arg_tokens_;
   std::vector<uint32_t> arg_ends_;
 
   std::array<Tokenizer::SimpleDefine, 64> define_batch_;  // directive()'s #define lines

@@ -115,6 +115,15 @@ int hex_value(char c) {
 
 }  // namespace
 
+void TokenBuffer::reallocate(size_t cap) {
+  // Raw storage: the tokens copied into it start their lifetime there (Token is trivially
+  // copyable, an implicit-lifetime type).
+  std::unique_ptr<Token, Free> bigger(static_cast<Token*>(::operator new(cap * sizeof(Token))));
+  if (size_ != 0) std::memcpy(static_cast<void*>(bigger.get()), data_.get(), size_ * sizeof(Token));
+  data_ = std::move(bigger);
+  cap_ = cap;
+}
+
 std::string_view TextStore::keep(std::string_view s) {
   if (s.empty()) return {};
   if (cap_ - used_ < s.size()) {

@@ -2,11 +2,14 @@
 // plus the quoting helpers that error messages and string literals need.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace gostack::lex {
@@ -38,6 +41,54 @@ constexpr Tok kMacroName = -1006;     // name of a function-like macro used with
 struct Token {
   Tok kind = tok::kEOF;
   std::string_view text;
+};
+
+// A growable array of tokens for the preprocessor's stores (macro bodies, arguments,
+// expansions), which copy tokens in runs: a macro body between two parameter uses, an
+// argument. std::vector<Token> copies such a run one token at a time (string_view's default
+// constructor is not trivial, so libstdc++ does not use memmove), and a resize before the copy
+// would construct every new token only to overwrite it. Here a run is one memcpy into storage
+// that is never initialised before it is written.
+class TokenBuffer {
+  static_assert(std::is_trivially_copyable_v<Token> && std::is_trivially_destructible_v<Token>);
+
+ public:
+  TokenBuffer() = default;
+  TokenBuffer(const TokenBuffer&) = delete;  // frames point into it
+  TokenBuffer& operator=(const TokenBuffer&) = delete;
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return cap_; }
+  const Token* data() const { return data_.get(); }
+  const Token& operator[](size_t i) const { return data_.get()[i]; }
+
+  void reserve(size_t n) {
+    if (n > cap_) reallocate(n);
+  }
+  void push_back(const Token& t) {
+    if (size_ == cap_) reallocate(grown(size_ + 1));
+    ::new (data_.get() + size_) Token(t);
+    ++size_;
+  }
+  // Appends the tokens [first, last), which must not be this buffer's own.
+  void append(const Token* first, const Token* last) {
+    const size_t n = static_cast<size_t>(last - first);
+    if (n == 0) return;
+    if (size_ + n > cap_) reallocate(grown(size_ + n));
+    std::memcpy(static_cast<void*>(data_.get() + size_), first, n * sizeof(Token));
+    size_ += n;
+  }
+  void truncate(size_t n) { size_ = n; }  // n <= size()
+  void clear() { size_ = 0; }
+
+ private:
+  size_t grown(size_t need) const { return std::max({need, 2 * cap_, size_t{16}}); }
+  void reallocate(size_t cap);
+  struct Free {
+    void operator()(Token* p) const { ::operator delete(p); }
+  };
+  std::unique_ptr<Token, Free> data_;
+  size_t size_ = 0, cap_ = 0;
 };
 
 // Append-only storage for token texts: what is kept never moves (chunks are never

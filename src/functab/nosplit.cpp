@@ -39,12 +39,8 @@ class Checker {
     size_t n = 0;
     for (const FuncTable* t : tables) n += t->funcs.size();
     nodes_.reserve(n);
-    by_name_.reserve(n);
     for (const FuncTable* t : tables) {
-      for (const FuncEntry& f : t->funcs) {
-        by_name_.try_emplace(f.name, static_cast<int>(nodes_.size()));
-        nodes_.push_back({&f, f.name, (f.flags & kFlagAbiInternal) != 0});
-      }
+      for (const FuncEntry& f : t->funcs) nodes_.push_back({&f, f.name, (f.flags & kFlagAbiInternal) != 0});
     }
     defined_ = nodes_.size();
   }
@@ -95,6 +91,13 @@ class Checker {
   int resolve(const Call& c) {
     if (c.target.empty()) return kIndirect;
     if (c.target == kMorestack) return kMorestackNode;
+    // The name index is made at the first named call: most units have no NOSPLIT function
+    // that calls one, and then no name is hashed. The first function of a name wins.
+    if (!names_indexed_) {
+      by_name_.reserve(defined_);
+      for (size_t i = 0; i < defined_; ++i) by_name_.try_emplace(nodes_[i].name, static_cast<int>(i));
+      names_indexed_ = true;
+    }
     auto [it, fresh] = by_name_.try_emplace(c.target, static_cast<int>(nodes_.size()));
     if (fresh) nodes_.push_back({nullptr, c.target, c.target_abiinternal});
     return it->second;
@@ -117,17 +120,25 @@ class Checker {
       add_edge(kCallSize, kMorestackNode);
       return max_height;
     }
-    std::vector<const Call*> calls;
-    for (const Call& c : f.calls) calls.push_back(&c);
-    std::stable_sort(calls.begin(), calls.end(), [](const Call* a, const Call* b) { return a->pc < b->pc; });
+    // The calls are walked in pc order. functab::build records them in that order already
+    // (one per call relocation, in instruction order); only an out-of-order list (a table
+    // read back from an object) is sorted, into a copy.
+    auto by_pc = [](const Call& a, const Call& b) { return a.pc < b.pc; };
+    const bool in_order = std::is_sorted(f.calls.begin(), f.calls.end(), by_pc);
+    std::vector<const Call*> sorted;
+    if (!in_order) {
+      for (const Call& c : f.calls) sorted.push_back(&c);
+      std::stable_sort(sorted.begin(), sorted.end(), [&](const Call* a, const Call* b) { return by_pc(*a, *b); });
+    }
+    auto call = [&](size_t k) -> const Call& { return in_order ? f.calls[k] : *sorted[k]; };
     size_t ci = 0;
     int max_local = 0;
     for (size_t i = 0; i < f.pcsp.size(); ++i) {
       uint32_t next = i + 1 < f.pcsp.size() ? f.pcsp[i + 1].pc : f.size;
       int h = f.pcsp[i].sp;
       max_local = std::max(max_local, h);
-      for (; ci < calls.size() && calls[ci]->pc < next; ++ci) {
-        add_edge(h + kCallSize, resolve(*calls[ci]));
+      for (; ci < f.calls.size() && call(ci).pc < next; ++ci) {
+        add_edge(h + kCallSize, resolve(call(ci)));
       }
     }
     if (max_local > max_height) add_edge(max_local, kLeaf);
@@ -137,7 +148,8 @@ class Checker {
   bool record_;
   std::vector<Node> nodes_;
   size_t defined_ = 0;
-  std::unordered_map<std::string_view, int> by_name_;
+  std::unordered_map<std::string_view, int> by_name_;  // see resolve
+  bool names_indexed_ = false;
   std::vector<int> heights_;
 };
 

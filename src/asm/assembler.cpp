@@ -26,7 +26,7 @@ bool finish(Unit& unit, Diag& diag) {
 
 }  // namespace
 
-bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, const std::string& text,
                    const AsmOptions& opts, bool* parsed) {
   configure(unit, opts);
   bool go_ok = false;

@@ -20,7 +20,7 @@ struct AsmOptions {
 // Assembles `text`, the contents of the file `filename`, into `unit`. Returns false if any
 // error was reported. If `parsed` is given it tells whether parsing succeeded, i.e. a failure
 // came from a later stage (Go's message then names no file, and the -S listing still exists).
-bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+bool assemble_text(Unit& unit, Diag& diag, std::string_view filename, const std::string& text,
                    const AsmOptions& opts, bool* parsed = nullptr);
 
 }  // namespace gostack

@@ -234,7 +234,11 @@ void Input::push_file(const std::string& name, std::string source) {
   push_source(name, sources_.emplace_back(std::move(source)), false);
 }
 
-// Starts reading `src`, which stays in sources_ or buffers_.
+void Input::push_text(const std::string& name, const std::string& source) {
+  push_source(name, source, false);
+}
+
+// Starts reading `src`, which stays in sources_ or buffers_ (or the caller's, push_text).
 void Input::push_source(const std::string& name, std::string_view src, bool header) {
   // Room for what a file of #defines (a go_asm.h) adds, so that the stores grow once: about
   // one body token and one macro per 24 bytes (go_asm.h lines average 30).

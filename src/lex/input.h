@@ -65,6 +65,10 @@ class Input {
   std::optional<std::string> predefine(const std::string& spec);
   // Starts reading `name` whose contents are `source`.
   void push_file(const std::string& name, std::string source);
+  // The same for a source read where it is, with no copy (a std::string ends in the NUL byte
+  // the tokenizer stops at); it must outlive the Input.
+  void push_text(const std::string& name, const std::string& source);
+  void push_text(const std::string& name, std::string&& source) = delete;  // would dangle
 
   Tok next();  // next token after preprocessing
   // Text of the last token: a view that stays valid until the Input is destroyed.

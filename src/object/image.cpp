@@ -397,7 +397,7 @@ std::unique_ptr<Image> assemble_image(std::string_view filename, std::string_vie
                                       const AsmOptions& opts, const SymbolResolver& resolve,
                                       Diag& diag) {
   Unit unit;
-  if (!assemble_text(unit, diag, filename, text, opts)) return nullptr;
+  if (!assemble_text(unit, diag, filename, std::string(text), opts)) return nullptr;
   if (!functab::check_nosplit(functab::build(unit, diag), diag)) return nullptr;
   return load_image(unit, resolve, diag);
 }

@@ -343,7 +343,8 @@ void Parser::finish() {
 
 namespace {
 
-bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
+// `source` is read in place: it outlives the Input made here.
+bool run(Unit& unit, Diag& diag, const std::string& name, const std::string& source,
          const ParseOptions& opts, bool* go_ok) {
   lex::InputConfig cfg;
   cfg.include_dirs.push_back(lex::path_dir(name));
@@ -366,7 +367,7 @@ bool run(Unit& unit, Diag& diag, const std::string& name, std::string source,
   }
   unit.compiling_runtime = opts.compiling_runtime;
   try {
-    input.push_file(name, std::move(source));
+    input.push_text(name, source);
     parse::Parser parser(unit, diag, input, opts.compiling_runtime);
     const bool ok = parser.parse();
     if (go_ok) *go_ok = ok;
@@ -386,13 +387,13 @@ bool parse_file(Unit& unit, Diag& diag, const std::string& path, const ParseOpti
     diag.error(err);
     return false;
   }
-  return run(unit, diag, path, std::move(*src), opts, nullptr);
+  return run(unit, diag, path, *src, opts, nullptr);
 }
 
-bool parse_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+bool parse_text(Unit& unit, Diag& diag, std::string_view filename, const std::string& text,
                 const ParseOptions& opts, bool* go_ok) {
   if (go_ok) *go_ok = false;
-  return run(unit, diag, std::string(filename), std::string(text), opts, go_ok);
+  return run(unit, diag, std::string(filename), text, opts, go_ok);
 }
 
 }  // namespace gostack

@@ -27,10 +27,11 @@ struct ParseOptions {
 // Returns false if any error was reported.
 bool parse_file(Unit& unit, Diag& diag, const std::string& path, const ParseOptions& opts);
 
-// The same for source text already in memory; `#include` still reads from disk.
+// The same for source text already in memory; `#include` still reads from disk. The text is
+// read in place, not copied (the tokenizer needs the NUL byte a std::string ends in).
 // `go_ok`, if given, receives Go's verdict on the parse, which is true even when the last
 // function's undefined label was reported: Go's assembler runs its later stages then.
-bool parse_text(Unit& unit, Diag& diag, std::string_view filename, std::string_view text,
+bool parse_text(Unit& unit, Diag& diag, std::string_view filename, const std::string& text,
                 const ParseOptions& opts, bool* go_ok = nullptr);
 
 }  // namespace gostack

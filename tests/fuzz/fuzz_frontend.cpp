@@ -11,7 +11,7 @@
 #include "listing/listing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string text(reinterpret_cast<const char*>(data), size);
   gostack::Unit unit;
   std::vector<std::string> messages;
   gostack::Diag diag;

@@ -110,7 +110,8 @@ class Input {
   Token stack_token(Tok t) {
     return t == tok::kIdent && stack_made() ? Token{t, stack_text_} : make_token(t, stack_text_, store_);
   }
-  bool stack_made() const;
+  // For the identifier stack_next returned last: whether make_token would keep its text.
+  bool stack_made() const { return stack_made_; }
   // Where stack_col() would measure now, for working the column out later if it is needed.
   struct ColMark {
     const Tokenizer* tz;  // a file: the column of its character at `offset`
@@ -177,6 +178,7 @@ class Input {
   const std::string* last_source_ = nullptr;  // the file() string last_name_ was made from
   std::vector<Frame> stack_;
   std::string_view stack_text_;  // text of the token stack_next returned last
+  bool stack_made_ = false;      // and stack_read's *made for it
 
   std::vector<Macro> macros_;        // every macro defined so far
   TokenBuffer macro_tokens_;  // their bodies
@@ -240,25 +242,12 @@ inline Tok Input::stack_read(std::string_view* text, bool* made) {
   }
 }
 
-inline Tok Input::stack_next() {
-  bool made;  // asked again by stack_made when needed (rarely)
-  return stack_read(&stack_text_, &made);
-}
+inline Tok Input::stack_next() { return stack_read(&stack_text_, &stack_made_); }
 
 // Asked of every identifier; the filter answers most.
 inline const Macro* Input::find_macro(std::string_view name) const {
   if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & macro_filter_bit(name))) return nullptr;
   return lookup_macro(name);
-}
-
-// For the identifier stack_next returned last. The frame on top produced it: a file, where it
-// is made if plain ASCII, or a token list, whose identifiers were stored made (macro bodies
-// and arguments).
-inline bool Input::stack_made() const {
-  const Frame& f = stack_.back();
-  if (f.tz != nullptr) return f.tz->ascii_ident();
-  const Token& tk = (*f.list)[f.begin + static_cast<uint32_t>(f.pos)];
-  return tk.kind == tok::kIdent;
 }
 
 inline Tok Input::next() {

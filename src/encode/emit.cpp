@@ -303,45 +303,11 @@ void InstrEncoder::emit_branch(Prog* p, const Form& f) {
     emit_rel32(RelocType::Call, p->to.sym, 0);  // R_CALL lets the linker use a trampoline
     return;
   }
-  Prog* q = p->to.target;
-  if (q == nullptr) {
+  if (p->to.target == nullptr) {
     fail(p, "jmp/branch/loop without target");
     return;
   }
-  if (p->back & kBranchBackwards) {
-    int64_t v = q->pc - (p->pc + 2);
-    if (v >= -128 && !xbegin) {
-      if (p->as == Op::JCXZL) put(0x67);
-      put(short_op);
-      put(static_cast<uint8_t>(v));
-    } else if (f.enc == Enc::rel_loop) {
-      fail(p, "loop too far: " + std::string(op_name(p->as)));
-    } else {
-      v -= 5 - 2;
-      if (xbegin) --v;
-      if (f.enc == Enc::rel_jcc) {
-        put(0x0F);
-        --v;
-      }
-      put(long_op);
-      put32(v);
-    }
-    return;
-  }
-  // Forward: chain p on its target; the span loop patches the displacement there.
-  p->forwd = q->rel;
-  q->rel = p;
-  if ((p->back & kBranchShort) && !xbegin) {
-    if (p->as == Op::JCXZL) put(0x67);
-    put(short_op);
-    put(0);
-  } else if (f.enc == Enc::rel_loop) {
-    fail(p, "loop too far: " + std::string(op_name(p->as)));
-  } else {
-    if (f.enc == Enc::rel_jcc) put(0x0F);
-    put(long_op);
-    put32(0);
-  }
+  emit_label_branch(p, f);
 }
 
 // Go: asmvex. The 2-byte (C5) form when only VEX.R is needed, the map is 0F and W is 0;

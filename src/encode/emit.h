@@ -59,6 +59,8 @@ class InstrEncoder {
   void emit_imm32(Prog* p, const Addr& a);
   void emit_rel32(RelocType type, Symbol* sym, int64_t add);
   void emit_branch(Prog* p, const Form& f);
+  void emit_label_branch(Prog* p, const Form& f);
+  void encode_data_const(Prog* p, const Form& f);
   void emit_vex(const Addr* rm, const Addr* v, const Addr* r, uint8_t vex, uint8_t opcode);
   void emit_evex(Prog* p, const Form& f, const Addr* rm, const Addr* v, const Addr* r,
                  const Addr* k);
@@ -80,13 +82,12 @@ class InstrEncoder {
   int disp8_scale_ = 0;  // EVEX: displacements are scaled by this (compressed disp8*N)
   int errors_ = 0;
   bool bad_ = false;
-  // select_two's answers for this function's instruction shapes (select_two_memo).
-  struct SelectMemo {
-    uint32_t key = 0;  // 0: empty
-    const Form* form = nullptr;
-  };
+  // select_two's answers for this function's instruction shapes (select_two_memo): the
+  // keys (0: empty) apart from the answers, so that an encoder per function clears only
+  // the keys, a quarter of the bytes; an answer is read only where its key is set.
   static constexpr int kMemoBits = 7;
-  std::array<SelectMemo, 1 << kMemoBits> select_memo_{};
+  std::array<uint32_t, 1 << kMemoBits> memo_keys_{};
+  std::array<const Form*, 1 << kMemoBits> memo_forms_;
 };
 
 // The class names ("Yrl", "Ym", ...) for messages and tests.
@@ -194,14 +195,71 @@ inline bool InstrEncoder::encode_plain_modrm(Prog* p, const Form& f) {
   return true;
 }
 
+// The branch of a Jcc/JMP/LOOP (XBEGIN: after its first byte) to a label, p->to.target
+// (Go: the Zbr/Zjmp/Zloop cases). A backward branch's displacement is known: short when it
+// fits, else long. A forward branch is chained on its target for the span loop to patch,
+// short until that loop finds it too far:
+//   short: opcode rel8 (JCXZL: 67 E3 rel8)     long JMP: E9 rel32     long Jcc: 0F 8x rel32
+// A LOOP has no long form: "loop too far" is reported instead.
+inline void InstrEncoder::emit_label_branch(Prog* p, const Form& f) {
+  const bool xbegin = p->as == Op::XBEGIN;
+  const uint8_t short_op = f.code[0];
+  const uint8_t long_op = f.digit;
+  Prog* q = p->to.target;
+  if (p->back & kBranchBackwards) {
+    int64_t v = q->pc - (p->pc + 2);
+    if (v >= -128 && !xbegin) {
+      if (p->as == Op::JCXZL) put(0x67);
+      put(short_op);
+      put(static_cast<uint8_t>(v));
+    } else if (f.enc == Enc::rel_loop) {
+      fail(p, "loop too far: " + std::string(op_name(p->as)));
+    } else {
+      v -= 5 - 2;
+      if (xbegin) --v;
+      if (f.enc == Enc::rel_jcc) {
+        put(0x0F);
+        --v;
+      }
+      put(long_op);
+      put32(v);
+    }
+    return;
+  }
+  p->forwd = q->rel;
+  q->rel = p;
+  if ((p->back & kBranchShort) && !xbegin) {
+    if (p->as == Op::JCXZL) put(0x67);
+    put(short_op);
+    put(0);
+  } else if (f.enc == Enc::rel_loop) {
+    fail(p, "loop too far: " + std::string(op_name(p->as)));
+  } else {
+    if (f.enc == Enc::rel_jcc) put(0x0F);
+    put(long_op);
+    put32(0);
+  }
+}
+
+// BYTE/WORD/LONG/QUAD of a plain constant: its low `digit` bytes, as do_form's data case
+// gives when value_of finds no relocation.
+inline void InstrEncoder::encode_data_const(Prog* p, const Form& f) {
+  const auto v = static_cast<uint64_t>(p->from.offset);
+  for (int i = 0; i < f.digit; ++i) buf_[i] = static_cast<uint8_t>(v >> (8 * i));
+  n_ = f.digit;
+}
+
 // select_two through a small direct-mapped memo of (op, from class, to class): a function
 // repeats few instruction shapes, and a hit costs one compare instead of the masks.
 inline const Form* InstrEncoder::select_two_memo(Op op, YClass ft, YClass tt) {
   static_assert(kNumOps < (1 << 15) && Ymax <= 256);
   const uint32_t key = 1u << 31 | static_cast<uint32_t>(op) << 16 | uint32_t{ft} << 8 | tt;
-  SelectMemo& m = select_memo_[(key * 0x9E3779B1u) >> (32 - kMemoBits)];
-  if (m.key != key) m = {key, select_two(op, ft, tt)};
-  return m.form;
+  const uint32_t slot = (key * 0x9E3779B1u) >> (32 - kMemoBits);
+  if (memo_keys_[slot] != key) {
+    memo_keys_[slot] = key;
+    memo_forms_[slot] = select_two(op, ft, tt);
+  }
+  return memo_forms_[slot];
 }
 
 // Most instructions take the fast path: no segment prefix, at most from and to, no suffix,
@@ -221,10 +279,25 @@ inline void InstrEncoder::encode(Prog* p) {
       p->rest.empty() && p->scond == 0) {
     f = select_two_memo(p->as, static_cast<YClass>(p->ft), static_cast<YClass>(p->tt));
     if (f != nullptr && f->plain_modrm && encode_plain_modrm(p, *f)) return;
-    // Code bytes alone (RET, a pseudo-instruction's none): what do_form and finish give.
-    if (f != nullptr && f->code_only) {
-      n_ = static_cast<int>(put_code(*f, (f->flags & F_W) ? kRexW : 0) - buf_);
-      return;
+    if (f != nullptr) {
+      // Code bytes alone (RET, a pseudo-instruction's none): what do_form and finish give.
+      if (f->code_only) {
+        n_ = static_cast<int>(put_code(*f, (f->flags & F_W) ? kRexW : 0) - buf_);
+        return;
+      }
+      // A Jcc or JMP to a label (the usual branch; never an error, no relocation, no REX):
+      // what do_form's emit_branch and finish give.
+      if ((f->enc == Enc::rel_jcc || f->enc == Enc::rel_jmp) && f->flags == 0 &&
+          p->to.sym == nullptr && p->to.target != nullptr && p->as != Op::XBEGIN) {
+        emit_label_branch(p, *f);
+        return;
+      }
+      // BYTE $c and the like (no symbol, so no relocation): what do_form and finish give.
+      if (f->enc == Enc::data && f->flags == 0 && p->from.type == AddrType::Const &&
+          p->from.name == AddrName::None && p->from.sym == nullptr) {
+        encode_data_const(p, *f);
+        return;
+      }
     }
   }
   encode_general(p, f);

@@ -93,20 +93,21 @@ std::vector<uint8_t> make_cie(bool absolute) {
 
 }  // namespace
 
-std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, bool absolute) {
+void eh_frame(const FuncEntry& fn, std::vector<uint8_t>& out, uint32_t* pc_begin_field,
+              bool absolute) {
   // The CIE is the same for every function: made once, copied in.
   static const std::vector<uint8_t> kCies[2] = {make_cie(false), make_cie(true)};
   const std::vector<uint8_t>& cie_bytes = kCies[absolute ? 1 : 0];
-  std::vector<uint8_t> out;
-  // The FDE's fixed part takes under 32 bytes, each change under 8.
-  out.reserve(cie_bytes.size() + 32 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
-  out.assign(cie_bytes.begin(), cie_bytes.end());
-  const size_t cie = 0;
+  // The fragment goes at the buffer's end; its offsets are its own. The FDE's fixed part
+  // takes under 32 bytes, each change under 8.
+  const size_t cie = out.size();
+  reserve_more(out, cie_bytes.size() + 32 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
+  out.insert(out.end(), cie_bytes.begin(), cie_bytes.end());
 
   size_t fde = out.size();
   u32(out, 0);
   u32(out, static_cast<uint32_t>(out.size() - cie));  // CIE pointer: back to the CIE
-  if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(out.size());
+  if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(out.size() - cie);
   if (absolute) {
     u32(out, static_cast<uint32_t>(fn.entry));
     u32(out, static_cast<uint32_t>(fn.entry >> 32));
@@ -117,6 +118,44 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, boo
     u32(out, fn.size);  // pc_range
   }
   uleb(out, 0);         // no augmentation data
+
+  // The instructions for one pc's change: the CFA offset (new_sp, INT32_MIN for none) and
+  // whether RBP is saved (bp: 1 saved, 0 restored, -1 no change).
+  uint32_t loc = 0;
+  int sp = 0;
+  auto change = [&](uint32_t pc, int new_sp, int bp) {
+    bool sp_changes = new_sp != INT32_MIN && new_sp != sp;
+    if (!sp_changes && bp < 0) return;
+    advance(out, pc - loc);
+    loc = pc;
+    if (sp_changes) {
+      sp = new_sp;
+      int64_t cfa = int64_t{8} + sp;
+      if (cfa >= 0) {
+        out.push_back(kDefCfaOffset);
+        uleb(out, static_cast<uint64_t>(cfa));
+      } else {
+        out.push_back(kDefCfaOffsetSf);  // factored by the data alignment (-8)
+        sleb(out, cfa / kDataAlign);
+      }
+    }
+    if (bp == 1) {
+      out.push_back(kOffset | kRegRbp);
+      uleb(out, 2);  // CFA-16
+    } else if (bp == 0) {
+      out.push_back(kRestore | kRegRbp);
+    }
+  };
+
+  // Fast path: a function that never saves RBP (no frame, or frameless NOSPLIT code) has only
+  // its SP runs, whose pcs build makes strictly increasing: they are the changes as they are.
+  if (fn.bp_saved.empty()) {
+    for (const SpRun& r : fn.pcsp) {
+      if (r.pc < fn.size) change(r.pc, r.sp, -1);
+    }
+    finish_entry(out, fde);
+    return;
+  }
 
   // Changes by pc: the CFA offset (from the SP runs) and whether RBP is saved. Both lists
   // come in pc order; one stable sort merges them, and for equal pcs the later entry of a
@@ -150,33 +189,8 @@ std::vector<uint8_t> eh_frame(const FuncEntry& fn, uint32_t* pc_begin_field, boo
     }
   }
   changes.resize(n);
-  uint32_t loc = 0;
-  int sp = 0;
-  for (const auto& [pc, new_sp, bp] : changes) {
-    bool sp_changes = new_sp != INT32_MIN && new_sp != sp;
-    if (!sp_changes && bp < 0) continue;
-    advance(out, pc - loc);
-    loc = pc;
-    if (sp_changes) {
-      sp = new_sp;
-      int64_t cfa = int64_t{8} + sp;
-      if (cfa >= 0) {
-        out.push_back(kDefCfaOffset);
-        uleb(out, static_cast<uint64_t>(cfa));
-      } else {
-        out.push_back(kDefCfaOffsetSf);  // factored by the data alignment (-8)
-        sleb(out, cfa / kDataAlign);
-      }
-    }
-    if (bp == 1) {
-      out.push_back(kOffset | kRegRbp);
-      uleb(out, 2);  // CFA-16
-    } else if (bp == 0) {
-      out.push_back(kRestore | kRegRbp);
-    }
-  }
+  for (const auto& [pc, new_sp, bp] : changes) change(pc, new_sp, bp);
   finish_entry(out, fde);
-  return out;
 }
 
 }  // namespace gostack::functab

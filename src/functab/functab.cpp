@@ -187,8 +187,14 @@ FuncTable build(const Unit& unit, Diag& diag) {
     // pctospadj). The caller's BP is saved from the instruction after the prologue's
     // `MOVQ BP, (sp-8)(SP)` until the epilogue's `MOVQ (sp-8)(SP), BP`.
     int32_t sp = 0;
+    // The SP delta of the last SP run, kept here rather than read back from the vector
+    // (INT64_MIN: no run yet).
+    int64_t run_sp = INT64_MIN;
     // The position of the last line run's check, as its 8 bytes: one compare per instruction.
     uint64_t last_pos = std::bit_cast<uint64_t>(Pos{UINT32_MAX, 0});
+    // The last position base seen without a #line directive, whose lines are the physical
+    // ones (Unit::rel_line's first case, without the call): UINT32_MAX before any.
+    uint32_t plain_file = UINT32_MAX;
     bool bp_saved = false, after_ret = false;
     int32_t save_sp = 0;  // SP delta where the prologue saved BP
     const Prog* first = fi.text->link;
@@ -202,12 +208,19 @@ FuncTable build(const Unit& unit, Diag& diag) {
           bp_saved = true;
         }
         after_ret = false;
-        if (f.pcsp.empty() || f.pcsp.back().sp != sp) f.pcsp.push_back({pc, sp});
+        if (sp != run_sp) {
+          f.pcsp.push_back({pc, sp});
+          run_sp = sp;
+        }
         // Most instructions stay on the file and line base of the one before: only a new
         // position (or base) needs its line computed and compared.
         if (std::bit_cast<uint64_t>(p->pos) != last_pos) {
           last_pos = std::bit_cast<uint64_t>(p->pos);
-          const LineRun lr{pc, p->pos.file, line_of(unit, p->pos)};
+          const uint32_t file = p->pos.file;
+          if (file != plain_file && file < unit.files.size() && unit.files[file].outer < 0) {
+            plain_file = file;
+          }
+          const LineRun lr{pc, file, file == plain_file ? p->pos.line : line_of(unit, p->pos)};
           if (f.pcline.empty() || f.pcline.back().line != lr.line || f.pcline.back().file != lr.file) {
             f.pcline.push_back(lr);
           }
@@ -282,11 +295,12 @@ FuncTable build(const Unit& unit, Diag& diag) {
 namespace {
 
 // The string area at the end of a blob: each distinct string once, NUL-terminated, in
-// first-use order, appended to the blob. A blob has a handful of strings, found by a linear
-// search; past 16 a hash index takes over (a function calling thousands of others).
+// first-use order, appended to the blob (which starts at `base` in its buffer; offsets are
+// the blob's). A blob has a handful of strings, found by a linear search; past 16 a hash
+// index takes over (a function calling thousands of others).
 class StringArea {
  public:
-  explicit StringArea(std::vector<uint8_t>& blob) : bytes_(blob) {}
+  StringArea(std::vector<uint8_t>& buffer, size_t base) : bytes_(buffer), base_(base) {}
   // The offset of s in the blob; s must outlive the area.
   uint32_t add(std::string_view s) {
     if (index_.empty()) {
@@ -299,19 +313,20 @@ class StringArea {
       }
       for (const auto& [k, off] : seen_) index_.emplace(k, off);
     }
-    auto [it, fresh] = index_.try_emplace(s, static_cast<uint32_t>(bytes_.size()));
+    auto [it, fresh] = index_.try_emplace(s, static_cast<uint32_t>(bytes_.size() - base_));
     if (fresh) append(s);
     return it->second;
   }
 
  private:
   uint32_t append(std::string_view s) {
-    const auto off = static_cast<uint32_t>(bytes_.size());
+    const auto off = static_cast<uint32_t>(bytes_.size() - base_);
     bytes_.insert(bytes_.end(), s.begin(), s.end());
     bytes_.push_back(0);
     return off;
   }
   std::vector<uint8_t>& bytes_;
+  size_t base_;
   std::array<std::pair<std::string_view, uint32_t>, 16> seen_;
   size_t nseen_ = 0;
   std::unordered_map<std::string_view, uint32_t> index_;
@@ -321,7 +336,8 @@ bool has_bitmap(const PtrMap& m) { return m.kind == PtrMapKind::Bitmap || m.kind
 
 }  // namespace
 
-std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field) {
+void serialize(const FuncTable& table, const FuncEntry& fn, std::vector<uint8_t>& out,
+               uint32_t* entry_field) {
   // Everything before the strings has a size known up front: it is written in place while
   // the strings are appended after it.
   size_t fixed = kHeaderSize + 8 * fn.pcsp.size() + 12 * fn.pcline.size() + 4 * fn.bp_saved.size();
@@ -330,13 +346,14 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     if (has_bitmap(*m)) fixed += 8 + (m->bits.size() + 3) / 4 * 4;
   }
   fixed += 4 + 8 * fn.calls.size() + 4 + 8 * fn.stackmap_index.size();
-  std::vector<uint8_t> out;
-  out.reserve(fixed + fn.name.size() + 256);
-  out.resize(fixed, 0);
-  StringArea strings(out);
+  // The blob goes at the buffer's end; `at` and every offset written are the blob's own.
+  const size_t base = out.size();
+  reserve_more(out, fixed + fn.name.size() + 256);
+  out.resize(base + fixed, 0);
+  StringArea strings(out, base);
   size_t at = 0;
   auto put32 = [&](uint32_t v) {
-    put_at(out, at, v);
+    put_at(out, base + at, v);
     at += 4;
   };
   auto put_str = [&](std::string_view s) { put32(strings.add(s)); };
@@ -349,9 +366,9 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
   put32(static_cast<uint32_t>(fn.args));
   put32(static_cast<uint32_t>(fn.frame));
   put32(fn.flags);
-  out[32] = fn.funcid;
-  out[33] = static_cast<uint8_t>(fn.args_map.kind);
-  out[34] = static_cast<uint8_t>(fn.locals_map.kind);
+  out[base + 32] = fn.funcid;
+  out[base + 33] = static_cast<uint8_t>(fn.args_map.kind);
+  out[base + 34] = static_cast<uint8_t>(fn.locals_map.kind);
   at = 36;
   put_str(fn.name);
   const size_t arrays_at = kHeaderSize;
@@ -361,14 +378,17 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     put32(static_cast<uint32_t>(r.sp));
   }
   const size_t lines_at = at;
-  // Every line run names a file: look each file up in the area once, by its index.
-  constexpr uint32_t kNotYet = UINT32_MAX;
-  std::vector<uint32_t> file_off(table.files.size(), kNotYet);
+  // Every line run names a file, nearly always the one the run before named: the area is
+  // asked again only when the file changes (it gives a file the offset it gave before).
+  uint32_t last_file = UINT32_MAX, last_off = 0;
   for (const LineRun& r : fn.pcline) {
     put32(r.pc);
     if (r.file < table.files.size()) {
-      if (file_off[r.file] == kNotYet) file_off[r.file] = strings.add(table.files[r.file]);
-      put32(file_off[r.file]);
+      if (r.file != last_file) {
+        last_file = r.file;
+        last_off = strings.add(table.files[r.file]);
+      }
+      put32(last_off);
     } else {
       put_str("?");
     }
@@ -381,7 +401,7 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     if (!has_bitmap(*m)) continue;
     put32(static_cast<uint32_t>(m->count));
     put32(static_cast<uint32_t>(m->nbit));
-    if (!m->bits.empty()) std::memcpy(out.data() + at, m->bits.data(), m->bits.size());
+    if (!m->bits.empty()) std::memcpy(out.data() + base + at, m->bits.data(), m->bits.size());
     at += (m->bits.size() + 3) / 4 * 4;
   }
   put32(static_cast<uint32_t>(fn.calls.size()));
@@ -399,16 +419,16 @@ std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint
     put32(static_cast<uint32_t>(v.value));
   }
   // The array headers.
-  put_at(out, 40, static_cast<uint32_t>(arrays_at));
-  put_at(out, 44, static_cast<uint32_t>(fn.pcsp.size()));
-  put_at(out, 48, static_cast<uint32_t>(lines_at));
-  put_at(out, 52, static_cast<uint32_t>(fn.pcline.size()));
-  put_at(out, 56, static_cast<uint32_t>(bp_at));
-  put_at(out, 60, static_cast<uint32_t>(fn.bp_saved.size()));
-  out.resize((out.size() + 7) / 8 * 8, 0);
-  put_at(out, 8, static_cast<uint32_t>(out.size()));
+  put_at(out, base + 40, static_cast<uint32_t>(arrays_at));
+  put_at(out, base + 44, static_cast<uint32_t>(fn.pcsp.size()));
+  put_at(out, base + 48, static_cast<uint32_t>(lines_at));
+  put_at(out, base + 52, static_cast<uint32_t>(fn.pcline.size()));
+  put_at(out, base + 56, static_cast<uint32_t>(bp_at));
+  put_at(out, base + 60, static_cast<uint32_t>(fn.bp_saved.size()));
+  const size_t total = (out.size() - base + 7) / 8 * 8;
+  out.resize(base + total, 0);
+  put_at(out, base + 8, static_cast<uint32_t>(total));
   if (entry_field != nullptr) *entry_field = 12;
-  return out;
 }
 
 bool deserialize(const uint8_t* data, size_t size, uint64_t base, FuncTable& out) {

@@ -3,6 +3,7 @@
 // The serialized form and the registry are documented in docs/functab.md.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -120,9 +121,18 @@ FuncTable build(const Unit& unit, Diag& diag);
 // __start_gostack_functab / __stop_gostack_functab around the collected records.
 inline constexpr const char* kSectionName = "gostack_functab";
 
-// One function's record as the blob placed in the `gostack_functab` section. `entry_field`
-// receives the offset of the 32-bit PC-relative entry field (relocated against the function).
-std::vector<uint8_t> serialize(const FuncTable& table, const FuncEntry& fn, uint32_t* entry_field);
+// Appends one function's record, the blob placed in the `gostack_functab` section, to `out`
+// (an object writer collects every blob of a unit in one buffer). `entry_field` receives the
+// offset, from the blob's start, of the 32-bit PC-relative entry field (relocated against
+// the function).
+void serialize(const FuncTable& table, const FuncEntry& fn, std::vector<uint8_t>& out,
+               uint32_t* entry_field);
+
+// Room for n more bytes at the end of a buffer that many blobs are appended to: grown
+// geometrically (a vector's reserve(size() + n) would reallocate for every blob).
+inline void reserve_more(std::vector<uint8_t>& out, size_t n) {
+  if (out.capacity() - out.size() < n) out.reserve(std::max(out.size() + n, 2 * out.capacity()));
+}
 
 // Decodes every blob in [data, data+size) (as laid out by a linker: blobs back to back,
 // zero padding allowed between them); `base` is the run-time address of data[0], used to

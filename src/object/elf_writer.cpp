@@ -58,11 +58,42 @@ Section section(std::string_view lead, uint32_t type, uint64_t flags = 0, uint64
   return s;
 }
 
+// The hash of the name tables here (symbol and section names, tens of bytes each): eight
+// bytes a step, multiply and fold, where std::hash's general routine (murmur, called out of
+// line) cost several times as much. Only the index slots depend on it, never the output.
+struct NameHash {
+  size_t operator()(std::string_view s) const {
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    uint64_t h = s.size() * kMul;
+    const char* p = s.data();
+    size_t n = s.size();
+    auto mix = [&](uint64_t w) {
+      h = (h ^ w) * kMul;
+      h ^= h >> 32;
+    };
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      mix(w);
+    }
+    if (n != 0) {  // the last 1..7 bytes
+      uint64_t w = 0;
+      std::memcpy(&w, p, n);
+      mix(w);
+    }
+    return static_cast<size_t>(h);
+  }
+};
+
 // A string table under construction: offset 0 is the empty string, each other string is
 // stored once. Its index is open addressing over (offset, length) pairs of the table itself.
 class StrTab {
  public:
-  explicit StrTab(size_t expected) : bytes_(1, 0) { slots_.resize(std::bit_ceil(2 * expected + 16)); }
+  // Room for `expected` strings of a usual length at once.
+  explicit StrTab(size_t expected) : bytes_(1, 0) {
+    slots_.resize(std::bit_ceil(2 * expected + 16));
+    bytes_.reserve(32 * expected + 64);
+  }
   uint32_t add(std::string_view s) {
     if (s.empty()) return 0;
     if (2 * (used_ + 1) > slots_.size()) grow();
@@ -87,7 +118,7 @@ class StrTab {
   // The slot holding s, or the empty slot where it would go.
   Slot& find(std::string_view s) {
     const size_t mask = slots_.size() - 1;
-    for (size_t i = std::hash<std::string_view>{}(s) & mask;; i = (i + 1) & mask) {
+    for (size_t i = NameHash{}(s) & mask;; i = (i + 1) & mask) {
       Slot& e = slots_[i];
       if (e.off == 0 || (e.len == s.size() && text(e) == s)) return e;
     }
@@ -163,7 +194,7 @@ struct PointerHash {
   }
 };
 using SymIndex = FlatIndex<const Symbol*, PointerHash>;  // Go symbol -> ELF symbol index
-using NameIndex = FlatIndex<std::string_view, std::hash<std::string_view>>;
+using NameIndex = FlatIndex<std::string_view, NameHash>;
 
 template <class T>
 void append_pod(std::vector<uint8_t>& out, const T& v) {
@@ -305,6 +336,14 @@ class Writer {
   std::deque<std::string> own_names_;  // the names of defined symbols other than functions
   SymIndex symindex_;  // Go symbol -> ELF symbol index
   std::vector<Elf64_Rela> relas_;  // every relocation section's entries (fill_relocs)
+  // Every function's gostack_functab record and .eh_frame fragment, one after another, and
+  // where each section's starts (add_function_tables).
+  std::vector<uint8_t> tables_;
+  struct TableRange {
+    uint32_t section;
+    size_t begin;
+  };
+  std::vector<TableRange> table_ranges_;
   size_t next_func_ = 0;  // add_function_tables: the FuncEntry expected next
   uint32_t tls_g_index_ = 0;
   uint32_t symtab_ = 0, strtab_ = 0, shstrtab_ = 0;
@@ -335,6 +374,7 @@ void Writer::plan_sections() {
   // At most: group, section and relocations per symbol, two tables with theirs per function.
   sections_.reserve(sections_.size() + 3 * syms.size() + 4 * unit_.text.size() + 1);
   defined_.reserve(syms.size());
+  table_ranges_.reserve(2 * unit_.text.size());
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
     Defined& d = defined_.emplace_back(Defined{s, name_of(*s), 0, 0, 0, place(*s), {}, 0});
@@ -373,6 +413,11 @@ void Writer::plan_sections() {
     if (s->kind == SymKind::Text) add_function_tables(d, group_flag);
   }
   shstrtab_ = add_section(section(".shstrtab", SHT_STRTAB));
+  // tables_ is complete and stays put from here on.
+  for (const auto& [at, begin] : table_ranges_) {
+    Section& sec = sections_[at];
+    sec.borrowed = std::span(tables_.data() + begin, sec.size);
+  }
 }
 
 // The function's gostack_functab record and its .eh_frame CIE+FDE, in the function's
@@ -385,11 +430,15 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
                 : std::find_if(funcs.begin(), funcs.end(), [&](const functab::FuncEntry& f) { return f.name == d.name; });
   if (it == funcs.end()) return;
   next_func_ = static_cast<size_t>(it - funcs.begin()) + 1;
-  auto add = [&](const char* name, uint32_t type, std::vector<uint8_t> bytes, uint32_t field) {
+  // Each table is appended to tables_, which its section borrows once every table is in
+  // (plan_sections; the buffer may still move until then).
+  auto add = [&](const char* name, uint32_t type, size_t begin, uint32_t field) {
     Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
-    sec.bytes = std::move(bytes);
+    sec.borrowing = true;
+    sec.size = tables_.size() - begin;
     sec.literal_name = true;
     uint32_t at = add_section(std::move(sec));
+    table_ranges_.push_back({at, begin});
     Section rela_sec = section(".rela", SHT_RELA, SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela),
                                symtab_, at);
     rela_sec.base = name;
@@ -398,11 +447,13 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
     d.aux_at[d.naux++] = {at, rela, field};
   };
   uint32_t field = 0;
-  std::vector<uint8_t> table = functab::serialize(*functab_, *it, &field);
-  add(functab::kSectionName, SHT_PROGBITS, std::move(table), field);
+  size_t begin = tables_.size();
+  functab::serialize(*functab_, *it, tables_, &field);
+  add(functab::kSectionName, SHT_PROGBITS, begin, field);
   if (it->size > 0) {
-    std::vector<uint8_t> cfi = functab::eh_frame(*it, &field);
-    add(".eh_frame", SHT_X86_64_UNWIND, std::move(cfi), field);
+    begin = tables_.size();
+    functab::eh_frame(*it, tables_, &field);
+    add(".eh_frame", SHT_X86_64_UNWIND, begin, field);
   }
 }
 

@@ -378,8 +378,7 @@ void ImageLoader::register_tables(Image& image) {
   std::vector<uint8_t>& eh = image.eh_frame_;
   for (const functab::FuncEntry& f : table->funcs) {
     if (f.size == 0) continue;
-    std::vector<uint8_t> one = functab::eh_frame(f, nullptr, /*absolute=*/true);
-    eh.insert(eh.end(), one.begin(), one.end());
+    functab::eh_frame(f, eh, nullptr, /*absolute=*/true);
   }
   if (!eh.empty()) {
     eh.resize(eh.size() + 4, 0);

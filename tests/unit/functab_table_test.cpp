@@ -202,11 +202,11 @@ TEST(FunctabBuild, LookupAndSerializationRoundTrip) {
     entries[f.name] = code;
     code += (f.size + 31) / 32 * 32;
     uint32_t field = 0;
-    std::vector<uint8_t> one = serialize(t, f, &field);
-    ASSERT_EQ(one.size() % 8, 0u);
-    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(f.entry) - static_cast<int64_t>(base + blob.size() + field));
-    std::memcpy(one.data() + field, &rel, 4);
-    blob.insert(blob.end(), one.begin(), one.end());
+    const size_t start = blob.size();
+    serialize(t, f, blob, &field);  // appended after the records before it
+    ASSERT_EQ((blob.size() - start) % 8, 0u);
+    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(f.entry) - static_cast<int64_t>(base + start + field));
+    std::memcpy(blob.data() + start + field, &rel, 4);
     blob.resize(blob.size() + 8, 0);  // linker padding between objects
   }
   FuncTable back;
@@ -267,7 +267,8 @@ TEST(FunctabBuild, SerializedStringsSharedPastSixteen) {
   for (uint32_t i = 0; i < 80; ++i) f.calls.push_back({i * 4, "main.callee" + std::to_string(i % 40)});
   f.calls.push_back({400, ""});
   uint32_t field = 0;
-  std::vector<uint8_t> blob = serialize(t, f, &field);
+  std::vector<uint8_t> blob;
+  serialize(t, f, blob, &field);
   FuncTable back;
   ASSERT_TRUE(deserialize(blob.data(), blob.size(), 0, back));
   ASSERT_EQ(back.funcs.size(), 1u);
@@ -296,7 +297,9 @@ TEST(FunctabCfi, ChangesAtOnePcFold) {
   f.bp_saved = {5, 20};
   FuncEntry g = f;
   g.bp_saved = {1, 20};
-  std::vector<uint8_t> a = eh_frame(f, nullptr), b = eh_frame(g, nullptr);
+  std::vector<uint8_t> a, b;
+  eh_frame(f, a, nullptr);
+  eh_frame(g, b, nullptr);
   // The FDE instructions after the fixed part: advance 1, CFA+16; advance 4, CFA+24, RBP
   // at CFA-16; advance 15, CFA+16, RBP restored (then padding).
   const std::vector<uint8_t> fde_a = {0x41, 0x0e, 16, 0x44, 0x0e, 24, 0x86, 2, 0x4f, 0x0e, 16, 0xc6};
@@ -306,6 +309,19 @@ TEST(FunctabCfi, ChangesAtOnePcFold) {
   };
   EXPECT_TRUE(contains(a, fde_a));
   EXPECT_TRUE(contains(b, fde_b));
+  // Appended after other bytes, a fragment is the same (its offsets are its own).
+  std::vector<uint8_t> c(5, 0xaa);
+  uint32_t field_a = 0, field_c = 0;
+  eh_frame(f, a = {}, &field_a);
+  eh_frame(f, c, &field_c);
+  EXPECT_EQ(std::vector<uint8_t>(c.begin() + 5, c.end()), a);
+  EXPECT_EQ(field_c, field_a);
+  // Without a BP save only the SP runs make rows.
+  FuncEntry h = f;
+  h.bp_saved.clear();
+  std::vector<uint8_t> d;
+  eh_frame(h, d, nullptr);
+  EXPECT_TRUE(contains(d, {0x41, 0x0e, 16, 0x44, 0x0e, 24, 0x4f, 0x0e, 16, 0x00}));
 }
 
 // CFA rows (pc offset from the function's start -> CFA offset from RSP) of one FDE in

@@ -1,6 +1,7 @@
 // Frame layout and the inserted prologue/epilogue (Go 1.19's obj6.go preprocess, stacksplit
 // and loadG for amd64, plus Go 1.16's g-in-CX prologue for -compat=go1.16).
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "encode/encode.h"
@@ -264,6 +265,26 @@ bool is_leaf(const Frame& f) {
 // Every ADJSP (the prologue's, the epilogues', the source's) is lowered on the way, as
 // the encoder would lower it: Go does that as the encoder starts, and nothing between
 // here and there looks at ADJSP.
+// What adjust_sp does with each op: most leave SP alone unless they write it as a register
+// (kSpOther); a PUSH or POP moves it by its (even) size, negative for POP; ADJSP by its
+// operand; RET ends the body. One table load per instruction instead of a switch's compares.
+constexpr int8_t kSpOther = 0, kSpAdjsp = 1, kSpRet = 3;
+constexpr auto kSpEffect = [] {
+  std::array<int8_t, kNumOps> t{};
+  auto set = [&](std::initializer_list<Op> ops, int8_t v) {
+    for (Op op : ops) t[static_cast<size_t>(op)] = v;
+  };
+  set({Op::PUSHL, Op::PUSHFL}, 4);
+  set({Op::PUSHQ, Op::PUSHFQ}, 8);
+  set({Op::PUSHW, Op::PUSHFW}, 2);
+  set({Op::POPL, Op::POPFL}, -4);
+  set({Op::POPQ, Op::POPFQ}, -8);
+  set({Op::POPW, Op::POPFW}, -2);
+  set({Op::ADJSP}, kSpAdjsp);
+  set({Op::RET}, kSpRet);
+  return t;
+}();
+
 void adjust_sp(Frame& f) {
   Unit& u = f.unit;
   int32_t deltasp = 0;
@@ -279,26 +300,19 @@ void adjust_sp(Frame& f) {
     if (!p->rest.empty()) rebase(p->rest.front().addr);
     rebase(p->to);
 
-    int32_t push = 0;
-    switch (p->as) {
-      case Op::PUSHL: case Op::PUSHFL: push = 4; break;
-      case Op::PUSHQ: case Op::PUSHFQ: push = 8; break;
-      case Op::PUSHW: case Op::PUSHFW: push = 2; break;
-      case Op::POPL: case Op::POPFL: push = -4; break;
-      case Op::POPQ: case Op::POPFQ: push = -8; break;
-      case Op::POPW: case Op::POPFW: push = -2; break;
-      case Op::ADJSP:
-        push = static_cast<int32_t>(p->from.offset);
-        gostack::lower_adjsp(p);
-        break;
-      case Op::RET: break;
-      default:
-        if (p->to.type == AddrType::Reg && p->to.reg == reg::SP && p->as != Op::CMPL && p->as != Op::CMPQ) {
-          f.fn->func->spwrite = true;
-        }
-        continue;
+    const int8_t effect = kSpEffect[static_cast<size_t>(p->as)];
+    if (effect == kSpOther) {
+      if (p->to.type == AddrType::Reg && p->to.reg == reg::SP && p->as != Op::CMPL && p->as != Op::CMPQ) {
+        f.fn->func->spwrite = true;
+      }
+      continue;
     }
-    if (p->as != Op::RET) {
+    int32_t push = effect;
+    if (effect == kSpAdjsp) {
+      push = static_cast<int32_t>(p->from.offset);
+      gostack::lower_adjsp(p);
+    }
+    if (effect != kSpRet) {
       deltasp = add32(deltasp, push);
       p->spadj = push;
       continue;

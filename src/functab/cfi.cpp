@@ -2,8 +2,12 @@
 #include "functab/cfi.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <climits>
 #include <cstdint>
+#include <cstring>
+#include <string_view>
 
 namespace gostack::functab {
 namespace {
@@ -17,78 +21,85 @@ constexpr int kDataAlign = -8;
 constexpr uint8_t kPcrelSdata4 = 0x1b;  // DW_EH_PE_pcrel | DW_EH_PE_sdata4
 constexpr uint8_t kAbsptr = 0x00;       // DW_EH_PE_absptr: 8-byte addresses
 
-void uleb(std::vector<uint8_t>& out, uint64_t v) {
-  do {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    out.push_back(v ? (b | 0x80) : b);
-  } while (v);
-}
-
-void sleb(std::vector<uint8_t>& out, int64_t v) {
-  for (;;) {
-    uint8_t b = v & 0x7f;
-    v >>= 7;
-    bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
-    out.push_back(done ? b : (b | 0x80));
-    if (done) return;
+// Call-frame bytes written through a pointer into room the caller has made (eh_frame sizes
+// it for the worst case and trims it after), rather than a vector's push_back per byte.
+class Bytes {
+ public:
+  explicit Bytes(uint8_t* at) : w_(at) {}
+  uint8_t* pos() const { return w_; }
+  void byte(uint8_t b) { *w_++ = b; }
+  void u32(uint32_t v) {
+    static_assert(std::endian::native == std::endian::little);  // DWARF here is little-endian
+    std::memcpy(w_, &v, 4);
+    w_ += 4;
   }
-}
-
-void u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
-void set_u32(std::vector<uint8_t>& out, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out[at + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
-// Pads an entry that started at `start` (its length field) to a multiple of 8 with
-// DW_CFA_nop and fills in the length.
-void finish_entry(std::vector<uint8_t>& out, size_t start) {
-  while ((out.size() - start) % 8 != 0) out.push_back(kNop);
-  set_u32(out, start, static_cast<uint32_t>(out.size() - start - 4));
-}
-
-void advance(std::vector<uint8_t>& out, uint32_t delta) {
-  if (delta == 0) return;
-  if (delta < 0x40) {
-    out.push_back(kAdvanceLoc | static_cast<uint8_t>(delta));
-  } else if (delta <= 0xff) {
-    out.push_back(kAdvanceLoc1);
-    out.push_back(static_cast<uint8_t>(delta));
-  } else if (delta <= 0xffff) {
-    out.push_back(kAdvanceLoc2);
-    out.push_back(static_cast<uint8_t>(delta));
-    out.push_back(static_cast<uint8_t>(delta >> 8));
-  } else {
-    out.push_back(kAdvanceLoc4);
-    u32(out, delta);
+  void uleb(uint64_t v) {
+    do {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      byte(v ? (b | 0x80) : b);
+    } while (v);
   }
-}
+  void sleb(int64_t v) {
+    for (;;) {
+      uint8_t b = v & 0x7f;
+      v >>= 7;
+      bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+      byte(done ? b : (b | 0x80));
+      if (done) return;
+    }
+  }
+  // At most 5 bytes.
+  void advance(uint32_t delta) {
+    if (delta == 0) return;
+    if (delta < 0x40) {
+      byte(kAdvanceLoc | static_cast<uint8_t>(delta));
+    } else if (delta <= 0xff) {
+      byte(kAdvanceLoc1);
+      byte(static_cast<uint8_t>(delta));
+    } else if (delta <= 0xffff) {
+      byte(kAdvanceLoc2);
+      byte(static_cast<uint8_t>(delta));
+      byte(static_cast<uint8_t>(delta >> 8));
+    } else {
+      byte(kAdvanceLoc4);
+      u32(delta);
+    }
+  }
+  // Pads the entry that starts at `start` (its length field) to a multiple of 8 with
+  // DW_CFA_nop and fills in the length.
+  void finish_entry(uint8_t* start) {
+    while ((w_ - start) % 8 != 0) byte(kNop);
+    const auto len = static_cast<uint32_t>(w_ - start - 4);
+    std::memcpy(start, &len, 4);
+  }
+
+ private:
+  uint8_t* w_;
+};
 
 // CIE: "zR", code alignment 1, data alignment -8, return address column 16;
 // initial rules: CFA = RSP+8, return address at CFA-8.
 std::vector<uint8_t> make_cie(bool absolute) {
-  std::vector<uint8_t> out;
-  size_t cie = out.size();
-  u32(out, 0);  // length, filled in
-  u32(out, 0);  // CIE id
-  out.push_back(1);  // version
-  for (char c : std::string_view("zR")) out.push_back(static_cast<uint8_t>(c));
-  out.push_back(0);
-  uleb(out, 1);
-  sleb(out, kDataAlign);
-  uleb(out, kRegRa);
-  uleb(out, 1);  // augmentation data length
-  out.push_back(absolute ? kAbsptr : kPcrelSdata4);
-  out.push_back(kDefCfa);
-  uleb(out, kRegRsp);
-  uleb(out, 8);
-  out.push_back(kOffset | kRegRa);
-  uleb(out, 1);  // CFA-8
-  finish_entry(out, cie);
-  return out;
+  std::array<uint8_t, 64> room{};
+  Bytes b(room.data());
+  b.u32(0);  // length, filled in
+  b.u32(0);  // CIE id
+  b.byte(1);  // version
+  for (char c : std::string_view("zR")) b.byte(static_cast<uint8_t>(c));
+  b.byte(0);
+  b.uleb(1);
+  b.sleb(kDataAlign);
+  b.uleb(kRegRa);
+  b.uleb(1);  // augmentation data length
+  b.byte(absolute ? kAbsptr : kPcrelSdata4);
+  b.byte(kDefCfa);
+  b.uleb(kRegRsp);
+  b.uleb(8);
+  b.byte(kOffset | kRegRa);
+  b.uleb(1);  // CFA-8
+  b.finish_entry(room.data());
+  return std::vector<uint8_t>(room.data(), b.pos());
 }
 
 }  // namespace
@@ -98,26 +109,31 @@ void eh_frame(const FuncEntry& fn, std::vector<uint8_t>& out, uint32_t* pc_begin
   // The CIE is the same for every function: made once, copied in.
   static const std::vector<uint8_t> kCies[2] = {make_cie(false), make_cie(true)};
   const std::vector<uint8_t>& cie_bytes = kCies[absolute ? 1 : 0];
-  // The fragment goes at the buffer's end; its offsets are its own. The FDE's fixed part
-  // takes under 32 bytes, each change under 8.
+  // The fragment goes at the buffer's end; its offsets are its own. Room for the worst
+  // case: the FDE's fixed part takes under 32 bytes, each change under 16, the padding
+  // under 8; the buffer is cut back to what was written at the end.
   const size_t cie = out.size();
-  reserve_more(out, cie_bytes.size() + 32 + 8 * (fn.pcsp.size() + fn.bp_saved.size()));
-  out.insert(out.end(), cie_bytes.begin(), cie_bytes.end());
+  const size_t room = cie_bytes.size() + 32 + 16 * (fn.pcsp.size() + fn.bp_saved.size()) + 8;
+  reserve_more(out, room);
+  out.resize(cie + room);
+  uint8_t* const start = out.data() + cie;
+  std::memcpy(start, cie_bytes.data(), cie_bytes.size());
+  Bytes b(start + cie_bytes.size());
 
-  size_t fde = out.size();
-  u32(out, 0);
-  u32(out, static_cast<uint32_t>(out.size() - cie));  // CIE pointer: back to the CIE
-  if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(out.size() - cie);
+  uint8_t* const fde = b.pos();
+  b.u32(0);
+  b.u32(static_cast<uint32_t>(b.pos() - start));  // CIE pointer: back to the CIE
+  if (pc_begin_field) *pc_begin_field = static_cast<uint32_t>(b.pos() - start);
   if (absolute) {
-    u32(out, static_cast<uint32_t>(fn.entry));
-    u32(out, static_cast<uint32_t>(fn.entry >> 32));
-    u32(out, fn.size);  // pc_range, 8 bytes
-    u32(out, 0);
+    b.u32(static_cast<uint32_t>(fn.entry));
+    b.u32(static_cast<uint32_t>(fn.entry >> 32));
+    b.u32(fn.size);  // pc_range, 8 bytes
+    b.u32(0);
   } else {
-    u32(out, 0);        // pc_begin, relocated
-    u32(out, fn.size);  // pc_range
+    b.u32(0);        // pc_begin, relocated
+    b.u32(fn.size);  // pc_range
   }
-  uleb(out, 0);         // no augmentation data
+  b.uleb(0);         // no augmentation data
 
   // The instructions for one pc's change: the CFA offset (new_sp, INT32_MIN for none) and
   // whether RBP is saved (bp: 1 saved, 0 restored, -1 no change).
@@ -126,24 +142,24 @@ void eh_frame(const FuncEntry& fn, std::vector<uint8_t>& out, uint32_t* pc_begin
   auto change = [&](uint32_t pc, int new_sp, int bp) {
     bool sp_changes = new_sp != INT32_MIN && new_sp != sp;
     if (!sp_changes && bp < 0) return;
-    advance(out, pc - loc);
+    b.advance(pc - loc);
     loc = pc;
-    if (sp_changes) {
+    if (sp_changes) {  // at most 6 bytes: |cfa| < 2^32 takes at most 5 as LEB128
       sp = new_sp;
       int64_t cfa = int64_t{8} + sp;
       if (cfa >= 0) {
-        out.push_back(kDefCfaOffset);
-        uleb(out, static_cast<uint64_t>(cfa));
+        b.byte(kDefCfaOffset);
+        b.uleb(static_cast<uint64_t>(cfa));
       } else {
-        out.push_back(kDefCfaOffsetSf);  // factored by the data alignment (-8)
-        sleb(out, cfa / kDataAlign);
+        b.byte(kDefCfaOffsetSf);  // factored by the data alignment (-8)
+        b.sleb(cfa / kDataAlign);
       }
     }
     if (bp == 1) {
-      out.push_back(kOffset | kRegRbp);
-      uleb(out, 2);  // CFA-16
+      b.byte(kOffset | kRegRbp);
+      b.uleb(2);  // CFA-16
     } else if (bp == 0) {
-      out.push_back(kRestore | kRegRbp);
+      b.byte(kRestore | kRegRbp);
     }
   };
 
@@ -153,7 +169,8 @@ void eh_frame(const FuncEntry& fn, std::vector<uint8_t>& out, uint32_t* pc_begin
     for (const SpRun& r : fn.pcsp) {
       if (r.pc < fn.size) change(r.pc, r.sp, -1);
     }
-    finish_entry(out, fde);
+    b.finish_entry(fde);
+    out.resize(static_cast<size_t>(b.pos() - out.data()));
     return;
   }
 
@@ -190,7 +207,8 @@ void eh_frame(const FuncEntry& fn, std::vector<uint8_t>& out, uint32_t* pc_begin
   }
   changes.resize(n);
   for (const auto& [pc, new_sp, bp] : changes) change(pc, new_sp, bp);
-  finish_entry(out, fde);
+  b.finish_entry(fde);
+  out.resize(static_cast<size_t>(b.pos() - out.data()));
 }
 
 }  // namespace gostack::functab

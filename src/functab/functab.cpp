@@ -380,19 +380,26 @@ void serialize(const FuncTable& table, const FuncEntry& fn, std::vector<uint8_t>
   const size_t lines_at = at;
   // Every line run names a file, nearly always the one the run before named: the area is
   // asked again only when the file changes (it gives a file the offset it gave before).
+  // Each row is the run itself with the file's string offset in place of its index: one
+  // 12-byte copy (the blob is little-endian, as the host) and one field rewritten.
+  static_assert(sizeof(LineRun) == 12 && std::endian::native == std::endian::little);
   uint32_t last_file = UINT32_MAX, last_off = 0;
+  const size_t nfiles = table.files.size();
   for (const LineRun& r : fn.pcline) {
-    put32(r.pc);
-    if (r.file < table.files.size()) {
-      if (r.file != last_file) {
-        last_file = r.file;
-        last_off = strings.add(table.files[r.file]);
-      }
-      put32(last_off);
+    uint32_t off;
+    if (r.file == last_file) {
+      off = last_off;
+    } else if (r.file < nfiles) {
+      last_file = r.file;
+      off = last_off = strings.add(table.files[r.file]);
     } else {
-      put_str("?");
+      off = strings.add("?");
     }
-    put32(static_cast<uint32_t>(r.line));
+    // Read the buffer's address after the area may have grown it.
+    uint8_t* row = out.data() + base + at;
+    std::memcpy(row, &r, 12);
+    std::memcpy(row + 4, &off, 4);
+    at += 12;
   }
   const size_t bp_at = at;
   for (uint32_t pc : fn.bp_saved) put32(pc);

@@ -315,7 +315,7 @@ class Writer {
     diag_.error(msg);
     ok_ = false;
   }
-  uint32_t add_section(Section s) {
+  uint32_t add_section(Section&& s) {
     sections_.push_back(std::move(s));
     return static_cast<uint32_t>(sections_.size() - 1);
   }

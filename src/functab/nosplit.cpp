@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <unordered_map>
 
+#include "core/hash.h"
 #include "gostack/abi.h"
 
 namespace gostack::functab {
@@ -95,12 +95,16 @@ class Checker {
     // that calls one, and then no name is hashed. The first function of a name wins.
     if (!names_indexed_) {
       by_name_.reserve(defined_);
-      for (size_t i = 0; i < defined_; ++i) by_name_.try_emplace(nodes_[i].name, static_cast<int>(i));
+      for (size_t i = 0; i < defined_; ++i) {
+        if (!by_name_.contains(nodes_[i].name)) by_name_[nodes_[i].name] = static_cast<uint32_t>(i);
+      }
       names_indexed_ = true;
     }
-    auto [it, fresh] = by_name_.try_emplace(c.target, static_cast<int>(nodes_.size()));
-    if (fresh) nodes_.push_back({nullptr, c.target, c.target_abiinternal});
-    return it->second;
+    if (const uint32_t* known = by_name_.find(c.target)) return static_cast<int>(*known);
+    const auto node = static_cast<int>(nodes_.size());
+    by_name_[c.target] = static_cast<uint32_t>(node);
+    nodes_.push_back({nullptr, c.target, c.target_abiinternal});
+    return node;
   }
 
   int compute(int node, std::vector<Edge>& edges) {
@@ -148,7 +152,7 @@ class Checker {
   bool record_;
   std::vector<Node> nodes_;
   size_t defined_ = 0;
-  std::unordered_map<std::string_view, int> by_name_;  // see resolve
+  FlatIndex<std::string_view, NameHash> by_name_;  // node numbers; see resolve
   bool names_indexed_ = false;
   std::vector<int> heights_;
 };

@@ -15,6 +15,7 @@
 #include <span>
 #include <string_view>
 
+#include "core/hash.h"
 #include "functab/cfi.h"
 #include "functab/functab.h"
 
@@ -57,33 +58,6 @@ Section section(std::string_view lead, uint32_t type, uint64_t flags = 0, uint64
   s.info = info;
   return s;
 }
-
-// The hash of the name tables here (symbol and section names, tens of bytes each): eight
-// bytes a step, multiply and fold, where std::hash's general routine (murmur, called out of
-// line) cost several times as much. Only the index slots depend on it, never the output.
-struct NameHash {
-  size_t operator()(std::string_view s) const {
-    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    uint64_t h = s.size() * kMul;
-    const char* p = s.data();
-    size_t n = s.size();
-    auto mix = [&](uint64_t w) {
-      h = (h ^ w) * kMul;
-      h ^= h >> 32;
-    };
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      mix(w);
-    }
-    if (n != 0) {  // the last 1..7 bytes
-      uint64_t w = 0;
-      std::memcpy(&w, p, n);
-      mix(w);
-    }
-    return static_cast<size_t>(h);
-  }
-};
 
 // A string table under construction: offset 0 is the empty string, each other string is
 // stored once. Its index is open addressing over (offset, length) pairs of the table itself.
@@ -133,57 +107,6 @@ class StrTab {
 
   std::vector<uint8_t> bytes_;
   std::vector<Slot> slots_;
-  size_t used_ = 0;
-};
-
-// A key -> uint32_t map by open addressing with linear probing, at most half full
-// (std::unordered_map allocated a node for each key). Keys are stored by value: pointers,
-// or views of names that outlive the map.
-template <class Key, class Hash>
-class FlatIndex {
- public:
-  void reserve(size_t n) { rehash(std::bit_ceil(2 * n + 16)); }
-  // The value of k, or nullptr if k has none.
-  const uint32_t* find(const Key& k) const {
-    const Slot& e = slots_[slot_of(k)];
-    return e.used ? &e.value : nullptr;
-  }
-  bool contains(const Key& k) const { return find(k) != nullptr; }
-  // The value of k, which must have one.
-  uint32_t at(const Key& k) const { return slots_[slot_of(k)].value; }
-  // k's value, made 0 if k had none.
-  uint32_t& operator[](const Key& k) {
-    if (2 * (used_ + 1) > slots_.size()) rehash(2 * slots_.size());
-    Slot& e = slots_[slot_of(k)];
-    if (!e.used) {
-      e = Slot{k, 0, true};
-      ++used_;
-    }
-    return e.value;
-  }
-
- private:
-  struct Slot {
-    Key key{};
-    uint32_t value = 0;
-    bool used = false;
-  };
-  // The slot holding k, or the empty one where it would go.
-  size_t slot_of(const Key& k) const {
-    const size_t mask = slots_.size() - 1;
-    size_t i = Hash{}(k) & mask;
-    while (slots_[i].used && !(slots_[i].key == k)) i = (i + 1) & mask;
-    return i;
-  }
-  void rehash(size_t n) {
-    std::vector<Slot> old(std::max<size_t>(n, 16));
-    old.swap(slots_);
-    for (const Slot& e : old) {
-      if (e.used) slots_[slot_of(e.key)] = e;
-    }
-  }
-
-  std::vector<Slot> slots_ = std::vector<Slot>(16);
   size_t used_ = 0;
 };
 
@@ -375,6 +298,16 @@ void Writer::plan_sections() {
   sections_.reserve(sections_.size() + 3 * syms.size() + 4 * unit_.text.size() + 1);
   defined_.reserve(syms.size());
   table_ranges_.reserve(2 * unit_.text.size());
+  // Room for every function's tables at once, so that tables_ is not copied as it grows: a
+  // record takes its fixed part, arrays and strings; a CFI fragment under 64 bytes plus 16
+  // per change (a guess past which the buffer still grows, geometrically).
+  size_t tables = 0;
+  for (const functab::FuncEntry& f : functab_->funcs) {
+    tables += 64 + 24 * f.pcsp.size() + 12 * f.pcline.size() + 20 * f.bp_saved.size() +
+              24 * f.calls.size() + f.name.size() + f.args_map.symbol.size() +
+              f.locals_map.symbol.size() + 256;
+  }
+  tables_.reserve(tables);
   for (size_t i = 0; i < syms.size(); ++i) {
     const Symbol* s = syms[i];
     Defined& d = defined_.emplace_back(Defined{s, name_of(*s), 0, 0, 0, place(*s), {}, 0});
@@ -679,7 +612,10 @@ std::vector<uint8_t> Writer::layout() {
     out.insert(out.end(), from.begin(), from.end());
     out.resize(offsets[i] + s.file_size(), 0);  // a data symbol's zero padding
   }
-  out.resize(shoff + sections_.size() * sizeof(Elf64_Shdr), 0);
+  // The section headers, appended one by one (not zero-filled first): the null section's,
+  // then each section's.
+  out.resize(shoff, 0);
+  append_pod(out, Elf64_Shdr{});
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     Elf64_Shdr h{};
@@ -692,7 +628,7 @@ std::vector<uint8_t> Writer::layout() {
     h.sh_info = s.info;
     h.sh_addralign = s.align;
     h.sh_entsize = s.entsize;
-    std::memcpy(out.data() + shoff + i * sizeof(Elf64_Shdr), &h, sizeof h);
+    append_pod(out, h);
   }
   return out;
 }

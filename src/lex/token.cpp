@@ -124,18 +124,17 @@ void TokenBuffer::reallocate(size_t cap) {
   cap_ = cap;
 }
 
+void TextStore::new_chunk(size_t n) {
+  constexpr size_t kChunk = 4096;
+  cap_ = std::max(kChunk, n);
+  chunks_.push_back(std::make_unique_for_overwrite<char[]>(cap_));
+  used_ = 0;
+}
+
 std::string_view TextStore::keep(std::string_view s) {
   if (s.empty()) return {};
-  if (cap_ - used_ < s.size()) {
-    constexpr size_t kChunk = 4096;
-    cap_ = std::max(kChunk, s.size());
-    chunks_.push_back(std::make_unique_for_overwrite<char[]>(cap_));
-    used_ = 0;
-  }
-  char* at = chunks_.back().get() + used_;
-  std::copy(s.begin(), s.end(), at);
-  used_ += s.size();
-  return std::string_view(at, s.size());
+  std::copy(s.begin(), s.end(), room(s.size()));
+  return commit(s.size());
 }
 
 // make_token for the kinds of token that can hold the stand-ins.
@@ -145,19 +144,29 @@ Token make_word_token(Tok kind, std::string_view text, TextStore& store) {
     return Token{kind, text};
   }
   constexpr std::string_view kDot = "\u00B7", kSlash = "\u2215";
-  std::string s = kind == tok::kIdent && text.starts_with(kDot) ? "\"\"" : "";
-  for (size_t i = 0; i < text.size();) {
-    if (text.substr(i, kDot.size()) == kDot) {
-      s += '.';
+  const bool quote = kind == tok::kIdent && text.starts_with(kDot);
+  // The first stand-in; none (and no prefix) leaves the text as it is.
+  size_t i = 0;
+  while (i < text.size() && !text.substr(i).starts_with(kDot) && !text.substr(i).starts_with(kSlash)) ++i;
+  if (i == text.size() && !quote) return Token{kind, text};
+  // Written straight into the store: the text shrinks at each stand-in, so it needs at most
+  // the two bytes of the `""` prefix more than it has.
+  char* const out = store.room(text.size() + 2);
+  char* o = out;
+  if (quote) *o++ = '"', *o++ = '"';
+  o = std::copy_n(text.data(), i, o);
+  while (i < text.size()) {
+    if (text.substr(i).starts_with(kDot)) {
+      *o++ = '.';
       i += kDot.size();
-    } else if (text.substr(i, kSlash.size()) == kSlash) {
-      s += '/';
+    } else if (text.substr(i).starts_with(kSlash)) {
+      *o++ = '/';
       i += kSlash.size();
     } else {
-      s += text[i++];
+      *o++ = text[i++];
     }
   }
-  return Token{kind, s == text ? text : store.keep(s)};
+  return Token{kind, store.commit(static_cast<size_t>(o - out))};
 }
 
 std::string tok_string(Tok kind) {

@@ -97,8 +97,20 @@ class TokenBuffer {
 class TextStore {
  public:
   std::string_view keep(std::string_view s);
+  // Writing in place: room(n) gives space for up to n bytes (valid until the next call);
+  // commit(k) keeps the first k of them written there and returns them.
+  char* room(size_t n) {
+    if (cap_ - used_ < n) new_chunk(n);
+    return chunks_.back().get() + used_;
+  }
+  std::string_view commit(size_t k) {
+    const char* at = chunks_.back().get() + used_;
+    used_ += k;
+    return {at, k};
+  }
 
  private:
+  void new_chunk(size_t n);
   std::vector<std::unique_ptr<char[]>> chunks_;
   size_t used_ = 0, cap_ = 0;
 };

@@ -83,6 +83,27 @@ TEST(Lex, MiddleDotAndDivisionSlash) {
   EXPECT_EQ(t[2].kind, tok::kIdent);
 }
 
+// make_token rewrites into its store only what holds a stand-in (or starts with the middle
+// dot); other non-ASCII text is returned as the same view. Many rewrites fill several of the
+// store's chunks, and each text stays valid.
+TEST(Lex, MakeTokenRewritesIntoTheStore) {
+  TextStore store;
+  const std::string plain = "caf\u00E9", str = "\"a\u00B7b\u2215c\"";
+  EXPECT_EQ(make_token(tok::kIdent, plain, store).text.data(), plain.data());
+  EXPECT_EQ(make_token(tok::kString, str, store).text, "\"a.b/c\"");
+  EXPECT_EQ(make_token(tok::kIdent, "\u00B7", store).text, "\"\".");
+  EXPECT_EQ(make_token(tok::kString, "\u00B7", store).text, ".");
+  EXPECT_EQ(make_token(tok::kInt, "\u00B7", store).text, "\u00B7");  // never rewritten
+  std::vector<std::string_view> made;
+  std::vector<std::string> want;
+  for (int i = 0; i < 2000; ++i) {
+    std::string name = "pkg" + std::to_string(i) + "\u00B7f";
+    made.push_back(make_token(tok::kIdent, name, store).text);
+    want.push_back("pkg" + std::to_string(i) + ".f");
+  }
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(made[i], want[i]);
+}
+
 TEST(Lex, NumbersAsGoScansThem) {
   for (const char* s : {"0", "0x1f", "0X1F", "0b101", "0o17", "017", "1_000", "0x_ff"}) {
     TokenList list = tokenize(s);

@@ -14,35 +14,39 @@
 namespace gostack::lex {
 namespace {
 
-// The macro table's hash of a name: 8 bytes at a time (names are mostly short). Inlined
-// into its few callers (once per go_asm.h line, once per identifier that may be a macro).
+// The macro table's hash of a name. Inlined into its few callers (once per go_asm.h line,
+// once per identifier that may be a macro), so loads of at most 8 bytes.
 uint64_t load_bytes(const char* at, size_t k) {  // k <= 8 bytes
   uint64_t w = 0;
   std::memcpy(&w, at, k);
   return w;
 }
 
+// Two words mixed by one 64x64->128-bit multiply, its halves folded: every input bit reaches
+// the low bits (the table index) and the high ones (the tag).
+inline uint64_t mix(uint64_t a, uint64_t b) {
+  const unsigned __int128 m = static_cast<unsigned __int128>(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+
 [[gnu::always_inline]] inline uint64_t name_hash(std::string_view s) {
-  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
   const char* p = s.data();
   const size_t n = s.size();
-  uint64_t h = n * kMul;
-  auto mix = [&h](uint64_t w) {
-    h = (h ^ w) * kMul;
-    h ^= h >> 29;
-  };
-  if (n >= 8) {
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) mix(load_bytes(p + i, 8));
-    if (i < n) mix(load_bytes(p + n - 8, 8));  // the tail, overlapping
-  } else if (n >= 4) {
-    mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32);
-  } else if (n > 0) {
-    mix(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
-        uint64_t{static_cast<uint8_t>(p[n - 1])} << 16);
+  // Most names are 4 to 16 bytes: two words, overlapping when shorter than 16 (or 8) bytes.
+  if (n <= 16) {
+    if (n >= 8) return mix(load_bytes(p, 8), load_bytes(p + n - 8, 8) ^ n);
+    if (n >= 4) return mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32, n);
+    if (n > 0) {
+      return mix(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+                     uint64_t{static_cast<uint8_t>(p[n - 1])} << 16,
+                 n);
+    }
+    return mix(0, 0);
   }
-  h *= kMul;
-  return h ^ (h >> 32);
+  // Longer: 16 bytes at a time, the last 16 (overlapping) at the end.
+  uint64_t h = n;
+  for (size_t i = 0; i + 16 < n; i += 16) h = mix(load_bytes(p + i, 8) ^ h, load_bytes(p + i + 8, 8));
+  return mix(load_bytes(p + n - 16, 8) ^ h, load_bytes(p + n - 8, 8));
 }
 
 // Name equality inline (a memcmp call costs more than the short names it compares), by the

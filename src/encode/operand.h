@@ -59,6 +59,9 @@ inline YClass reg_class(RegNum r) {
 YClass operand_class_of_other(const Addr& a);
 inline YClass operand_class(const Addr& a) {
   if (a.type == AddrType::Reg) return reg_class(a.reg);
+  // Memory off a register (or none) without an index or a pseudo-register name, the usual
+  // memory operand: Ym, as operand_class_of_other's mem_class would find.
+  if (a.type == AddrType::Mem && a.index == reg::NONE && a.name == AddrName::None) return Ym;
   return a.type == AddrType::None ? Ynone : operand_class_of_other(a);
 }
 

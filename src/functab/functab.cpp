@@ -164,13 +164,15 @@ FuncTable build(const Unit& unit, Diag& diag) {
   for (const Symbol* s : unit.text) {
     if (!s->func || s->func->text == nullptr) continue;
     const FuncInfo& fi = *s->func;
-    FuncEntry f;
+    FuncEntry& f = t.funcs.emplace_back();  // filled in place (an entry is large to move)
     f.name = elf_symbol_name(*s, unit.pkgpath);
     f.sym = s;
     f.size = static_cast<uint32_t>(s->p.size());
     // Instructions average about 4 bytes, and most start a line run: room for them at
-    // once instead of growing the vector step by step.
+    // once instead of growing the vector step by step. A frame's SP runs (prologue,
+    // epilogues, the code after them) are a handful.
     f.pcline.reserve(f.size / 4 + 1);
+    f.pcsp.reserve(8);
     f.args = fi.args;
     f.frame = fi.locals;
     f.flags = static_cast<uint32_t>(fi.textflags & 0xffff);
@@ -229,6 +231,7 @@ FuncTable build(const Unit& unit, Diag& diag) {
       switch (p->as) {
         case Op::MOVQ:
           if (sp > 0 && is_reg(p->from, reg::BP) && is_sp_slot(p->to, sp - 8) && !bp_saved) {
+            if (f.bp_saved.empty()) f.bp_saved.reserve(4);  // save, restore, [again,] end
             f.bp_saved.push_back(next);
             bp_saved = true;
             save_sp = sp;
@@ -261,6 +264,11 @@ FuncTable build(const Unit& unit, Diag& diag) {
       sp += p->spadj;
     }
     if (bp_saved) f.bp_saved.push_back(f.size);
+    // The call sites, one per call relocation, counted first for one allocation.
+    const auto is_call = [](const Reloc& r) {
+      return (r.type == RelocType::Call && r.sym != nullptr) || r.type == RelocType::CallInd;
+    };
+    f.calls.reserve(static_cast<size_t>(std::count_if(s->r.begin(), s->r.end(), is_call)));
     for (const Reloc& r : s->r) {
       if (r.type == RelocType::Call && r.sym != nullptr) {
         f.calls.push_back({static_cast<uint32_t>(r.off), elf_symbol_name(*r.sym, unit.pkgpath),
@@ -269,7 +277,6 @@ FuncTable build(const Unit& unit, Diag& diag) {
         f.calls.push_back({static_cast<uint32_t>(r.off), ""});
       }
     }
-    t.funcs.push_back(std::move(f));
   }
   return t;
 }
@@ -305,13 +312,13 @@ class StringArea {
   uint32_t add(std::string_view s) {
     if (index_.empty()) {
       for (size_t i = 0; i < nseen_; ++i) {
-        if (seen_[i].first == s) return seen_[i].second;
+        if (seen_[i].text() == s) return seen_[i].off;
       }
-      if (nseen_ < seen_.size()) {
-        seen_[nseen_] = {s, append(s)};
-        return seen_[nseen_++].second;
+      if (nseen_ < kLinear) {
+        seen_[nseen_] = {s.data(), s.size(), append(s)};
+        return seen_[nseen_++].off;
       }
-      for (const auto& [k, off] : seen_) index_.emplace(k, off);
+      for (const Seen& e : seen_) index_.emplace(e.text(), e.off);
     }
     auto [it, fresh] = index_.try_emplace(s, static_cast<uint32_t>(bytes_.size() - base_));
     if (fresh) append(s);
@@ -321,13 +328,24 @@ class StringArea {
  private:
   uint32_t append(std::string_view s) {
     const auto off = static_cast<uint32_t>(bytes_.size() - base_);
-    bytes_.insert(bytes_.end(), s.begin(), s.end());
+    // As bytes (char to uint8_t would be copied one by one rather than by memcpy).
+    const auto* b = reinterpret_cast<const uint8_t*>(s.data());
+    bytes_.insert(bytes_.end(), b, b + s.size());
     bytes_.push_back(0);
     return off;
   }
   std::vector<uint8_t>& bytes_;
   size_t base_;
-  std::array<std::pair<std::string_view, uint32_t>, 16> seen_;
+  // The strings so far while there are few: the first nseen_ entries are set. Plain members
+  // with no initialisers, so that the array is not cleared for every blob.
+  static constexpr size_t kLinear = 16;
+  struct Seen {
+    const char* data;
+    size_t size;
+    uint32_t off;
+    std::string_view text() const { return {data, size}; }
+  };
+  Seen seen_[kLinear];
   size_t nseen_ = 0;
   std::unordered_map<std::string_view, uint32_t> index_;
 };

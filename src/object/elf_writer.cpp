@@ -75,7 +75,9 @@ class StrTab {
     if (slot.off == 0) {
       slot = {static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(s.size())};
       ++used_;
-      bytes_.insert(bytes_.end(), s.begin(), s.end());
+      // As bytes (char to uint8_t would be copied one by one rather than by memcpy).
+      const auto* b = reinterpret_cast<const uint8_t*>(s.data());
+      bytes_.insert(bytes_.end(), b, b + s.size());
       bytes_.push_back(0);
     }
     return slot.off;

@@ -3,6 +3,7 @@
 #include "frame/frame.h"
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
@@ -53,9 +54,16 @@ uint8_t func_id(const Unit& unit, const Symbol& fn) {
   return 0;
 }
 
-// A symbol named after fn ("fn.args_stackmap"), file-local if fn is (Go's LookupDerived).
-Symbol* derived(Unit& unit, const Symbol* fn, const std::string& name) {
-  return unit.lookup(name, fn->is_static);
+// A symbol named after fn (fn.name + suffix, "fn.args_stackmap"), file-local if fn is
+// (Go's LookupDerived). The name is put together in a stack buffer when it fits: no
+// temporary string to allocate and free (Unit::lookup keeps its own copy of a new name).
+Symbol* derived(Unit& unit, const Symbol* fn, std::string_view suffix) {
+  char buf[256];
+  const size_t n = fn->name.size() + suffix.size();
+  if (n > sizeof buf) return unit.lookup(fn->name + std::string(suffix), fn->is_static);
+  std::memcpy(buf, fn->name.data(), fn->name.size());
+  std::memcpy(buf + fn->name.size(), suffix.data(), suffix.size());
+  return unit.lookup(std::string_view(buf, n), fn->is_static);
 }
 
 // The zero-length argument and locals bitmaps shared by every FUNCDATA that names
@@ -93,7 +101,7 @@ void resolve_funcdata(Unit& unit, Symbol* fn, Diag& diag, Prog* p, DeclaredFuncd
     if (!is_const || p->from.offset != kFuncdataArgsPointerMaps) {
       error_at(unit, diag, p, "FUNCDATA use of go_args_stackmap(SB) without FUNCDATA_ArgsPointerMaps");
     }
-    p->to.sym = derived(unit, fn, fn->name + ".args_stackmap");
+    p->to.sym = derived(unit, fn, ".args_stackmap");
   } else if (p->to.sym->name == "no_pointers_stackmap") {
     if (!is_const || p->from.offset != kFuncdataLocalsPointerMaps) {
       error_at(unit, diag, p, "FUNCDATA use of no_pointers_stackmap(SB) without FUNCDATA_LocalsPointerMaps");
@@ -119,10 +127,10 @@ void insert_funcdata(Unit& unit, Prog* text, int64_t table, Symbol* sym) {
 void add_go_declaration_funcdata(Unit& unit, Symbol* fn, DeclaredFuncdata declared) {
   if (!fn->name.starts_with("\"\".") || fn->abi != Abi::Abi0) return;
   if (!declared.argmap) {
-    insert_funcdata(unit, fn->func->text, kFuncdataArgsPointerMaps, derived(unit, fn, fn->name + ".args_stackmap"));
+    insert_funcdata(unit, fn->func->text, kFuncdataArgsPointerMaps, derived(unit, fn, ".args_stackmap"));
   }
   if (!declared.arginfo) {
-    insert_funcdata(unit, fn->func->text, kFuncdataArgInfo, derived(unit, fn, fn->name + ".arginfo0"));
+    insert_funcdata(unit, fn->func->text, kFuncdataArgInfo, derived(unit, fn, ".arginfo0"));
   }
 }
 

@@ -471,6 +471,11 @@ void Writer::fill_relocs() {
   std::vector<Range> ranges;
   ranges.reserve(defined_.size() + 4 * unit_.text.size());
   auto by_offset = [](const Elf64_Rela& a, const Elf64_Rela& b) { return a.r_offset < b.r_offset; };
+  // Room for all at once (at most one entry per relocation and per table field), rather
+  // than copying the entries each time the vector doubles.
+  size_t most = 0;
+  for (const Defined& d : defined_) most += d.sym->r.size() + d.naux;
+  relas_.reserve(most);
   for (const Defined& d : defined_) {
     if (d.rela == 0) continue;
     bool in_text = d.sym->kind == SymKind::Text;
@@ -564,7 +569,8 @@ Elf64_Ehdr Writer::elf_header(uint64_t shoff) const {
 std::vector<uint8_t> Writer::layout() {
   StrTab shnames(sections_.size());
   std::vector<uint32_t> name_off(sections_.size(), 0);
-  std::string name;  // one buffer for every name
+  char short_name[256];  // one buffer for every name that fits
+  std::string name;      // and one for any longer
   // The few literal names seen so far, by the addresses of their two parts.
   struct Literal {
     const char* lead;
@@ -583,8 +589,21 @@ std::vector<uint8_t> Writer::layout() {
         continue;
       }
     }
-    name.assign(s.lead).append(s.base);
-    name_off[i] = shnames.add(name);
+    // lead + base, put together in a stack buffer when it fits (std::string's assign and
+    // append cost several times the two copies); a name without a base is its lead.
+    std::string_view full = s.lead;
+    if (!s.base.empty()) {
+      const size_t n = s.lead.size() + s.base.size();
+      if (n <= sizeof short_name) {
+        std::memcpy(short_name, s.lead.data(), s.lead.size());
+        std::memcpy(short_name + s.lead.size(), s.base.data(), s.base.size());
+        full = {short_name, n};
+      } else {
+        name.assign(s.lead).append(s.base);
+        full = name;
+      }
+    }
+    name_off[i] = shnames.add(full);
     if (s.literal_name && nliterals < literals.size()) {
       literals[nliterals++] = {s.lead.data(), s.base.data(), name_off[i]};
     }
@@ -614,10 +633,7 @@ std::vector<uint8_t> Writer::layout() {
     out.insert(out.end(), from.begin(), from.end());
     out.resize(offsets[i] + s.file_size(), 0);  // a data symbol's zero padding
   }
-  // The section headers, appended one by one (not zero-filled first): the null section's,
-  // then each section's.
-  out.resize(shoff, 0);
-  append_pod(out, Elf64_Shdr{});
+  out.resize(shoff + sections_.size() * sizeof(Elf64_Shdr), 0);
   for (size_t i = 1; i < sections_.size(); ++i) {
     const Section& s = sections_[i];
     Elf64_Shdr h{};
@@ -630,7 +646,7 @@ std::vector<uint8_t> Writer::layout() {
     h.sh_info = s.info;
     h.sh_addralign = s.align;
     h.sh_entsize = s.entsize;
-    append_pod(out, h);
+    std::memcpy(out.data() + shoff + i * sizeof(Elf64_Shdr), &h, sizeof h);
   }
   return out;
 }

@@ -68,26 +68,18 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
   if (!fn->func || !fn->func->text) return;
   Prog* text = fn->func->text;
 
-  // Unsupported instructions are reported and then take no bytes, so that the rest of
-  // the function still gets its pcs and bytes (the listing shows them).
-  // First pass: every branch short; a branch whose target was already seen is backward.
-  bool all_supported = true;  // the usual case: no instruction needs the test again
+  // The buffer's first size needs the instruction count; the branch state starts clear
+  // (as a new Prog has it: this walk only matters if the function was encoded before).
+  // Everything else the first pass needs of an instruction is set as that pass reaches it
+  // (below), not in a walk of its own.
   size_t nprogs = 0;
   for (Prog* p = text; p; p = p->link, ++nprogs) {
-    if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
-    if (p->as == Op::ADJSP) lower_adjsp(p);
-    if (!op_supported(p->as)) {
-      report_unsupported(unit, diag, p);
-      all_supported = false;
-    }
-    p->back = x86::kBranchShort;
+    p->back = 0;
     p->rel = nullptr;
-    p->forwd = nullptr;
-    if (Prog* q = p->to.target; q && (q->back & x86::kBranchShort)) {
-      p->back |= x86::kBranchBackwards;
-      q->back |= x86::kBranchLoopHead;
-    }
   }
+  // Unsupported instructions are reported and then take no bytes, so that the rest of
+  // the function still gets its pcs and bytes (the listing shows them).
+  bool all_supported = true;  // known after the first pass; the usual case: no test again
 
   // Only a branch (to a label: its displacement; Go's Zbr/Zjmp/Zloop) encodes differently
   // when pcs move. Every other instruction gives the same bytes and relocations (offsets
@@ -156,6 +148,24 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         }
       }
       p->rel = nullptr;
+      if (pass == 1) {
+        // First sight of p: its branch is short, and backward if its target was seen
+        // already (kBranchSeen: set here and never cleared, unlike kBranchShort). A branch
+        // without a target jumps to itself; ADJSP becomes ADDQ/SUBQ.
+        if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
+        if (p->as == Op::ADJSP) lower_adjsp(p);
+        p->back = x86::kBranchShort | x86::kBranchSeen;
+        if (Prog* q = p->to.target; q && (q->back & x86::kBranchSeen)) {
+          p->back |= x86::kBranchBackwards;
+          q->back |= x86::kBranchLoopHead;
+        }
+        if (!op_supported(p->as)) {
+          report_unsupported(unit, diag, p);
+          all_supported = false;
+          p->isize = 0;
+          continue;
+        }
+      }
       const bool supported = all_supported || op_supported(p->as);
       if (pass > 1 && !(p->to.type == AddrType::Branch && supported)) {
         if (run_size == 0) run_at = prev_pc;

@@ -39,13 +39,19 @@ constexpr FuncIdRow kRuntimeFuncIds[] = {
 // Go's GetFuncID, on the name with the package placeholder "" replaced by -p.
 uint8_t func_id(const Unit& unit, const Symbol& fn) {
   if (fn.func->textflags & (textflag::kWrapper | textflag::kAbiWrapper)) return kFuncIdWrapper;
+  constexpr std::string_view kRuntime = "runtime.";
+  // Fast path: the usual "".name reads <pkgpath>.name, which starts "runtime." only when the
+  // path is "runtime" or starts "runtime."; otherwise no name needs building.
+  if (fn.name.starts_with("\"\".") && unit.pkgpath != "runtime" &&
+      !std::string_view(unit.pkgpath).starts_with(kRuntime)) {
+    return 0;
+  }
   std::string name;
   size_t pos = 0;
   for (size_t hit; (hit = fn.name.find("\"\"", pos)) != std::string::npos; pos = hit + 2) {
     name.append(fn.name, pos, hit - pos).append(unit.pkgpath);
   }
   name.append(fn.name, pos, std::string::npos);
-  constexpr std::string_view kRuntime = "runtime.";
   if (!std::string_view(name).starts_with(kRuntime)) return 0;
   std::string_view rest = std::string_view(name).substr(kRuntime.size());
   for (const FuncIdRow& row : kRuntimeFuncIds) {

@@ -74,8 +74,8 @@ constexpr YClass classify_reg(RegNum r) {
 
 // classify_reg for every register, looked up once per register operand.
 constexpr auto build_reg_classes() {
-  std::array<YClass, reg::MAXREG - reg::AL> t{};
-  for (int r = reg::AL; r < reg::MAXREG; ++r) t[r - reg::AL] = classify_reg(static_cast<RegNum>(r));
+  std::array<YClass, reg::MAXREG> t{};
+  for (int r = 0; r < reg::MAXREG; ++r) t[r] = r >= reg::AL ? classify_reg(static_cast<RegNum>(r)) : Yxxx;
   return t;
 }
 
@@ -94,7 +94,7 @@ YClass reglist_class(const Addr& a) {
 
 }  // namespace
 
-constexpr std::array<YClass, reg::MAXREG - reg::AL> kRegClass = build_reg_classes();
+constexpr std::array<YClass, reg::MAXREG> kRegClass = build_reg_classes();
 
 YClass operand_class_of_other(const Addr& a) {
   switch (a.type) {

@@ -52,9 +52,11 @@ inline int reg_rex(RegNum r) { return r >= 0 && r <= reg::MAXREG ? kRegInfo[r].r
 // The most specific class of an operand (Go's oclass). Never fails: an operand no form
 // can take is Yxxx. Registers (the most common operand) are one table lookup and an absent
 // operand is Ynone, both inline.
-extern const std::array<YClass, reg::MAXREG - reg::AL> kRegClass;  // from reg::AL on
+// By register number from 0 (Yxxx below reg::AL): one bounds test and one load.
+extern const std::array<YClass, reg::MAXREG> kRegClass;
 inline YClass reg_class(RegNum r) {
-  return r >= reg::AL && r < reg::MAXREG ? kRegClass[r - reg::AL] : Yxxx;
+  const auto i = static_cast<uint16_t>(r);  // a negative number is out of range too
+  return i < reg::MAXREG ? kRegClass[i] : Yxxx;
 }
 YClass operand_class_of_other(const Addr& a);
 inline YClass operand_class(const Addr& a) {

@@ -46,19 +46,6 @@ struct Section {
   uint64_t file_size() const { return type == SHT_NOBITS ? 0 : sh_size(); }
 };
 
-Section section(std::string_view lead, uint32_t type, uint64_t flags = 0, uint64_t align = 1,
-                uint64_t entsize = 0, uint32_t link = 0, uint32_t info = 0) {
-  Section s;
-  s.lead = lead;
-  s.type = type;
-  s.flags = flags;
-  s.align = align;
-  s.entsize = entsize;
-  s.link = link;
-  s.info = info;
-  return s;
-}
-
 // A string table under construction: offset 0 is the empty string, each other string is
 // stored once. Its index is open addressing over (offset, length) pairs of the table itself.
 class StrTab {
@@ -240,8 +227,19 @@ class Writer {
     diag_.error(msg);
     ok_ = false;
   }
-  uint32_t add_section(Section&& s) {
-    sections_.push_back(std::move(s));
+  // Appends a section (made in place: a Section is large to build and move) and returns
+  // its index; sections_[index] sets the rest.
+  uint32_t add_section(std::string_view lead, uint32_t type, uint64_t flags = 0,
+                       uint64_t align = 1, uint64_t entsize = 0, uint32_t link = 0,
+                       uint32_t info = 0) {
+    Section& s = sections_.emplace_back();
+    s.lead = lead;
+    s.type = type;
+    s.flags = flags;
+    s.align = align;
+    s.entsize = entsize;
+    s.link = link;
+    s.info = info;
     return static_cast<uint32_t>(sections_.size() - 1);
   }
   std::string_view name_of(const Symbol& s);
@@ -288,9 +286,9 @@ std::string_view Writer::name_of(const Symbol& s) {
 // Allocates, for every defined symbol in source order: [COMDAT group], its section,
 // [its .rela section]. The group precedes its members, as the ELF spec requires.
 void Writer::plan_sections() {
-  strtab_ = add_section(section(".strtab", SHT_STRTAB));
-  symtab_ = add_section(section(".symtab", SHT_SYMTAB, 0, 8, sizeof(Elf64_Sym), strtab_));
-  add_section(section(".note.GNU-stack", SHT_PROGBITS));  // non-executable stack
+  strtab_ = add_section(".strtab", SHT_STRTAB);
+  symtab_ = add_section(".symtab", SHT_SYMTAB, 0, 8, sizeof(Elf64_Sym), strtab_);
+  add_section(".note.GNU-stack", SHT_PROGBITS);  // non-executable stack
 
   std::vector<const Symbol*> syms(unit_.text.begin(), unit_.text.end());
   syms.insert(syms.end(), unit_.data.begin(), unit_.data.end());
@@ -321,10 +319,11 @@ void Writer::plan_sections() {
     // Float constants ($f64.<bits>) are content-addressed: every object may carry a copy.
     bool comdat = (s->dupok || i >= first_const) && !s->is_static;
     if (comdat) {
-      d.group = add_section(section(".group", SHT_GROUP, 0, 4, 4, symtab_));
+      d.group = add_section(".group", SHT_GROUP, 0, 4, 4, symtab_);
     }
     uint64_t group_flag = comdat ? SHF_GROUP : 0;
-    Section sec = section(d.where.prefix, d.where.type, d.where.flags | group_flag);
+    d.section = add_section(d.where.prefix, d.where.type, d.where.flags | group_flag);
+    Section& sec = sections_[d.section];
     sec.base = d.name;
     if (s->kind == SymKind::Text) {
       sec.align = 32;  // Go's function alignment on amd64
@@ -337,17 +336,15 @@ void Writer::plan_sections() {
       if (sec.borrowing) sec.borrowed = s->p;
       sec.size = static_cast<uint64_t>(s->size);  // DATA zero-padded to the GLOBL size
     }
-    d.section = add_section(std::move(sec));
     bool has_rela = std::any_of(s->r.begin(), s->r.end(), [](const Reloc& r) { return !is_marker(r); });
     if (has_rela) {
-      Section rela = section(d.where.rela_prefix, SHT_RELA, SHF_INFO_LINK | group_flag, 8,
-                             sizeof(Elf64_Rela), symtab_, d.section);
-      rela.base = d.name;
-      d.rela = add_section(std::move(rela));
+      d.rela = add_section(d.where.rela_prefix, SHT_RELA, SHF_INFO_LINK | group_flag, 8,
+                           sizeof(Elf64_Rela), symtab_, d.section);
+      sections_[d.rela].base = d.name;
     }
     if (s->kind == SymKind::Text) add_function_tables(d, group_flag);
   }
-  shstrtab_ = add_section(section(".shstrtab", SHT_STRTAB));
+  shstrtab_ = add_section(".shstrtab", SHT_STRTAB);
   // tables_ is complete and stays put from here on.
   for (const auto& [at, begin] : table_ranges_) {
     Section& sec = sections_[at];
@@ -368,17 +365,16 @@ void Writer::add_function_tables(Defined& d, uint64_t group_flag) {
   // Each table is appended to tables_, which its section borrows once every table is in
   // (plan_sections; the buffer may still move until then).
   auto add = [&](const char* name, uint32_t type, size_t begin, uint32_t field) {
-    Section sec = section(name, type, SHF_ALLOC | group_flag, 8);
+    const uint32_t at = add_section(name, type, SHF_ALLOC | group_flag, 8);
+    Section& sec = sections_[at];
     sec.borrowing = true;
     sec.size = tables_.size() - begin;
     sec.literal_name = true;
-    uint32_t at = add_section(std::move(sec));
     table_ranges_.push_back({at, begin});
-    Section rela_sec = section(".rela", SHT_RELA, SHF_INFO_LINK | group_flag, 8, sizeof(Elf64_Rela),
-                               symtab_, at);
-    rela_sec.base = name;
-    rela_sec.literal_name = true;
-    uint32_t rela = add_section(std::move(rela_sec));
+    const uint32_t rela = add_section(".rela", SHT_RELA, SHF_INFO_LINK | group_flag, 8,
+                                      sizeof(Elf64_Rela), symtab_, at);
+    sections_[rela].base = name;
+    sections_[rela].literal_name = true;
     d.aux_at[d.naux++] = {at, rela, field};
   };
   uint32_t field = 0;

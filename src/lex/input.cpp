@@ -479,16 +479,30 @@ void Input::invoke_macro(Macro macro) {
     push(f);
     return;
   }
-  args_for(macro);
+  const bool long_args = args_for(macro);
   f.list = &expansion_;
   f.begin = static_cast<uint32_t>(expansion_.size());
-  // The body with each parameter replaced by its argument: the runs of body tokens between
-  // parameters are copied whole.
+  // The body with each parameter replaced by its argument. args_for left exactly one
+  // argument per parameter. An empty argument leaves the parameter's own name in the body,
+  // as in Go (its map of actuals holds no tokens for it, which Go reads as "not a
+  // parameter"): F(, x) with F(a, b) yields `a`.
   const Token* body = macro_tokens_.data() + macro.first;
+  if (!long_args) {
+    // Every argument at most one token (registers, numbers: most calls): the body copied
+    // whole, each parameter then overwritten in place by its argument.
+    expansion_.append(body, body + macro.count);
+    Token* out = expansion_.data() + f.begin;
+    for (uint32_t i = macro.first_use; i < macro.first_use + macro.uses; ++i) {
+      const ParamUse use = param_uses_[i];
+      const uint32_t from = use.param == 0 ? 0 : arg_ends_[use.param - 1];
+      if (from != arg_ends_[use.param]) out[use.pos] = arg_tokens_[from];
+    }
+    f.count = macro.count;
+    push_expansion(f);
+    return;
+  }
+  // Otherwise the runs of body tokens between parameters are copied whole.
   uint32_t k = 0;  // the body tokens before k are copied
-  // args_for left exactly one argument per parameter. An empty argument leaves the
-  // parameter's own name in the body, as in Go (its map of actuals holds no tokens for it,
-  // which Go reads as "not a parameter"): F(, x) with F(a, b) yields `a`.
   for (uint32_t i = macro.first_use; i < macro.first_use + macro.uses; ++i) {
     const ParamUse use = param_uses_[i];
     const uint32_t from = use.param == 0 ? 0 : arg_ends_[use.param - 1];
@@ -513,10 +527,11 @@ void Input::expansion_too_large() const {
 }
 
 // Collects the actual arguments of a macro call into arg_tokens_/arg_ends_; the '(' has
-// been read.
-void Input::args_for(const Macro& macro) {
+// been read. Returns whether any argument is longer than one token.
+bool Input::args_for(const Macro& macro) {
   arg_tokens_.clear();
   arg_ends_.clear();
+  bool long_args = false;
   for (;;) {
     int nesting = 0;
     Tok t;
@@ -530,6 +545,7 @@ void Input::args_for(const Macro& macro) {
       if (t == ')') --nesting;
       arg_tokens_.push_back(stack_token(t));
     }
+    long_args |= arg_tokens_.size() - (arg_ends_.empty() ? 0 : arg_ends_.back()) > 1;
     arg_ends_.push_back(static_cast<uint32_t>(arg_tokens_.size()));
     if (t == ')') break;
   }
@@ -538,6 +554,7 @@ void Input::args_for(const Macro& macro) {
   } else if (arg_ends_.size() != macro.nparams) {
     fail("wrong arg count for macro " + std::string(macro.name));
   }
+  return long_args;
 }
 
 void Input::ifdef(bool truth) {

@@ -133,7 +133,7 @@ class Input {
   void define_simple(const Tokenizer& tz, const Tokenizer::SimpleDefine* defs, size_t n);
   void macro_definition(Macro& m);
   void invoke_macro(Macro macro);
-  void args_for(const Macro& macro);
+  bool args_for(const Macro& macro);
   void ifdef(bool truth);
   void else_();
   void endif();

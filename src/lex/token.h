@@ -60,6 +60,7 @@ class TokenBuffer {
   size_t size() const { return size_; }
   size_t capacity() const { return cap_; }
   const Token* data() const { return data_.get(); }
+  Token* data() { return data_.get(); }
   const Token& operator[](size_t i) const { return data_.get()[i]; }
 
   void reserve(size_t n) {

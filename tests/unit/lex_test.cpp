@@ -140,6 +140,19 @@ TEST(Lex, ObjectAndFunctionMacros) {
   EXPECT_EQ(s.fatal, "");
 }
 
+// Arguments of one token are put in place in a copy of the body, longer ones spliced in;
+// an empty argument leaves the parameter's name, as in Go. Nested calls expand inside out.
+TEST(Lex, ArgumentsShortLongAndEmpty) {
+  Scanned s = scan(
+      "#define F(a, b) a+b*a\n"
+      "#define G(x) F(x, x) x\n"
+      "F(R1, 2)\nF(, y)\nF(R1 R2, (3))\nF(a, )\nG(Z)\nG((Z))\n");
+  EXPECT_EQ(s.fatal, "");
+  EXPECT_EQ(texts(s),
+            "# # R1 + 2 * R1 \\n a + y * a \\n R1 R2 + ( 3 ) * R1 R2 \\n a + b * a \\n "
+            "Z + Z * Z Z \\n ( Z ) + ( Z ) * ( Z ) ( Z ) \\n");
+}
+
 // Input::ident_is_made lets the parser skip make_token; it must never skip a rewrite. The
 // cases: a file's identifiers (ASCII or not), a macro body's, an argument's, and the one read
 // ahead after a function-like macro named without arguments, which Go gives the previous

@@ -285,6 +285,15 @@ Input::ColMark Input::stack_col_mark() const {
   return f.tz != nullptr ? ColMark{f.tz, f.tz->lookahead_offset(), 0} : ColMark{nullptr, 0, f.pos};
 }
 
+// Whether the token just read starts at the column after `before` (Go compares columns).
+// In a file, a token one byte wide read right at `before` does (the usual "#define F(x)"),
+// without counting columns from the start of the line.
+bool Input::follows_at_once(const ColMark& before) const {
+  const ColMark now = stack_col_mark();
+  if (now.tz != nullptr && now.tz == before.tz && now.offset == before.offset + 1) return true;
+  return col_of(now) == col_of(before) + 1;
+}
+
 void Input::fail(const std::string& msg) const { throw LexError{file(), line(), msg}; }
 
 void Input::expect_text(const std::string& msg) const {
@@ -392,7 +401,7 @@ void Input::macro_definition(Macro& m) {
   // "#define A(x)" has a parameter list, "#define A (x)" does not: the '(' must
   // immediately follow the name.
   std::vector<std::string_view> params;
-  if (t == '(' && stack_col() == col_of(after_name) + 1) {
+  if (t == '(' && follows_at_once(after_name)) {
     bool accept_arg = true;
     m.function_like = true;
     for (;;) {

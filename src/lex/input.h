@@ -112,7 +112,7 @@ class Input {
   }
   // For the identifier stack_next returned last: whether make_token would keep its text.
   bool stack_made() const { return stack_made_; }
-  // Where stack_col() would measure now, for working the column out later if it is needed.
+  // Where a column would be measured now, for working the column out later if it is needed.
   struct ColMark {
     const Tokenizer* tz;  // a file: the column of its character at `offset`
     size_t offset;
@@ -120,7 +120,7 @@ class Input {
   };
   ColMark stack_col_mark() const;
   static int col_of(const ColMark& m) { return m.tz != nullptr ? m.tz->col_at(m.offset) : m.pos; }
-  int stack_col() const { return col_of(stack_col_mark()); }
+  bool follows_at_once(const ColMark& before) const;
   [[noreturn]] void fail(const std::string& msg) const;
   [[noreturn]] void expect_text(const std::string& msg) const;
   bool enabled() const { return enabled_; }

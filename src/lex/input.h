@@ -244,9 +244,10 @@ inline Tok Input::stack_read(std::string_view* text, bool* made) {
 
 inline Tok Input::stack_next() { return stack_read(&stack_text_, &stack_made_); }
 
-// Asked of every identifier; the filter answers most.
+// Asked of every identifier; the filter answers most. `name` is an identifier token's text
+// (callers check the kind), never empty: no test for that on this path.
 inline const Macro* Input::find_macro(std::string_view name) const {
-  if (name.empty() || !(filter_[static_cast<uint8_t>(name[0])] & macro_filter_bit(name))) return nullptr;
+  if (!(filter_[static_cast<uint8_t>(name[0])] & macro_filter_bit(name))) return nullptr;
   return lookup_macro(name);
 }
 

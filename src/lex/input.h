@@ -188,8 +188,9 @@ class Input {
     uint32_t param;  // index of the parameter
   };
   std::vector<ParamUse> param_uses_;
-  std::vector<Slot> slots_;  // the macros in force, by name
-  size_t slots_filled_ = 0;  // slots not kEmpty
+  std::unique_ptr<Slot[]> slots_;  // the macros in force, by name
+  size_t slot_count_ = 0;          // a power of two
+  size_t slots_filled_ = 0;        // slots not kEmpty
   // A quick "certainly not a macro": per first byte, bits for (length, last byte) of the
   // names ever defined (not cleared by #undef).
   uint64_t filter_[256] = {};

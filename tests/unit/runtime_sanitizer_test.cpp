@@ -3,8 +3,6 @@
 // goroutine fault reported on the signal stack leaves no ASan output, and free goroutine
 // stacks are poisoned. The tests run in every build; only the asan preset can make them fail.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <csetjmp>
 #include <cstdint>
@@ -16,6 +14,7 @@
 #include <vector>
 
 #include "run_command.h"
+#include "temp_dir.h"
 #include "runtime/sanitizer.h"
 #include "runtime/stack.h"
 #include "runtime_test_util.h"
@@ -126,9 +125,8 @@ TEST_F(RuntimeSanitizerDeathTest, FreeStackIsPoisoned) {
 
 // A goroutine's nil dereference: the handler reports it on the signal stack and exits.
 TEST(RuntimeSanitizerRun, GoroutineFaultReportLeavesNoAsanStackWarning) {
-  std::string dir = ::testing::TempDir() + "gostack_san_" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0700);
-  std::string path = dir + "/nil.s";
+  gostack::testutil::TempDir dir;  // removed, with the program, once it has run
+  std::string path = dir / "nil.s";
   std::ofstream(path) << "TEXT ·main(SB), $16\n\tXORL AX, AX\n\tMOVQ 8(AX), AX\n\tRET\n";
   gostack::testing::RunResult r = gostack::testing::run_command(std::string(GOSTACK_BINARY) + " run " + path + " 2>&1");
   EXPECT_EQ(r.status, 2) << r.out;

@@ -3,14 +3,13 @@
 // status 2; a signal from host code on a runtime thread goes to the previous/default action.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <string>
 
 #include "run_command.h"
+#include "temp_dir.h"
 #include "runtime/signal.h"
 
 namespace {
@@ -19,9 +18,8 @@ using gostack::testing::RunResult;
 
 // Writes `source` to a temporary file and runs it with `gostack run`.
 RunResult run_program(const std::string& name, const std::string& source) {
-  std::string dir = ::testing::TempDir() + "gostack_signal_" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0700);
-  std::string path = dir + "/" + name;
+  gostack::testutil::TempDir dir;  // removed, with the program, once it has run
+  std::string path = dir / name;
   std::ofstream(path) << source;
   return gostack::testing::run_command(std::string(GOSTACK_BINARY) + " run " + path + " 2>&1");
 }

@@ -2,22 +2,20 @@
 // exact faulting pc (a signal) and at a stopped G's pc (a fatal error in newstack), and Go's
 // "runtime stack:" section for a throw on g0.
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <string>
 
 #include "run_command.h"
+#include "temp_dir.h"
 
 namespace {
 
 using gostack::testing::RunResult;
 
 RunResult run_program(const std::string& name, const std::string& source, const std::string& flags = "") {
-  std::string dir = ::testing::TempDir() + "gostack_traceback_" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0700);
-  std::string path = dir + "/" + name;
+  gostack::testutil::TempDir dir;  // removed, with the program, once it has run
+  std::string path = dir / name;
   std::ofstream(path) << source;
   return gostack::testing::run_command(std::string(GOSTACK_BINARY) + " run " + flags + " " + path + " 2>&1");
 }

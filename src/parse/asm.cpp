@@ -100,20 +100,33 @@ std::string op_str(Op op) { return std::string(op_name(op)); }
 
 }  // namespace
 
-// Links prog at the end of the list and counts it; `cond` is the statement's suffix
+// Counts prog and links it at the end of its function's list; `cond` is the statement's suffix
 // (".Z", ".BCST"...) or empty. Most statements have neither suffix nor label, so those
-// two are handled out of line.
-void Parser::append(Prog* prog, std::string_view cond) {
+// two are handled out of line. Each TEXT starts a list of its own; as in Go's Flushplist,
+// Progs before the first TEXT belong to no function and are dropped, and so is every END
+// (they still count for N(PC)). Inline: every statement that makes a Prog ends here.
+[[gnu::always_inline]] inline void Parser::append(Prog* prog, std::string_view cond) {
   if (!cond.empty() && !set_suffix(prog, cond)) return;
-  if (first_prog_ == nullptr) {
-    first_prog_ = prog;
-  } else {
-    last_prog_->link = prog;
+  if (prog->as == Op::TEXT) {
+    text_ = tail_ = prog;
+  } else if (text_ != nullptr && prog->as != Op::END) {
+    tail_->link = prog;
+    tail_ = prog;
+    if (prog->as == Op::FUNCDATA || prog->to.type == AddrType::Branch) note_in_function(prog);
   }
-  last_prog_ = prog;
   ++pc_;
   if (!pending_labels_.empty() && !bind_labels(prog)) return;
   prog->pc = pc_;
+}
+
+// append's rare cases, out of line: a FUNCDATA joins its function's list, and an N(PC) branch
+// (a label's target is set, now or by patch) marks its function for finish.
+[[gnu::noinline]] void Parser::note_in_function(Prog* prog) {
+  if (prog->as == Op::FUNCDATA) text_->from.sym->func->funcdata.push_back(prog);
+  if (prog->to.type == AddrType::Branch && prog->to.target == nullptr && prog->to.sym == nullptr &&
+      (pc_branch_texts_.empty() || pc_branch_texts_.back() != text_)) {
+    pc_branch_texts_.push_back(text_);
+  }
 }
 
 // Sets prog's scond from the suffix; false (after the error) if Go does not know it.

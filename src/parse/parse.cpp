@@ -290,33 +290,10 @@ bool Parser::parse() {
   return true;
 }
 
-// Splits the single Prog list into one list per TEXT (Progs before the first TEXT
-// belong to no function and are dropped, as in Go's Flushplist, and so is every END,
-// operands and all) and resolves N(PC) branch targets to the Prog with that count inside
-// the same function.
+// Resolves N(PC) branch targets to the Prog with that count inside the same function (append
+// has split the Progs into functions and noted which have such branches).
 void Parser::finish() {
-  std::vector<Prog*> texts;  // the TEXTs of functions with an N(PC) branch, in order
-  Prog* tail = nullptr;
-  Prog* cur_text = nullptr;
-  Symbol* cur = nullptr;
-  for (Prog* p = first_prog_, *next_p = nullptr; p != nullptr; p = next_p) {
-    next_p = p->link;
-    p->link = nullptr;
-    if (p->as == Op::END) continue;
-    if (p->as == Op::TEXT) {
-      cur = p->from.sym;
-      tail = cur_text = p;
-      continue;
-    }
-    if (cur == nullptr) continue;
-    if (p->as == Op::FUNCDATA) cur->func->funcdata.push_back(p);
-    if (p->to.type == AddrType::Branch && p->to.target == nullptr && p->to.sym == nullptr) {
-      if (texts.empty() || texts.back() != cur_text) texts.push_back(cur_text);
-    }
-    tail->link = p;
-    tail = p;
-  }
-  for (Prog* text : texts) {
+  for (Prog* text : pc_branch_texts_) {
     std::unordered_map<int64_t, Prog*> by_pc;  // first Prog per count, built when first needed
     for (Prog* p = text; p != nullptr; p = p->link) {
       if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) {

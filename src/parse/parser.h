@@ -65,7 +65,7 @@ class Parser {
   bool pseudo(std::string_view word, const std::vector<Operand>& operands);
   // A jump: its operands into Addrs, then asm_jump.
   void jump(Op op, std::string_view word, std::string_view cond, const std::vector<Operand>& operands);
-  void finish();  // splits the Prog list into functions, resolves N(PC) targets
+  void finish();  // resolves N(PC) branch targets
 
   // What a statement's first word is: a pseudo-op, an instruction or neither.
   enum class Pseudo : uint8_t { None, Data, Funcdata, Globl, Pcdata, Pcalign, Text };
@@ -82,6 +82,7 @@ class Parser {
 
   // Pseudo-ops and instruction shapes (asm.cpp).
   void append(Prog* prog, std::string_view cond);
+  void note_in_function(Prog* prog);
   bool set_suffix(Prog* prog, std::string_view cond);
   bool bind_labels(Prog* prog);
   bool valid_symbol(const char* pseudo, const Addr& a, bool offset_ok);
@@ -177,8 +178,11 @@ class Parser {
     std::string_view label;
   };
   std::vector<Patch> to_patch_;
-  Prog* first_prog_ = nullptr;
-  Prog* last_prog_ = nullptr;
+  // The function being read (append links each Prog into its list): its TEXT, null before the
+  // first TEXT, and its last Prog.
+  Prog* text_ = nullptr;
+  Prog* tail_ = nullptr;
+  std::vector<Prog*> pc_branch_texts_;  // TEXTs of the functions with an N(PC) branch, in order
   std::unordered_map<std::string_view, int64_t> data_addr_;  // keyed by the symbol's name
   bool is_jump_ = false;
   bool expr_fast_paths_ = true;

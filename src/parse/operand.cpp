@@ -45,6 +45,7 @@ void Parser::expect_operand_end() {
 
 char Parser::constant_kind() const {
   char kind = 0;
+  if (!floats_or_strings_) return kind;
   for (size_t i = input_pos_; i < input_.size(); ++i) {
     if (input_[i].kind == lex::tok::kFloat) return 'f';
     if (input_[i].kind == lex::tok::kString) kind = 's';
@@ -64,6 +65,7 @@ void Parser::pseudo_register_error(std::string_view word) {
 
 Addr Parser::parse_operand(const Operand& tokens, bool is_jump) {
   is_jump_ = is_jump;
+  floats_or_strings_ = true;  // tokens line() has not seen
   return address(tokens);
 }
 

@@ -81,6 +81,7 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
     *word = in.text();
     cond->clear();
     operands->clear();
+    floats_or_strings_ = false;
     // The statement's tokens go to stmt_tokens_ through a cursor kept in a local (the
     // vector's size is only its capacity here): per token, one compare and the copy. The
     // operands are views of them, moved along if the storage grows.
@@ -107,6 +108,7 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
             out->text = in.text();
           } else {
             *out = lex::make_token(t, in.text(), store_);
+            if (t == lex::tok::kFloat || t == lex::tok::kString) floats_or_strings_ = true;
           }
           ++out;
           continue;

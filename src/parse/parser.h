@@ -48,6 +48,7 @@ class Parser {
   Addr parse_operand(const Operand& tokens, bool is_jump = false);
   // A pseudo-op with its operands already split (tests); false if `word` is not one.
   bool parse_pseudo(std::string_view word, const std::vector<Operand>& operands) {
+    floats_or_strings_ = true;  // tokens line() has not seen
     return pseudo(word, operands);
   }
   // Tests: off sends every expression through expr()'s general path, to compare with.
@@ -185,6 +186,9 @@ class Parser {
   std::vector<Prog*> pc_branch_texts_;  // TEXTs of the functions with an N(PC) branch, in order
   std::unordered_map<std::string_view, int64_t> data_addr_;  // keyed by the symbol's name
   bool is_jump_ = false;
+  // Whether the operand tokens may hold a float or string constant: false when line() saw
+  // none in the statement, so that constant_kind need not look (true for tokens from tests).
+  bool floats_or_strings_ = true;
   bool expr_fast_paths_ = true;
   // Storage reused from statement to statement (the parser is not re-entrant).
   std::vector<ExprFrame> expr_stack_;

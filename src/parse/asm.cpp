@@ -205,7 +205,7 @@ void Parser::init_text_sym(Symbol* s, int flag) {
 }
 
 // TEXT name(SB), [flags,] $frame[-args]
-void Parser::asm_text(const std::vector<Operand>& operands) {
+void Parser::asm_text(Operands operands) {
   if (operands.size() != 2 && operands.size() != 3) {
     errorf("expect two or three operands for TEXT");
     return;
@@ -301,7 +301,7 @@ void put_le(std::vector<uint8_t>& p, int64_t off, int siz, uint64_t v) {
 }  // namespace
 
 // DATA sym+off(SB)/width, value
-void Parser::asm_data(const std::vector<Operand>& operands) {
+void Parser::asm_data(Operands operands) {
   if (operands.size() != 2) {
     errorf("expect two operands for DATA");
     return;
@@ -419,7 +419,7 @@ void Parser::globl(Symbol* s, int64_t size, int flag) {
 }
 
 // GLOBL sym(SB), [flags,] $size
-void Parser::asm_globl(const std::vector<Operand>& operands) {
+void Parser::asm_globl(Operands operands) {
   if (operands.size() != 2 && operands.size() != 3) {
     errorf("expect two or three operands for GLOBL");
     return;
@@ -438,7 +438,7 @@ void Parser::asm_globl(const std::vector<Operand>& operands) {
 }
 
 // PCDATA $table, $value
-void Parser::asm_pcdata(const std::vector<Operand>& operands) {
+void Parser::asm_pcdata(Operands operands) {
   if (operands.size() != 2) {
     errorf("expect two operands for PCDATA");
     return;
@@ -456,7 +456,7 @@ void Parser::asm_pcdata(const std::vector<Operand>& operands) {
 }
 
 // PCALIGN $n (Go gives it no source position).
-void Parser::asm_pcalign(const std::vector<Operand>& operands) {
+void Parser::asm_pcalign(Operands operands) {
   if (operands.size() != 1) {
     errorf("expect one operand for PCALIGN");
     return;
@@ -470,7 +470,7 @@ void Parser::asm_pcalign(const std::vector<Operand>& operands) {
 }
 
 // FUNCDATA $slot, sym(SB)
-void Parser::asm_funcdata(const std::vector<Operand>& operands) {
+void Parser::asm_funcdata(Operands operands) {
   if (operands.size() != 2) {
     errorf("expect two operands for FUNCDATA");
     return;
@@ -564,7 +564,7 @@ void Parser::patch() {
 // operand goes to the rest list (Go's From3/RestArgs), all as sources. Each operand is
 // parsed in place; errors come in operand order, then the operand count's.
 void Parser::asm_instruction(Op op, std::string_view word, std::string_view cond,
-                             const std::vector<Operand>& operands) {
+                             Operands operands) {
   Prog* prog = unit_.new_prog();
   prog->pos = pos();
   prog->as = op;

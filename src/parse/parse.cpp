@@ -61,7 +61,7 @@ constexpr std::array<Punct, 128> kPunct = [] {
 
 // Reads one statement. Returns false at EOF or after an error that ends parsing. The
 // operands view stmt_tokens_, valid until the next call.
-bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand>* operands) {
+bool Parser::line(std::string_view* word, std::string* cond, Operands* operands) {
   // The input through a local: the member would be reloaded after each store to a token.
   lex::Input& in = lex_;
   for (;;) {  // once per label
@@ -80,18 +80,20 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
     }
     *word = in.text();
     cond->clear();
-    operands->clear();
     floats_or_strings_ = false;
     // The statement's tokens go to stmt_tokens_ through a cursor kept in a local (the
     // vector's size is only its capacity here): per token, one compare and the copy. The
-    // operands are views of them, moved along if the storage grows.
+    // operands, views of them moved along if the storage grows, go to stmt_operands_ the
+    // same way.
     Token* out = stmt_tokens_.data();
     Token* limit = out + stmt_tokens_.size();
+    Operand* op_out = stmt_operands_.data();
+    Operand* op_limit = op_out + stmt_operands_.size();
     int nesting = 0;
     int colon = -1;
     bool is_label = false;
     while (t != '\n' && t != ';') {
-      const size_t begin = static_cast<size_t>(out - stmt_tokens_.data());  // an index: storage may grow
+      Token* first = out;  // the operand's first token (grow_stmt_tokens moves it along)
       for (;;) {
         // saw_code_ is set (the statement's word was code), so next_token's bookkeeping
         // reduces to the '#' and //go:build cases below.
@@ -101,7 +103,7 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         // to the copy. Identifiers need no rewriting when plain ASCII or made in a macro body.
         if (static_cast<uint32_t>(t - lex::tok::kRawString) <=
             static_cast<uint32_t>(lex::tok::kIdent - lex::tok::kRawString)) {
-          if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
+          if (out == limit) out = grow_stmt_tokens(out, &limit, &first, op_out);
           // Stored field by field: a Token built first (either way) goes through a stack copy.
           if (t == lex::tok::kIdent && in.ident_is_made()) {
             out->kind = t;
@@ -150,9 +152,10 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
             } else if (nesting == 0) {
               if (colon >= 0) {
                 errorf("invalid ':' in operand");
+                *operands = Operands(stmt_operands_.data(), op_out);
                 return true;
               }
-              colon = static_cast<int>(operands->size());
+              colon = static_cast<int>(op_out - stmt_operands_.data());
               split = true;
             }
             break;
@@ -160,7 +163,7 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
           case Punct::Close: --nesting; break;
         }
         if (split) break;
-        if (out == limit) out = grow_stmt_tokens(out, &limit, operands);
+        if (out == limit) out = grow_stmt_tokens(out, &limit, &first, op_out);
         // Punctuation and operators as they are (what make_token returns for them); a
         // function-like macro's bare name is made like an identifier.
         if (t != lex::tok::kMacroName) {
@@ -172,30 +175,45 @@ bool Parser::line(std::string_view* word, std::string* cond, std::vector<Operand
         ++out;
       }
       if (is_label) break;
-      if (Token* const first = stmt_tokens_.data() + begin; out != first) {
-        operands->push_back(Operand(first, out));
-        if (colon >= 0 && static_cast<int>(operands->size()) == colon + 2) {
-          std::swap((*operands)[colon], (*operands)[colon + 1]);
+      if (out != first) {
+        if (op_out == op_limit) op_out = grow_stmt_operands(op_out, &op_limit);
+        *op_out++ = Operand(first, out);
+        if (colon >= 0 && op_out - stmt_operands_.data() == colon + 2) {
+          std::swap(stmt_operands_[colon], stmt_operands_[colon + 1]);
           colon = -1;
         }
-      } else if (!operands->empty() || t == ',' || colon >= 0) {
+      } else if (op_out != stmt_operands_.data() || t == ',' || colon >= 0) {
         errorf("missing operand");
       }
     }
-    if (!is_label) return true;
+    if (!is_label) {
+      *operands = Operands(stmt_operands_.data(), op_out);
+      return true;
+    }
   }
 }
 
 // Doubles stmt_tokens_ when the statement's cursor `out` reaches its end: returns the
-// cursor in the new storage, sets *limit to its end and moves the operands found so far.
-Token* Parser::grow_stmt_tokens(Token* out, Token** limit, std::vector<Operand>* operands) {
+// cursor in the new storage, sets *limit to its end and moves *first (the operand being
+// read) and the operands found so far (stmt_operands_ up to ops_end).
+Token* Parser::grow_stmt_tokens(Token* out, Token** limit, Token** first, const Operand* ops_end) {
   const Token* const old = stmt_tokens_.data();
   const size_t used = static_cast<size_t>(out - old);
   stmt_tokens_.resize(std::max<size_t>(64, 2 * stmt_tokens_.size()));
   Token* const now = stmt_tokens_.data();
-  for (Operand& op : *operands) op = Operand(now + (op.data() - old), op.size());
+  for (Operand* op = stmt_operands_.data(); op != ops_end; ++op) *op = Operand(now + (op->data() - old), op->size());
   *limit = now + stmt_tokens_.size();
+  *first = now + (*first - old);
   return now + used;
+}
+
+// Doubles stmt_operands_ when the statement's operand cursor `out` reaches its end, as
+// grow_stmt_tokens does for the tokens.
+Operand* Parser::grow_stmt_operands(Operand* out, Operand** limit) {
+  const size_t used = static_cast<size_t>(out - stmt_operands_.data());
+  stmt_operands_.resize(std::max<size_t>(8, 2 * stmt_operands_.size()));
+  *limit = stmt_operands_.data() + stmt_operands_.size();
+  return stmt_operands_.data() + used;
 }
 
 Parser::WordInfo Parser::classify(std::string_view word) {
@@ -238,7 +256,7 @@ Parser::WordInfo Parser::classify_cached(std::string_view word) {
   e = WordCacheEntry{lo, hi, static_cast<uint8_t>(word.size()), classify(word)};
 }
 
-void Parser::run_pseudo(Pseudo kind, const std::vector<Operand>& operands) {
+void Parser::run_pseudo(Pseudo kind, Operands operands) {
   switch (kind) {
     case Pseudo::None: break;
     case Pseudo::Data: asm_data(operands); break;
@@ -250,14 +268,14 @@ void Parser::run_pseudo(Pseudo kind, const std::vector<Operand>& operands) {
   }
 }
 
-bool Parser::pseudo(std::string_view word, const std::vector<Operand>& operands) {
+bool Parser::pseudo(std::string_view word, Operands operands) {
   const Pseudo kind = classify(word).pseudo;
   run_pseudo(kind, operands);
   return kind != Pseudo::None;
 }
 
 void Parser::jump(Op op, std::string_view word, std::string_view cond,
-                  const std::vector<Operand>& operands) {
+                  Operands operands) {
   std::vector<Addr>& addrs = addrs_;
   addrs.assign(operands.size(), Addr{});
   for (size_t i = 0; i < operands.size(); ++i) instruction_operand(word, operands[i], &addrs[i]);
@@ -267,7 +285,7 @@ void Parser::jump(Op op, std::string_view word, std::string_view cond,
 bool Parser::parse() {
   std::string_view word;
   std::string cond;
-  std::vector<Operand> operands;
+  Operands operands;
   while (line(&word, &cond, &operands)) {
     const WordInfo w = classify_cached(word);
     if (w.pseudo != Pseudo::None) {

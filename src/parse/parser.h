@@ -23,6 +23,8 @@ using lex::Tok;
 using lex::Token;
 // An operand's tokens: a view into the statement's token list (or a caller's tokens).
 using Operand = std::span<const Token>;
+// A statement's operands: a view into the parser's operand list (or a caller's).
+using Operands = std::span<const Operand>;
 
 // One pending rule of Parser::expr's explicit-stack recursive descent.
 struct ExprFrame {
@@ -47,7 +49,7 @@ class Parser {
   // Operand parsing on its own (tests): parses `tokens` as one operand.
   Addr parse_operand(const Operand& tokens, bool is_jump = false);
   // A pseudo-op with its operands already split (tests); false if `word` is not one.
-  bool parse_pseudo(std::string_view word, const std::vector<Operand>& operands) {
+  bool parse_pseudo(std::string_view word, Operands operands) {
     floats_or_strings_ = true;  // tokens line() has not seen
     return pseudo(word, operands);
   }
@@ -58,14 +60,15 @@ class Parser {
 
  private:
   // Statement level (parse.cpp).
-  bool line(std::string_view* word, std::string* cond, std::vector<Operand>* operands);
+  bool line(std::string_view* word, std::string* cond, Operands* operands);
   Tok next_token(lex::Input& in);
-  Token* grow_stmt_tokens(Token* out, Token** limit, std::vector<Operand>* operands);
+  Token* grow_stmt_tokens(Token* out, Token** limit, Token** first, const Operand* ops_end);
+  Operand* grow_stmt_operands(Operand* out, Operand** limit);
   void errorf(const std::string& msg);
   Pos pos() const { return Pos{lex_.file_index(), line_num_}; }
-  bool pseudo(std::string_view word, const std::vector<Operand>& operands);
+  bool pseudo(std::string_view word, Operands operands);
   // A jump: its operands into Addrs, then asm_jump.
-  void jump(Op op, std::string_view word, std::string_view cond, const std::vector<Operand>& operands);
+  void jump(Op op, std::string_view word, std::string_view cond, Operands operands);
   void finish();  // resolves N(PC) branch targets
 
   // What a statement's first word is: a pseudo-op, an instruction or neither.
@@ -79,7 +82,7 @@ class Parser {
   static WordInfo classify(std::string_view word);
   // classify through a direct-mapped cache of words up to 16 bytes (a file uses few mnemonics).
   WordInfo classify_cached(std::string_view word);
-  void run_pseudo(Pseudo kind, const std::vector<Operand>& operands);
+  void run_pseudo(Pseudo kind, Operands operands);
 
   // Pseudo-ops and instruction shapes (asm.cpp).
   void append(Prog* prog, std::string_view cond);
@@ -89,16 +92,16 @@ class Parser {
   bool valid_symbol(const char* pseudo, const Addr& a, bool offset_ok);
   bool valid_immediate(const char* pseudo, const Addr& a);
   int64_t eval_integer(const char* pseudo, const Operand& op);
-  void asm_text(const std::vector<Operand>& operands);
-  void asm_data(const std::vector<Operand>& operands);
-  void asm_globl(const std::vector<Operand>& operands);
-  void asm_pcdata(const std::vector<Operand>& operands);
-  void asm_pcalign(const std::vector<Operand>& operands);
-  void asm_funcdata(const std::vector<Operand>& operands);
+  void asm_text(Operands operands);
+  void asm_data(Operands operands);
+  void asm_globl(Operands operands);
+  void asm_pcdata(Operands operands);
+  void asm_pcalign(Operands operands);
+  void asm_funcdata(Operands operands);
   void asm_jump(Op op, std::string_view cond, std::vector<Addr>& a);
   // Parses the operands of a non-jump instruction straight into their Prog fields.
   void asm_instruction(Op op, std::string_view word, std::string_view cond,
-                       const std::vector<Operand>& operands);
+                       Operands operands);
   void patch();
   void init_text_sym(Symbol* s, int flag);
   void globl(Symbol* s, int64_t size, int flag);
@@ -195,6 +198,8 @@ class Parser {
   std::vector<Addr> addrs_;          // the current jump's operands
   // The current statement's operand tokens, in order; its size is the room line() has.
   std::vector<Token> stmt_tokens_;
+  // The current statement's operands, views of stmt_tokens_; its size too is line()'s room.
+  std::vector<Operand> stmt_operands_;
   lex::TextStore store_;             // token texts the parser rewrote (Go's lex.Make)
   struct RegCacheEntry {
     uint64_t key = 0;  // the name's bytes

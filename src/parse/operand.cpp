@@ -22,11 +22,11 @@ constexpr int64_t kRegListX86Lo = int64_t{1} << 61;
 
 }  // namespace
 
-// find_register's slow path: names longer than 8 bytes, and the first look-up of a name
-// (which it caches; `key` holds the name's bytes).
+// find_register's slow path: the first look-up of a name (which it caches; `key` holds the
+// name's bytes), and the empty name.
 std::optional<RegNum> Parser::find_register_miss(std::string_view name, uint64_t key) const {
   std::optional<RegNum> r = register_named(name);
-  if (name.empty() || name.size() > 8) return r;
+  if (name.empty()) return r;
   reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56] =
       RegCacheEntry{key, static_cast<uint8_t>(name.size()), r.value_or(0), r.has_value()};
   return r;

@@ -236,9 +236,12 @@ inline uint64_t short_name_key(const char* p, size_t n) {
 
 // The register `name` names, through a direct-mapped cache of names up to 8 bytes
 // (registers, and the mnemonics and symbols looked up to learn that they are not
-// registers); inline, as operands ask it of nearly every identifier.
+// registers); inline, as operands ask it of nearly every identifier. No register's name
+// (core/reg.cpp spells them in at most 7 bytes; Go's table adds "MAXREG") is longer than
+// 8 bytes: a longer name, as most symbols' and many labels' are, is none without a look-up.
 inline std::optional<RegNum> Parser::find_register(std::string_view name) const {
-  if (name.empty() || name.size() > 8) return find_register_miss(name, 0);
+  if (name.size() > 8) return std::nullopt;
+  if (name.empty()) return find_register_miss(name, 0);
   const uint64_t key = short_name_key(name.data(), name.size());
   const RegCacheEntry& e = reg_cache_[((key ^ name.size()) * 0x9E3779B97F4A7C15ull) >> 56];
   if (e.len != name.size() || e.key != key) return find_register_miss(name, key);

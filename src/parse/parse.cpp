@@ -236,8 +236,12 @@ Parser::WordInfo Parser::classify(std::string_view word) {
   return info;
 }
 
-Parser::WordInfo Parser::classify_cached(std::string_view word) {
-  if (word.empty() || word.size() > 16) return classify(word);
+// The entry stays valid until the next call.
+const Parser::WordInfo& Parser::classify_cached(std::string_view word) {
+  if (word.empty() || word.size() > 16) {
+    uncached_word_ = classify(word);
+    return uncached_word_;
+  }
   const size_t n = word.size();
   const uint64_t lo = short_name_key(word.data(), std::min<size_t>(n, 8));
   uint64_t hi = 0;
@@ -287,7 +291,7 @@ bool Parser::parse() {
   std::string cond;
   Operands operands;
   while (line(&word, &cond, &operands)) {
-    const WordInfo w = classify_cached(word);
+    const WordInfo& w = classify_cached(word);
     if (w.pseudo != Pseudo::None) {
       run_pseudo(w.pseudo, operands);
     } else if (w.is_op) {

@@ -81,7 +81,7 @@ class Parser {
   };
   static WordInfo classify(std::string_view word);
   // classify through a direct-mapped cache of words up to 16 bytes (a file uses few mnemonics).
-  WordInfo classify_cached(std::string_view word);
+  const WordInfo& classify_cached(std::string_view word);
   void run_pseudo(Pseudo kind, Operands operands);
 
   // Pseudo-ops and instruction shapes (asm.cpp).
@@ -214,6 +214,7 @@ class Parser {
     WordInfo info;
   };
   std::array<WordCacheEntry, 256> word_cache_{};
+  WordInfo uncached_word_;  // classify_cached's answer for a word the cache does not hold
   void fill_word_cache(WordCacheEntry& e, std::string_view word, uint64_t lo, uint64_t hi);
 };
 

@@ -283,8 +283,9 @@ inline void Parser::address_into(const Operand& op, Addr* a) {
 
 inline void Parser::instruction_operand(std::string_view word, const Operand& op, Addr* a) {
   address_into(op, a);
-  // Jumps may name PC; elsewhere a bare pseudo-register is an error.
-  if (!is_jump_ && (a->reg == reg::SB || a->reg == reg::FP || a->reg == reg::PC)) {
+  // Jumps may name PC; elsewhere a bare pseudo-register is an error. The register first:
+  // the fast paths have it at hand.
+  if ((a->reg == reg::SB || a->reg == reg::FP || a->reg == reg::PC) && !is_jump_) {
     pseudo_register_error(word);
   }
 }

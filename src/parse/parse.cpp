@@ -127,42 +127,50 @@ bool Parser::line(std::string_view* word, std::string* cond, Operands* operands)
           errorf("misplaced //go:build comment");
           continue;
         }
-        bool split = false;
-        switch (what) {
-          case Punct::Keep: break;
-          case Punct::Directive: continue;  // the '#' of a processed directive
-          case Punct::Dot:  // before any operand token: an instruction suffix such as .Z or .BCST
-            if (out == stmt_tokens_.data()) {
-              t = next_token(in);
-              std::string_view str = in.text();
-              if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
-              *cond += '.';
-              *cond += str;
-              continue;
-            }
-            break;
-          case Punct::Split: split = true; break;
-          // Operands split at commas; the old register-pair syntax AX:DX means DX, AX.
-          case Punct::Comma: split = nesting == 0; break;
-          case Punct::Colon:
-            if (out == stmt_tokens_.data()) {  // before any operand token: the word was a label
-              pending_labels_.push_back(*word);
-              is_label = true;
-              split = true;
-            } else if (nesting == 0) {
-              if (colon >= 0) {
-                errorf("invalid ':' in operand");
-                *operands = Operands(stmt_operands_.data(), op_out);
-                return true;
+        // The frequent kinds by tests in order of frequency (cheaper than a switch's jump table):
+        // operands split at commas outside parentheses and statements at line ends and ';'.
+        if (what == Punct::Comma) {
+          if (nesting == 0) break;
+        } else if (what == Punct::Split) {
+          break;
+        } else if (what == Punct::Open) {
+          ++nesting;
+        } else if (what == Punct::Close) {
+          --nesting;
+        } else if (what != Punct::Keep) {
+          bool split = false;
+          switch (what) {
+            case Punct::Directive: continue;  // the '#' of a processed directive
+            case Punct::Dot:  // before any operand token: an instruction suffix such as .Z or .BCST
+              if (out == stmt_tokens_.data()) {
+                t = next_token(in);
+                std::string_view str = in.text();
+                if (t != lex::tok::kIdent) errorf("instruction suffix expected identifier, found " + std::string(str));
+                *cond += '.';
+                *cond += str;
+                continue;
               }
-              colon = static_cast<int>(op_out - stmt_operands_.data());
-              split = true;
-            }
-            break;
-          case Punct::Open: ++nesting; break;
-          case Punct::Close: --nesting; break;
+              break;
+            // The old register-pair syntax AX:DX means DX, AX.
+            case Punct::Colon:
+              if (out == stmt_tokens_.data()) {  // before any operand token: the word was a label
+                pending_labels_.push_back(*word);
+                is_label = true;
+                split = true;
+              } else if (nesting == 0) {
+                if (colon >= 0) {
+                  errorf("invalid ':' in operand");
+                  *operands = Operands(stmt_operands_.data(), op_out);
+                  return true;
+                }
+                colon = static_cast<int>(op_out - stmt_operands_.data());
+                split = true;
+              }
+              break;
+            default: break;
+          }
+          if (split) break;
         }
-        if (split) break;
         if (out == limit) out = grow_stmt_tokens(out, &limit, &first, op_out);
         // Punctuation and operators as they are (what make_token returns for them); a
         // function-like macro's bare name is made like an identifier.

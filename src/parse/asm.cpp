@@ -488,7 +488,7 @@ void Parser::asm_funcdata(Operands operands) {
 }
 
 // JMP label / JMP 3(PC) / JMP AX / CALL sym(SB) / JMP *sym(SB) ...
-void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a) {
+void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a, std::string_view label) {
   Prog* prog = unit_.new_prog();
   prog->pos = pos();
   prog->as = op;
@@ -519,11 +519,14 @@ void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a) {
     to = *target;
     to.type = AddrType::Indir;
   } else if (target->type == AddrType::Mem && target->reg == reg::NONE && target->offset == 0) {
-    // A label.
-    if (target->sym == nullptr) return;  // the operand already failed to parse
-    auto it = labels_.find(target->sym->name);
+    // A label: by the name jump() kept (target is the last operand), else by its symbol's.
+    if (label.empty()) {
+      if (target->sym == nullptr) return;  // the operand already failed to parse
+      label = target->sym->name;
+    }
+    auto it = labels_.find(label);
     if (it == labels_.end()) {
-      to_patch_.push_back({&to, target->sym->name});
+      to_patch_.push_back({&to, label});
     } else {
       to = Addr{};
       to.type = AddrType::Branch;

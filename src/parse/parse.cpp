@@ -290,8 +290,19 @@ void Parser::jump(Op op, std::string_view word, std::string_view cond,
                   Operands operands) {
   std::vector<Addr>& addrs = addrs_;
   addrs.assign(operands.size(), Addr{});
-  for (size_t i = 0; i < operands.size(); ++i) instruction_operand(word, operands[i], &addrs[i]);
-  asm_jump(op, cond, addrs);
+  // The usual target, a label (a lone identifier that names no register), is kept as its
+  // name: the symbol Go's operand parser would make for it is used for nothing but that name.
+  std::string_view label;
+  for (size_t i = 0; i < operands.size(); ++i) {
+    const Operand& o = operands[i];
+    if (i + 1 == operands.size() && o.size() == 1 && o[0].kind == lex::tok::kIdent && !find_register(o[0].text)) {
+      addrs[i].type = AddrType::Mem;
+      label = o[0].text;
+    } else {
+      instruction_operand(word, o, &addrs[i]);
+    }
+  }
+  asm_jump(op, cond, addrs, label);
 }
 
 bool Parser::parse() {

@@ -98,7 +98,8 @@ class Parser {
   void asm_pcdata(Operands operands);
   void asm_pcalign(Operands operands);
   void asm_funcdata(Operands operands);
-  void asm_jump(Op op, std::string_view cond, std::vector<Addr>& a);
+  // `label` is the last operand's text when it is a lone label name (then a.back() holds no symbol).
+  void asm_jump(Op op, std::string_view cond, std::vector<Addr>& a, std::string_view label);
   // Parses the operands of a non-jump instruction straight into their Prog fields.
   void asm_instruction(Op op, std::string_view word, std::string_view cond,
                        Operands operands);

@@ -75,6 +75,25 @@ int16_t Parser::parse_scale(std::string_view s) {
   return 0;
 }
 
+// address_into's fast path for (R), off(R), +off(R) and -off(R) with a plain integer offset
+// and a base register that is no pseudo-register (op ends in ')' and has 3 to 5 tokens): the
+// Addr operand() makes for them (Mem, the offset, the base), or false for any other operand.
+bool Parser::base_register_operand(const Operand& op, Addr* a) {
+  const size_t n = op.size();
+  if (op[n - 3].kind != '(' || op[n - 2].kind != lex::tok::kIdent) return false;
+  if (n == 4 && op[0].kind != lex::tok::kInt) return false;
+  if (n == 5 && ((op[0].kind != '-' && op[0].kind != '+') || op[1].kind != lex::tok::kInt)) return false;
+  const std::optional<RegNum> base = find_register(op[n - 2].text);
+  if (!base || is_pseudo(*base)) return false;
+  if (n > 3) {
+    const uint64_t off = atoi(op[n - 4].text);
+    a->offset = static_cast<int64_t>(op[0].kind == '-' ? 0 - off : off);
+  }
+  a->type = AddrType::Mem;
+  a->reg = *base;
+  return true;
+}
+
 void Parser::operand(Addr* a) {
   if (input_.empty()) {
     errorf("empty operand: cannot happen");

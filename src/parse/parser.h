@@ -115,6 +115,7 @@ class Parser {
   void instruction_operand(std::string_view word, const Operand& op, Addr* a);
   void pseudo_register_error(std::string_view word);
   void operand(Addr* a);
+  bool base_register_operand(const Operand& op, Addr* a);
   std::optional<RegNum> find_register(std::string_view name) const;
   std::optional<RegNum> find_register_miss(std::string_view name, uint64_t key) const;
   bool at_start_of_register(std::string_view name) const;
@@ -265,7 +266,8 @@ inline uint64_t Parser::atoi(std::string_view s) {
 // Inline, as every operand comes through here and most take a fast path.
 inline void Parser::address_into(const Operand& op, Addr* a) {
   // The two shapes most operands have, a lone register (three in four in the corpus) and
-  // $integer (one in eight), straight to the Addr operand() would build for them.
+  // $integer (one in eight), straight to the Addr operand() would build for them; then the
+  // commonest memory operands, (R) and off(R).
   if (op.size() == 1 && op[0].kind == lex::tok::kIdent) {
     if (std::optional<RegNum> r = find_register(op[0].text)) {
       a->type = AddrType::Reg;
@@ -275,6 +277,8 @@ inline void Parser::address_into(const Operand& op, Addr* a) {
   } else if (op.size() == 2 && op[0].kind == '$' && op[1].kind == lex::tok::kInt) {
     a->type = AddrType::Const;
     a->offset = static_cast<int64_t>(atoi(op[1].text));
+    return;
+  } else if (op.size() >= 3 && op.size() <= 5 && op[op.size() - 1].kind == ')' && base_register_operand(op, a)) {
     return;
   }
   input_ = op;

@@ -98,6 +98,9 @@ bool Parser::line(std::string_view* word, std::string* cond, Operands* operands)
         // saw_code_ is set (the statement's word was code), so next_token's bookkeeping
         // reduces to the '#' and //go:build cases below.
         t = in.next();
+        // Read at once, while it is in registers (the cold calls below could change it, as far
+        // as the compiler knows, and would make it reload).
+        const std::string_view text = in.text();
         // Identifiers, numbers, strings and characters (kinds kRawString..kIdent), about
         // half the tokens, neither split nor nest and are never a suffix or label: straight
         // to the copy. Identifiers need no rewriting when plain ASCII or made in a macro body.
@@ -107,9 +110,9 @@ bool Parser::line(std::string_view* word, std::string* cond, Operands* operands)
           // Stored field by field: a Token built first (either way) goes through a stack copy.
           if (t == lex::tok::kIdent && in.ident_is_made()) {
             out->kind = t;
-            out->text = in.text();
+            out->text = text;
           } else {
-            *out = lex::make_token(t, in.text(), store_);
+            *out = lex::make_token(t, text, store_);
             if (t == lex::tok::kFloat || t == lex::tok::kString) floats_or_strings_ = true;
           }
           ++out;
@@ -176,9 +179,9 @@ bool Parser::line(std::string_view* word, std::string* cond, Operands* operands)
         // function-like macro's bare name is made like an identifier.
         if (t != lex::tok::kMacroName) {
           out->kind = t;
-          out->text = in.text();
+          out->text = text;
         } else {
-          *out = lex::make_token(t, in.text(), store_);
+          *out = lex::make_token(t, text, store_);
         }
         ++out;
       }

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <unordered_map>
 
 #include "parse/parser.h"
 
@@ -339,17 +338,25 @@ bool Parser::parse() {
 // Resolves N(PC) branch targets to the Prog with that count inside the same function (append
 // has split the Progs into functions and noted which have such branches).
 void Parser::finish() {
+  // The function's Progs by count, from its TEXT's on (null for a count an END took, as
+  // dropped Progs do), built when first needed; the counts rise along the list.
+  std::vector<Prog*> by_pc;
   for (Prog* text : pc_branch_texts_) {
-    std::unordered_map<int64_t, Prog*> by_pc;  // first Prog per count, built when first needed
+    by_pc.clear();
     for (Prog* p = text; p != nullptr; p = p->link) {
       if (p->to.type != AddrType::Branch || p->to.target != nullptr || p->to.sym != nullptr) {
         continue;
       }
       if (by_pc.empty()) {
-        for (Prog* q = text; q != nullptr; q = q->link) by_pc.try_emplace(q->pc, q);
+        for (Prog* q = text; q != nullptr; q = q->link) {
+          if (q->pc < text->pc) continue;  // cannot happen: no count below the TEXT's
+          const size_t i = static_cast<size_t>(q->pc - text->pc);
+          if (i >= by_pc.size()) by_pc.resize(i + 1, nullptr);
+          if (by_pc[i] == nullptr) by_pc[i] = q;
+        }
       }
-      auto it = by_pc.find(p->to.offset);
-      Prog* q = it == by_pc.end() ? nullptr : it->second;
+      const uint64_t i = static_cast<uint64_t>(p->to.offset) - static_cast<uint64_t>(text->pc);
+      Prog* q = i < by_pc.size() ? by_pc[i] : nullptr;
       if (q == nullptr) {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));

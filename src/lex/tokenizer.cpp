@@ -85,6 +85,14 @@ constexpr std::array<Start, 128> kStart = [] {
   return t;
 }();
 
+// The characters that are a token by themselves (punctuation, '\n'), NUL aside: next()'s
+// fast path.
+constexpr std::array<bool, 128> kOneCharToken = [] {
+  std::array<bool, 128> t{};
+  for (int c = 1; c < 128; ++c) t[c] = kStart[c] == Start::Punct || kStart[c] == Start::Newline;
+  return t;
+}();
+
 Start start_of(int32_t ch) { return static_cast<uint32_t>(ch) < kStart.size() ? kStart[ch] : Start::Other; }
 
 // The end of the run of ASCII letters, digits and '_' at p, which must stop at a byte of the
@@ -542,7 +550,26 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
   return tok;
 }
 
+// Kept small: it saves and restores few registers, and hands everything but its fast path
+// to next_token(), a tail call.
 Tok Tokenizer::next() {
+  const int32_t ch = ch_;  // plain ASCII: read by advance() as one byte
+  if (static_cast<uint32_t>(ch) < kOneCharToken.size() && kOneCharToken[static_cast<uint32_t>(ch)]) {
+    const auto after = static_cast<uint8_t>(src_.data()[src_pos_]);
+    if (after - 1u < 0x7fu) {  // what advance() reads as one byte (not NUL, not EOF)
+      // As scan() does for these tokens, with advance()'s fast path.
+      tok_pos_ = static_cast<long>(src_pos_) - 1;
+      tok_end_ = static_cast<long>(src_pos_);
+      ++src_pos_;
+      ch_ = after;
+      line_ += ch == '\n';
+      return ch;
+    }
+  }
+  return next_token();
+}
+
+Tok Tokenizer::next_token() {
   Tok tok = scan();
   while (tok == tok::kComment) {  // skipped, but for a //go:build line
     const std::string_view t = text();

@@ -23,7 +23,10 @@ class Tokenizer {
   // there without checking the length at each byte.
   Tokenizer(std::string name, std::string_view source, Report report);
 
-  Tok next();                  // next token; comments are skipped, '\n' is a token
+  // Next token; comments are skipped, '\n' is a token. The one-character tokens (punctuation,
+  // '\n': half of a file's tokens once blanks are skipped) followed by plain ASCII are taken
+  // before anything else, at little more than the cost of the call; all others by next_token().
+  Tok next();
   // Text of the last token next() returned: a view into the source (two-character
   // operators included). next() leaves tok_pos_ <= tok_end_, both set.
   std::string_view text() const {
@@ -62,6 +65,7 @@ class Tokenizer {
     return advance_slow();
   }
   int32_t advance_slow();
+  Tok next_token();  // next() in general
   // text/scanner's line and column (1-based, in characters) of the character at `offset`.
   std::pair<int, int> position(size_t offset) const;
   int chars(size_t from, size_t to) const;

@@ -129,6 +129,21 @@ TEST(Lex, CommentsAndLineCounting) {
   EXPECT_EQ(s.lines[4], 4);
 }
 
+// One-character tokens followed by plain ASCII take Tokenizer::next's fast path; followed by
+// UTF-8, NUL or the end of the text, the general one. Both count lines alike.
+TEST(Lex, OneCharacterTokensAndWhatFollows) {
+  TokenList list = tokenize("(\u00B7x)+\n;,");
+  std::vector<std::string> got;
+  for (const Token& t : list.tokens) got.emplace_back(t.text);
+  EXPECT_EQ(got, (std::vector<std::string>{"(", "\"\".x", ")", "+", "\n", ";", ","}));
+  Scanned s = scan("A(\n)\n\n;B\n,");
+  EXPECT_EQ(texts(s), "A ( \\n ) \\n \\n ; B \\n ,");
+  EXPECT_EQ(s.lines, (std::vector<int>{1, 1, 2, 2, 3, 4, 4, 4, 5, 5}));
+  // Read as the lookahead of ',', the NUL is reported at the ',' (as before this path).
+  Scanned nul = scan(std::string("A,\0B\n", 5));
+  EXPECT_EQ(nul.messages, (std::vector<std::string>{"t.s:1:2: invalid character NUL"}));
+}
+
 TEST(Lex, SemicolonsAndCarriageReturns) {
   Scanned s = scan("A; B\r\nC\n");
   EXPECT_EQ(texts(s), "A ; B \\n C \\n");

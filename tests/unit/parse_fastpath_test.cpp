@@ -207,6 +207,32 @@ TEST(ParseFastPath, MemoryOperandShapes) {
   EXPECT_EQ(h.last_error(), "expected register; found x");
 }
 
+// (R), off(R), +off(R) and -off(R), read straight into the Addr, give what the general path
+// gives for the same offset in parentheses ((off)(R)), errors and pseudo-registers included.
+TEST(ParseFastPath, BaseRegisterOperands) {
+  Harness h;
+  for (const char* reg : {"AX", "SP", "R15", "X3", "SB", "FP", "PC"}) {
+    for (const char* off : {"", "8", "-8", "+8", "0x7f", "08", "18446744073709551616"}) {
+      const std::string fast = std::string(off) + "(" + reg + ")";
+      const std::string general = std::string("(") + (*off ? off : "0") + ")(" + reg + ")";
+      h.errors.clear();
+      const Addr a = h.operand(fast);
+      const std::string fast_error = h.last_error();
+      h.errors.clear();
+      const Addr b = h.operand(general);
+      EXPECT_EQ(a.type, b.type) << fast;
+      EXPECT_EQ(a.name, b.name) << fast;
+      EXPECT_EQ(a.reg, b.reg) << fast;
+      EXPECT_EQ(a.offset, b.offset) << fast;
+      EXPECT_EQ(fast_error, h.last_error()) << fast;
+    }
+  }
+  const Addr a = h.operand("-16(BP)");
+  EXPECT_EQ(a.type, AddrType::Mem);
+  EXPECT_EQ(a.reg, reg::BP);
+  EXPECT_EQ(a.offset, -16);
+}
+
 std::vector<std::string> parse_errors(const std::string& src) {
   Unit unit;
   Diag diag;

@@ -74,6 +74,9 @@ TEST(ParseProgram, LabelsAndPcRelativeTargets) {
   EXPECT_EQ(progs[3]->to.target, progs[5]);  // JMP 2(PC) -> the Prog two ahead
   EXPECT_EQ(progs[5]->to.target, progs[6]);  // JMP done -> RET
   EXPECT_EQ(progs[5]->to.sym, nullptr);
+  // A label is looked up by its name: no symbol is made for it.
+  EXPECT_EQ(p->unit.find("loop", false), nullptr);
+  EXPECT_EQ(p->unit.find("done", false), nullptr);
 }
 
 TEST(ParseProgram, InstructionShapes) {

@@ -584,8 +584,10 @@ void Parser::asm_instruction(Op op, std::string_view word, std::string_view cond
     case 4:
     case 5:
       instruction_operand(word, operands[0], &prog->from);
-      prog->rest = unit_.new_rest(n - 2);
-      for (size_t i = 1; i + 1 < n; ++i) instruction_operand(word, operands[i], &prog->rest[i - 1].addr);
+      if (n > 2) {  // a two-operand instruction (most) keeps the empty rest the Prog was made with
+        prog->rest = unit_.new_rest(n - 2);
+        for (size_t i = 1; i + 1 < n; ++i) instruction_operand(word, operands[i], &prog->rest[i - 1].addr);
+      }
       instruction_operand(word, operands[n - 1], &prog->to);
       break;
     default: {

@@ -129,9 +129,14 @@ TEST(Lex, CommentsAndLineCounting) {
   EXPECT_EQ(s.lines[4], 4);
 }
 
-// One-character tokens followed by plain ASCII take Tokenizer::next's fast path; followed by
-// UTF-8, NUL or the end of the text, the general one. Both count lines alike.
+// One-character tokens and ASCII identifiers (after blanks) followed by plain ASCII take
+// Tokenizer::next's fast path; followed by UTF-8, NUL or the end of the text, the general
+// one. Both give the same tokens and lines.
 TEST(Lex, OneCharacterTokensAndWhatFollows) {
+  TokenList words = tokenize(" \t\rab_1 c\u00B7d e\u00E9 \u00B7f x_\u2215y z");
+  std::vector<std::string> names;
+  for (const Token& t : words.tokens) names.emplace_back(t.text);
+  EXPECT_EQ(names, (std::vector<std::string>{"ab_1", "c.d", "e\u00E9", "\"\".f", "x_/y", "z"}));
   TokenList list = tokenize("(\u00B7x)+\n;,");
   std::vector<std::string> got;
   for (const Token& t : list.tokens) got.emplace_back(t.text);

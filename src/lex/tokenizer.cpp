@@ -551,8 +551,8 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
 }
 
 // The commonest tokens, taken here in a small function that saves few registers: after any
-// blanks, a one-character token (punctuation, '\n') or an ASCII identifier, followed by plain
-// ASCII. That is what scan() would do for them (advance() reading each character as one
+// blanks, a one-character token (punctuation, '\n'), an ASCII identifier or a plain integer,
+// followed by plain ASCII. That is what scan() would do for them (advance() reading each character as one
 // byte); everything else, which this leaves untouched, goes to next_token() (a tail call).
 Tok Tokenizer::next() {
   // A plain ASCII lookahead was read as one byte, at src_pos_ - 1 (-2, nothing read yet, and
@@ -564,9 +564,20 @@ Tok Tokenizer::next() {
   const auto c = static_cast<uint8_t>(base[at]);
   size_t end = at + 1;  // the token's end
   Tok tok = c;
-  if (kByteClass[c] & kLetter) {
+  auto cls = [base](size_t i) { return kByteClass[static_cast<uint8_t>(base[i])]; };
+  if (cls(at) & kLetter) {
     while (is_ascii_ident_byte(base[end])) ++end;
     tok = tok::kIdent;
+  } else if (cls(at) & kDigit) {
+    // A plain decimal or 0x-hexadecimal integer, as scan_plain_int takes it.
+    if (c != '0') {
+      while (cls(end) & kDigit) ++end;
+    } else if ((base[end] | 0x20) == 'x' && (cls(end + 1) & (kDigit | kHexLetter))) {
+      end += 2;
+      while (cls(end) & (kDigit | kHexLetter)) ++end;
+    }
+    if ((cls(end) & (kLetter | kDigit)) || base[end] == '.') return next_token();  // more of a number
+    tok = tok::kInt;
   } else if (c >= 0x80 || !kOneCharToken[c]) {
     return next_token();
   }

@@ -137,6 +137,15 @@ TEST(Lex, OneCharacterTokensAndWhatFollows) {
   std::vector<std::string> names;
   for (const Token& t : words.tokens) names.emplace_back(t.text);
   EXPECT_EQ(names, (std::vector<std::string>{"ab_1", "c.d", "e\u00E9", "\"\".f", "x_/y", "z"}));
+  // Integers: the plain ones whole; octal, floats, '_' and suffixes by the general scanner.
+  TokenList nums = tokenize("7 0,0x1F)0Xa 010 1.5 0x 1_0 9e2 0b1 12\u00B7");
+  std::vector<std::pair<Tok, std::string>> got_nums;
+  for (const Token& t : nums.tokens) got_nums.emplace_back(t.kind, std::string(t.text));
+  EXPECT_EQ(got_nums, (std::vector<std::pair<Tok, std::string>>{
+                          {tok::kInt, "7"}, {tok::kInt, "0"}, {',', ","}, {tok::kInt, "0x1F"},
+                          {')', ")"}, {tok::kInt, "0Xa"}, {tok::kInt, "010"}, {tok::kFloat, "1.5"},
+                          {tok::kInt, "0x"}, {tok::kInt, "1_0"}, {tok::kFloat, "9e2"},
+                          {tok::kInt, "0b1"}, {tok::kInt, "12"}, {tok::kIdent, "\"\"."}}));
   TokenList list = tokenize("(\u00B7x)+\n;,");
   std::vector<std::string> got;
   for (const Token& t : list.tokens) got.emplace_back(t.text);

@@ -92,7 +92,11 @@ struct NameHash {
 template <class Key, class Hash>
 class FlatIndex {
  public:
-  void reserve(size_t n) { rehash(std::bit_ceil(2 * n + 16)); }
+  // Room for n keys in all (never shrinks: a table more than half full would probe forever).
+  void reserve(size_t n) {
+    const size_t want = std::bit_ceil(2 * n + 16);
+    if (want > slots_.size()) rehash(want);
+  }
   // The value of k, or nullptr if k has none.
   const uint32_t* find(const Key& k) const {
     const Slot& e = slots_[slot_of(k)];

@@ -19,8 +19,7 @@ namespace gostack::x86 {
 // Branch state kept in Prog::back during span sizing (Go's branch* bits).
 constexpr uint8_t kBranchBackwards = 1 << 0;
 constexpr uint8_t kBranchShort = 1 << 1;
-constexpr uint8_t kBranchLoopHead = 1 << 2;
-constexpr uint8_t kBranchSeen = 1 << 3;  // the first pass has reached the instruction
+constexpr uint8_t kBranchSeen = 1 << 2;  // the first pass has reached the instruction
 
 class InstrEncoder {
  public:

@@ -18,6 +18,8 @@ YClass const_class(int64_t v) {
   return Yi64;
 }
 
+// operand_class (operand.h) answers the commonest memory operand, no index and no name,
+// inline with Ym, which is what this finds for it: keep the two in step.
 YClass mem_class(const Addr& a) {
   if (a.index == reg::SP || is_pseudo(a.index)) return Yxxx;  // not an index register
   // A vector index makes a VSIB operand.

@@ -155,10 +155,7 @@ void encode_function(Unit& unit, Symbol* fn, Diag& diag) {
         if (p->to.type == AddrType::Branch && p->to.target == nullptr) p->to.target = p;
         if (p->as == Op::ADJSP) lower_adjsp(p);
         p->back = x86::kBranchShort | x86::kBranchSeen;
-        if (Prog* q = p->to.target; q && (q->back & x86::kBranchSeen)) {
-          p->back |= x86::kBranchBackwards;
-          q->back |= x86::kBranchLoopHead;
-        }
+        if (Prog* q = p->to.target; q && (q->back & x86::kBranchSeen)) p->back |= x86::kBranchBackwards;
         if (!op_supported(p->as)) {
           report_unsupported(unit, diag, p);
           all_supported = false;

@@ -284,6 +284,8 @@ constexpr auto kSpEffect = [] {
   set({Op::RET}, kSpRet);
   return t;
 }();
+// The two markers are odd, so no PUSH or POP size (all even) can be taken for them.
+static_assert(kSpAdjsp % 2 != 0 && kSpRet % 2 != 0);
 
 void adjust_sp(Frame& f) {
   Unit& u = f.unit;

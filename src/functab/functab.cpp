@@ -405,13 +405,13 @@ void serialize(const FuncTable& table, const FuncEntry& fn, std::vector<uint8_t>
   const size_t nfiles = table.files.size();
   for (const LineRun& r : fn.pcline) {
     uint32_t off;
-    if (r.file == last_file) {
+    if (r.file >= nfiles) {
+      off = strings.add("?");  // a file the table does not name (only a hand-built entry)
+    } else if (r.file == last_file) {
       off = last_off;
-    } else if (r.file < nfiles) {
+    } else {
       last_file = r.file;
       off = last_off = strings.add(table.files[r.file]);
-    } else {
-      off = strings.add("?");
     }
     // Read the buffer's address after the area may have grown it.
     uint8_t* row = out.data() + base + at;

@@ -15,9 +15,8 @@
 namespace gostack::lex {
 namespace {
 
-// The macro table's hash of a name. Inlined into its few callers (once per go_asm.h line,
-// once per identifier that may be a macro), so loads of at most 8 bytes.
-uint64_t load_bytes(const char* at, size_t k) {  // k <= 8 bytes
+// k <= 8 bytes at `at` as one little-endian word (the rest zero).
+uint64_t load_bytes(const char* at, size_t k) {
   uint64_t w = 0;
   std::memcpy(&w, at, k);
   return w;
@@ -30,6 +29,8 @@ inline uint64_t mix(uint64_t a, uint64_t b) {
   return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
 }
 
+// The macro table's hash of a name. Inlined into its few callers (once per go_asm.h line,
+// once per identifier that may be a macro), so it reads the name as at most two words.
 [[gnu::always_inline]] inline uint64_t name_hash(std::string_view s) {
   const char* p = s.data();
   const size_t n = s.size();

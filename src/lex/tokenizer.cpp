@@ -61,6 +61,25 @@ constexpr std::array<uint8_t, 256> kByteClass = [] {
 
 bool is_ascii_ident_byte(char c) { return kByteClass[static_cast<uint8_t>(c)] & (kLetter | kDigit); }
 
+// A plain decimal or 0x-hexadecimal integer whose first digit is `first` and whose next byte
+// is at p: the end of its digits, or nullptr when what follows could continue a number (a
+// letter, a digit, '.', a non-ASCII byte), for text/scanner's general rules to read. A '0'
+// followed by digits (octal) is not plain. The NUL after the source is in no class: it ends
+// every loop.
+inline const char* plain_int_end(char first, const char* p) {
+  auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
+  if (first == '0') {
+    if ((*p | 0x20) == 'x' && (cls(p + 1) & (kDigit | kHexLetter))) {
+      p += 2;
+      while (cls(p) & (kDigit | kHexLetter)) ++p;
+    }
+  } else {
+    while (cls(p) & kDigit) ++p;
+  }
+  if (static_cast<uint8_t>(*p) >= 0x80 || (cls(p) & (kLetter | kDigit)) || *p == '.') return nullptr;
+  return p;
+}
+
 // What a token that starts with an ASCII character is, for scan()'s dispatch: most tokens
 // are told apart by this one lookup. Every other ASCII character is a token by itself.
 enum class Start : uint8_t {
@@ -271,18 +290,8 @@ int32_t Tokenizer::first_char() {
 // else. (Returned rather than stored through a pointer: the caller's character then stays
 // in a register.)
 int32_t Tokenizer::scan_plain_int(int32_t ch) {
-  // The NUL after the source is in no class: it ends every loop.
-  const char* p = src_.data() + src_pos_;
-  auto cls = [](const char* q) { return kByteClass[static_cast<uint8_t>(*q)]; };
-  if (ch == '0') {
-    if ((*p | 0x20) == 'x' && (cls(p + 1) & (kDigit | kHexLetter))) {
-      p += 2;
-      while (cls(p) & (kDigit | kHexLetter)) ++p;
-    }
-  } else {
-    while (cls(p) & kDigit) ++p;
-  }
-  if (static_cast<uint8_t>(*p) >= 0x80 || (cls(p) & (kLetter | kDigit)) || *p == '.') return kNotPlain;
+  const char* p = plain_int_end(static_cast<char>(ch), src_.data() + src_pos_);
+  if (p == nullptr) return kNotPlain;
   src_pos_ = static_cast<size_t>(p - src_.data());
   return advance();
 }
@@ -451,7 +460,7 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
   return ch;
 }
 
-// Inlined into next(), its only caller, which runs once per token.
+// Inlined into next_token(), its only caller, which runs once per token next() does not take.
 [[gnu::always_inline]] inline Tok Tokenizer::scan() {
   int32_t ch = peek_char();
   Start what = start_of(ch);
@@ -550,10 +559,13 @@ int32_t Tokenizer::scan_comment(int32_t ch) {
   return tok;
 }
 
-// The commonest tokens, taken here in a small function that saves few registers: after any
-// blanks, a one-character token (punctuation, '\n'), an ASCII identifier or a plain integer,
-// followed by plain ASCII. That is what scan() would do for them (advance() reading each character as one
-// byte); everything else, which this leaves untouched, goes to next_token() (a tail call).
+// The commonest tokens, taken here in a small out-of-line function (inlining it into the
+// parser's loop cost more than it saved): after any blanks, a one-character token
+// (punctuation, '\n'), an ASCII identifier or a plain integer, followed by plain ASCII. That
+// is what scan() would do for them (advance() reading each character as one byte);
+// everything else, which this leaves untouched, goes to next_token() (a tail call). Since
+// only ASCII bytes are taken, last_char_len_, which next_token() relies on, is 1 before this
+// and stays 1 after it.
 Tok Tokenizer::next() {
   // A plain ASCII lookahead was read as one byte, at src_pos_ - 1 (-2, nothing read yet, and
   // EOF are not ASCII).
@@ -569,14 +581,9 @@ Tok Tokenizer::next() {
     while (is_ascii_ident_byte(base[end])) ++end;
     tok = tok::kIdent;
   } else if (cls(at) & kDigit) {
-    // A plain decimal or 0x-hexadecimal integer, as scan_plain_int takes it.
-    if (c != '0') {
-      while (cls(end) & kDigit) ++end;
-    } else if ((base[end] | 0x20) == 'x' && (cls(end + 1) & (kDigit | kHexLetter))) {
-      end += 2;
-      while (cls(end) & (kDigit | kHexLetter)) ++end;
-    }
-    if ((cls(end) & (kLetter | kDigit)) || base[end] == '.') return next_token();  // more of a number
+    const char* const e = plain_int_end(static_cast<char>(c), base + end);
+    if (e == nullptr) return next_token();  // more of a number, or not a plain one
+    end = static_cast<size_t>(e - base);
     tok = tok::kInt;
   } else if (c >= 0x80 || !kOneCharToken[c]) {
     return next_token();

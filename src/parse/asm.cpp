@@ -508,7 +508,9 @@ void Parser::asm_jump(Op op, std::string_view cond, std::vector<Addr>& a, std::s
     // N(PC): an absolute count of Progs; +1 because append has not counted this one yet.
     to = Addr{};
     to.type = AddrType::Branch;
-    to.offset = pc_ + 1 + target->offset;
+    // Unsigned, so that an offset near the int64 limits wraps as Go's arithmetic does
+    // instead of overflowing (finish() then finds no Prog there and says so).
+    to.offset = static_cast<int64_t>(static_cast<uint64_t>(pc_) + 1 + static_cast<uint64_t>(target->offset));
   } else if (target->type == AddrType::Reg) {
     to = *target;
   } else if (target->type == AddrType::Mem &&

@@ -80,11 +80,10 @@ int16_t Parser::parse_scale(std::string_view s) {
 // Addr operand() makes for them (Mem, the offset, the base), or false for any other operand.
 bool Parser::base_register_operand(const Operand& op, Addr* a) {
   const size_t n = op.size();
-  if (op[n - 3].kind != '(' || op[n - 2].kind != lex::tok::kIdent) return false;
   if (n == 4 && op[0].kind != lex::tok::kInt) return false;
   if (n == 5 && ((op[0].kind != '-' && op[0].kind != '+') || op[1].kind != lex::tok::kInt)) return false;
-  const std::optional<RegNum> base = find_register(op[n - 2].text);
-  if (!base || is_pseudo(*base)) return false;
+  const std::optional<RegNum> base = plain_base_register(&op[n - 3]);
+  if (!base) return false;
   if (n > 3) {
     const uint64_t off = atoi(op[n - 4].text);
     a->offset = static_cast<int64_t>(op[0].kind == '-' ? 0 - off : off);
@@ -310,14 +309,11 @@ void Parser::sym_ref_attrs(std::string_view name, bool issue_error, bool* is_sta
   get('>');
 }
 
-// The register named by the identifier at input_[i] if input_[i-1..i+1] is "( REG )"
-// with a hardware (not pseudo) register: the common base of a memory operand.
-std::optional<RegNum> Parser::plain_base_register(size_t i) const {
-  if (i + 1 >= input_.size() || input_[i - 1].kind != '(' || input_[i].kind != lex::tok::kIdent ||
-      input_[i + 1].kind != ')') {
-    return std::nullopt;
-  }
-  std::optional<RegNum> r = find_register(input_[i].text);
+// The register named in "( REG )" at open[0..2] (three tokens the caller has) if it is a
+// hardware (not pseudo) register: the common base of a memory operand.
+std::optional<RegNum> Parser::plain_base_register(const Token* open) const {
+  if (open[0].kind != '(' || open[1].kind != lex::tok::kIdent || open[2].kind != ')') return std::nullopt;
+  std::optional<RegNum> r = find_register(open[1].text);
   if (r && is_pseudo(*r)) return std::nullopt;
   return r;
 }
@@ -327,7 +323,9 @@ void Parser::register_indirect(Addr* a, int prefix) {
   // Most operands are off(R) or off(R)(I*scale): the base register straight to the Addr, as
   // the general path below would set it.
   if (peek() == '(') {
-    if (std::optional<RegNum> base = plain_base_register(input_pos_ + 1)) {
+    std::optional<RegNum> base;
+    if (input_pos_ + 3 <= input_.size()) base = plain_base_register(&input_[input_pos_]);
+    if (base) {
       input_pos_ += 3;
       a->type = prefix == '$' ? AddrType::Addr : AddrType::Mem;
       a->reg = *base;

@@ -312,6 +312,8 @@ bool Parser::parse() {
   std::string cond;
   Operands operands;
   while (line(&word, &cond, &operands)) {
+    // A reference into the cache: the handlers below never classify another word, so it
+    // stays valid while w is read.
     const WordInfo& w = classify_cached(word);
     if (w.pseudo != Pseudo::None) {
       run_pseudo(w.pseudo, operands);
@@ -349,7 +351,6 @@ void Parser::finish() {
       }
       if (by_pc.empty()) {
         for (Prog* q = text; q != nullptr; q = q->link) {
-          if (q->pc < text->pc) continue;  // cannot happen: no count below the TEXT's
           const size_t i = static_cast<size_t>(q->pc - text->pc);
           if (i >= by_pc.size()) by_pc.resize(i + 1, nullptr);
           if (by_pc[i] == nullptr) by_pc[i] = q;
@@ -362,6 +363,11 @@ void Parser::finish() {
         std::snprintf(buf, sizeof buf, "%#x", static_cast<uint32_t>(p->to.offset));
         diag_.stage_error(unit_.file_name(p->pos), p->pos.line, std::string("branch out of range (") + buf + ")");
         ++error_count_;
+        // Go panics right after this message; the later stages here still run (see
+        // parse()), so the branch is pointed at itself for them to take as resolved
+        // rather than report the same line again (the frame pass's N(PC) check, for
+        // Progs made without the parser, would).
+        p->to.target = p;
         continue;
       }
       p->to.target = q;

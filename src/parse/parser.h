@@ -127,7 +127,7 @@ class Parser {
   void set_pseudo_register(Addr* a, std::string_view reg, bool is_static, int prefix);
   void sym_ref_attrs(std::string_view name, bool issue_error, bool* is_static, Abi* abi);
   void register_indirect(Addr* a, int prefix);
-  std::optional<RegNum> plain_base_register(size_t i) const;
+  std::optional<RegNum> plain_base_register(const Token* open) const;
   void index_register(Addr* a);
   void register_list(Addr* a);
   int16_t parse_scale(std::string_view s);

@@ -2,6 +2,7 @@
 // N(PC) targets, DATA/GLOBL contents, huge expressions, and error positions.
 #include <gtest/gtest.h>
 
+#include "asm/assembler.h"
 #include "parse_test_util.h"
 
 namespace gostack {
@@ -191,6 +192,24 @@ TEST(ParseProgram, ErrorsAtTheirLines) {
     ASSERT_FALSE(p->errors.empty()) << c.src;
     EXPECT_EQ(p->errors[0], c.want) << c.src;
   }
+}
+
+// An N(PC) branch to no instruction is reported once, at its line, by the whole pipeline
+// (the frame pass and the encoder add nothing), and a count at the int64 limits wraps as
+// Go's arithmetic does instead of overflowing (Go itself panics on these after its message).
+TEST(ParseProgram, NumberedBranchOutOfRangeReportedOnce) {
+  Unit unit;
+  Diag diag;
+  std::vector<std::string> errors;
+  diag.capture(&errors);
+  AsmOptions opts;
+  opts.pkgpath = "main";
+  const std::string src =
+      "TEXT \u00B7f(SB), 0, $0\n\tJMP 5(PC)\n\tJMP 0x7fffffffffffffff(PC)\n"
+      "\tJMP -0x8000000000000000(PC)\n\tRET\n";
+  EXPECT_FALSE(assemble_text(unit, diag, "t.s", src, opts));
+  EXPECT_EQ(errors, (std::vector<std::string>{"t.s:2: branch out of range (0x7)", "t.s:3: branch out of range (0x2)",
+                                              "t.s:4: branch out of range (0x4)"}));
 }
 
 TEST(ParseProgram, TenErrorsThenStop) {

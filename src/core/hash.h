@@ -1,6 +1,7 @@
-// String hashing for the name tables looked up per token (mnemonics, registers, macro names),
-// the compile-time open-addressing table the fixed name sets are stored in, and a run-time
-// open-addressing index (names or pointers to numbers) for the back end's tables.
+// String hashing for the name tables looked up per token (mnemonics, registers, macro names)
+// and for the back end's symbol and section names, the compile-time open-addressing table the
+// fixed name sets are stored in, and a run-time open-addressing index (names or pointers to
+// numbers) for the back end's tables.
 #pragma once
 
 #include <algorithm>
@@ -53,37 +54,46 @@ struct NameTable {
   }
 };
 
-// A hash for longer names (linker symbol and section names, tens of bytes each): eight
-// bytes a step, multiply and fold, where std::hash's general routine (murmur, called out of
-// line) costs several times as much. Only where a table's slots are depends on it.
-struct NameHash {
-  size_t operator()(std::string_view s) const {
-    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    uint64_t h = s.size() * kMul;
-    const char* p = s.data();
-    size_t n = s.size();
-    auto mix = [&](uint64_t w) {
-      h = (h ^ w) * kMul;
-      h ^= h >> 32;
-    };
-    for (; n >= 8; p += 8, n -= 8) {
-      uint64_t w;
-      std::memcpy(&w, p, 8);
-      mix(w);
+// k <= 8 bytes at `at` as one little-endian word (the rest zero).
+inline uint64_t load_word(const char* at, size_t k) {
+  uint64_t w = 0;
+  std::memcpy(&w, at, k);
+  return w;
+}
+
+// Two words mixed by one 64x64->128-bit multiply, its halves folded: every input bit reaches
+// the low bits (a table index) and the high ones (a tag).
+inline uint64_t mix_words(uint64_t a, uint64_t b) {
+  const unsigned __int128 m = static_cast<unsigned __int128>(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+
+// The run-time hash of a name (macro names, per identifier; linker symbol and section
+// names), where std::hash's general routine (murmur, called out of line) costs several
+// times as much: at most two word loads for the usual 4 to 16 bytes, 16 bytes a step above.
+[[gnu::always_inline]] inline uint64_t hash_name(std::string_view s) {
+  const char* p = s.data();
+  const size_t n = s.size();
+  // Two words, overlapping when shorter than 16 (or 8) bytes.
+  if (n <= 16) {
+    if (n >= 8) return mix_words(load_word(p, 8), load_word(p + n - 8, 8) ^ n);
+    if (n >= 4) return mix_words(load_word(p, 4) | load_word(p + n - 4, 4) << 32, n);
+    if (n > 0) {
+      return mix_words(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
+                           uint64_t{static_cast<uint8_t>(p[n - 1])} << 16,
+                       n);
     }
-    // The last 1..7 bytes, without a variable-length copy: two overlapping 4-byte loads,
-    // or for 1..3 bytes the first, middle and last byte.
-    if (n >= 4) {
-      uint32_t lo, hi;
-      std::memcpy(&lo, p, 4);
-      std::memcpy(&hi, p + n - 4, 4);
-      mix(uint64_t{hi} << 32 | lo);
-    } else if (n != 0) {
-      const auto b = [&](size_t i) { return uint64_t{static_cast<uint8_t>(p[i])}; };
-      mix(b(0) | b(n / 2) << 8 | b(n - 1) << 16);
-    }
-    return static_cast<size_t>(h);
+    return mix_words(0, 0);
   }
+  // Longer: 16 bytes at a time, the last 16 (overlapping) at the end.
+  uint64_t h = n;
+  for (size_t i = 0; i + 16 < n; i += 16) h = mix_words(load_word(p + i, 8) ^ h, load_word(p + i + 8, 8));
+  return mix_words(load_word(p + n - 16, 8) ^ h, load_word(p + n - 8, 8));
+}
+
+// hash_name as a hasher for FlatIndex.
+struct NameHash {
+  size_t operator()(std::string_view s) const { return static_cast<size_t>(hash_name(s)); }
 };
 
 // A key -> uint32_t map by open addressing with linear probing, at most half full

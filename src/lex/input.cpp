@@ -12,52 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hash.h"
+
 namespace gostack::lex {
 namespace {
 
-// k <= 8 bytes at `at` as one little-endian word (the rest zero).
-uint64_t load_bytes(const char* at, size_t k) {
-  uint64_t w = 0;
-  std::memcpy(&w, at, k);
-  return w;
-}
-
-// Two words mixed by one 64x64->128-bit multiply, its halves folded: every input bit reaches
-// the low bits (the table index) and the high ones (the tag).
-inline uint64_t mix(uint64_t a, uint64_t b) {
-  const unsigned __int128 m = static_cast<unsigned __int128>(a ^ 0x9E3779B97F4A7C15ull) * (b ^ 0xD6E8FEB86659FD93ull);
-  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
-}
-
-// The macro table's hash of a name. Inlined into its few callers (once per go_asm.h line,
-// once per identifier that may be a macro), so it reads the name as at most two words.
-[[gnu::always_inline]] inline uint64_t name_hash(std::string_view s) {
-  const char* p = s.data();
-  const size_t n = s.size();
-  // Most names are 4 to 16 bytes: two words, overlapping when shorter than 16 (or 8) bytes.
-  if (n <= 16) {
-    if (n >= 8) return mix(load_bytes(p, 8), load_bytes(p + n - 8, 8) ^ n);
-    if (n >= 4) return mix(load_bytes(p, 4) | load_bytes(p + n - 4, 4) << 32, n);
-    if (n > 0) {
-      return mix(uint64_t{static_cast<uint8_t>(p[0])} | uint64_t{static_cast<uint8_t>(p[n / 2])} << 8 |
-                     uint64_t{static_cast<uint8_t>(p[n - 1])} << 16,
-                 n);
-    }
-    return mix(0, 0);
-  }
-  // Longer: 16 bytes at a time, the last 16 (overlapping) at the end.
-  uint64_t h = n;
-  for (size_t i = 0; i + 16 < n; i += 16) h = mix(load_bytes(p + i, 8) ^ h, load_bytes(p + i + 8, 8));
-  return mix(load_bytes(p + n - 16, 8) ^ h, load_bytes(p + n - 8, 8));
-}
-
 // Name equality inline (a memcmp call costs more than the short names it compares), by the
-// same overlapping loads as name_hash, never reading outside either name.
+// same overlapping loads as hash_name, never reading outside either name.
 [[gnu::always_inline]] inline bool same_name(std::string_view a, std::string_view b) {
   const size_t n = a.size();
   if (n != b.size()) return false;
   const char *p = a.data(), *q = b.data();
-  auto differ = [p, q](size_t at, size_t k) { return load_bytes(p + at, k) != load_bytes(q + at, k); };
+  auto differ = [p, q](size_t at, size_t k) { return load_word(p + at, k) != load_word(q + at, k); };
   if (n >= 8) {
     for (size_t i = 0; i + 8 < n; i += 8)
       if (differ(i, 8)) return false;
@@ -672,7 +638,7 @@ void Input::undef() {
 }
 
 const Macro* Input::lookup_macro(std::string_view name) const {
-  const uint64_t h = name_hash(name);
+  const uint64_t h = hash_name(name);
   const auto tag = static_cast<uint32_t>(h >> 32);
   const size_t mask = slot_count_ - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
@@ -688,7 +654,7 @@ const Macro* Input::lookup_macro(std::string_view name) const {
 // Enters macros_[index] under `name` unless a macro of that name is in force.
 [[gnu::always_inline]] inline bool Input::insert_macro(std::string_view name, uint32_t index) {
   if ((slots_filled_ + 1) * 2 > slot_count_) rehash(slot_count_ * 2);
-  const uint64_t h = name_hash(name);
+  const uint64_t h = hash_name(name);
   const auto tag = static_cast<uint32_t>(h >> 32);
   const size_t mask = slot_count_ - 1;
   Slot* free = nullptr;  // the first erased slot on the probe, where the name goes if absent
@@ -717,7 +683,7 @@ void Input::add_macro(const Macro& m) {
 }
 
 void Input::remove_macro(std::string_view name) {
-  const uint64_t h = name_hash(name);
+  const uint64_t h = hash_name(name);
   const size_t mask = slot_count_ - 1;
   for (size_t i = h & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
@@ -748,7 +714,7 @@ void Input::rehash(size_t size) {
   for (size_t k = 0; k < old_count; ++k) {
     const Slot s = old[k];
     if (s.index < 0) continue;
-    size_t i = name_hash(macros_[static_cast<size_t>(s.index)].name) & mask;
+    size_t i = hash_name(macros_[static_cast<size_t>(s.index)].name) & mask;
     while (slots_[i].index != kEmpty) i = (i + 1) & mask;
     slots_[i] = s;
     ++slots_filled_;
